@@ -105,20 +105,31 @@ def parse_chapter(text: str) -> ParsedChapter:
 
     title = numbered[0][1].strip()
     chapter = ParsedChapter(title=title)
-    # The header is the lines after the title up to the first blank line after them.
+    # The header is the lines after the title up to the next blank line: a publication line
+    # and a subtitle. A block that is long, or the only text after the title, is body instead.
     index = _skip_blank(lines, 1)
-    while index < len(lines) and lines[index].strip():
-        header = lines[index].strip()
-        if _PUBLISHED.match(header) and not chapter.publication_line:
-            chapter.publication_line = header
-        elif not chapter.subtitle:
-            chapter.subtitle = header
-        else:
+    end = index
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    header = [line.strip() for line in lines[index:end]]
+    has_more = any(line.strip() for line in lines[end:])
+    looks_like_header = any(_PUBLISHED.match(line) for line in header) or (
+        has_more and len(header) <= 2 and all(len(line) <= 200 for line in header)
+    )
+    if looks_like_header:
+        if len(header) > 2:
             raise ChapterFormatError(
-                f"Line {index + 1}: expected a blank line after the title, publication line "
+                f"Line {index + 3}: expected a blank line after the title, publication line "
                 "and subtitle."
             )
-        index += 1
+        for line in header:
+            if _PUBLISHED.match(line) and not chapter.publication_line:
+                chapter.publication_line = line
+            elif not chapter.subtitle:
+                chapter.subtitle = line
+            else:
+                raise ChapterFormatError(f"Line {index + 2}: the header has two subtitles.")
+        index = end
 
     section = "body"
     note_lines: list[str] = []
@@ -127,7 +138,7 @@ def parse_chapter(text: str) -> ParsedChapter:
         if section in ("body", "note") and _NOTE_START.match(line.strip()):
             section = "note"
             note_lines.append(line.strip())
-        elif footnote and section != "body" or footnote and _looks_like_notes_start(chapter):
+        elif (footnote and section != "body") or (footnote and _looks_like_notes_start(chapter)):
             section = "footnotes"
             chapter.blocks.append(
                 Block("footnote", footnote.group(2), footnote_number=int(footnote.group(1)))

@@ -26,14 +26,14 @@ class FootnoteRef:
 
 
 def iter_refs(text: str, known: Container[int] | None = None) -> Iterator[re.Match[str]]:
-    """Yield the regex matches of footnote markers, restricted to ``known`` note numbers if given."""
+    """Yield the matches of footnote markers, restricted to ``known`` note numbers if given."""
     for match in FOOTNOTE_REF.finditer(text):
         if known is None or int(match.group(2)) in known:
             yield match
 
 
 def split_refs(text: str, known: Container[int] | None = None) -> list[str | FootnoteRef]:
-    """Split ``text`` into plain strings and ``FootnoteRef`` markers; joining gives ``text`` back."""
+    """Split ``text`` into strings and ``FootnoteRef`` markers; joining gives ``text`` back."""
     pieces: list[str | FootnoteRef] = []
     cursor = 0
     for match in iter_refs(text, known):

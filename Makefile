@@ -1,0 +1,70 @@
+# The one place that knows how to do things. README and .ci/run call these targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run serve test lint fmt bench fixture clean
+
+help:
+	@echo "make run      install, migrate, load the seed chapter, demo accounts, serve on 127.0.0.1:$(PORT)"
+	@echo "make test     install test dependencies and run lint + the whole suite"
+	@echo "make lint     ruff (lint and format check) and mypy"
+	@echo "make fmt      ruff format and fix"
+	@echo "make bench    run the benchmarks in bench/ and print their figures"
+	@echo "make fixture  rebuild fixtures/seed.json from fixtures/*.txt with the importer"
+
+$(PY):
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed" or 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@touch $@ $(VENV)/.base-installed
+
+var:
+	@mkdir -p var
+
+run: $(VENV)/.base-installed | var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+fmt: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: $(VENV)/.dev-installed | var
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev-installed | var
+	$(PY) bench/run.py
+
+fixture: $(VENV)/.base-installed | var
+	rm -f var/fixture-build.sqlite3
+	DATABASE_URL=sqlite:///var/fixture-build.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///var/fixture-build.sqlite3 $(PY) manage.py import_chapter fixtures/socialism-and-the-soviet-union.txt
+	DATABASE_URL=sqlite:///var/fixture-build.sqlite3 $(PY) manage.py dumpdata --indent 1 \
+		manifesto.Manifesto manifesto.HistoricalManifesto manifesto.Chapter manifesto.HistoricalChapter \
+		manifesto.Paragraph manifesto.HistoricalParagraph manifesto.Milestone -o fixtures/seed.json
+	rm -f var/fixture-build.sqlite3
+	@echo "fixtures/seed.json rebuilt"
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

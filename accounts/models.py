@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class User(AbstractUser):
+    """A member of the organisation; ``role`` decides what they may do."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        EDITOR = "editor", "Editor"
+        ADMIN = "admin", "Admin"
+
+    display_name = models.CharField(
+        max_length=80, blank=True, help_text="The name shown beside your amendments and comments."
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    wants_daily_digest = models.BooleanField(
+        default=False, help_text="Editors: receive one e-mail a day listing new amendments."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=["member", "editor", "admin"]), name="user_role_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_editor(self) -> bool:
+        return self.is_active and self.role in (self.Role.EDITOR, self.Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and self.role == self.Role.ADMIN
+
+
+def _new_code() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class Invitation(models.Model):
+    """A code an admin hands out so that a person can sign up as a member."""
+
+    code = models.CharField(max_length=40, unique=True, default=_new_code)
+    note = models.CharField(max_length=200, blank=True, help_text="Who it is for; not shown.")
+    max_uses = models.PositiveIntegerField(default=1)
+    uses = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(uses__lte=models.F("max_uses")),
+                name="invitation_uses_within_max",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.uses}/{self.max_uses})"
+
+    @property
+    def is_usable(self) -> bool:
+        not_expired = self.expires_at is None or self.expires_at > timezone.now()
+        return self.uses < self.max_uses and not_expired

@@ -1,0 +1,69 @@
+"""Accounts: creating members, changing roles, redeeming invitations."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Invitation, User
+
+
+def user_create(
+    *,
+    username: str,
+    password: str,
+    email: str = "",
+    display_name: str = "",
+    role: str = User.Role.MEMBER,
+    validate: bool = True,
+) -> User:
+    """Create an active user with ``role`` (admins also get Django admin rights)."""
+    if role not in User.Role.values:
+        raise ValidationError(f"Unknown role “{role}”.", code="role")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(f"The username “{username}” is taken.", code="username_taken")
+    user = User(username=username, email=email, display_name=display_name)
+    if validate:
+        validate_password(password, user)
+    user.set_password(password)
+    _apply_role(user, role)
+    user.save()
+    return user
+
+
+def user_set_role(*, user: User, role: str) -> User:
+    """Give ``user`` a role; admins get staff and superuser rights, others lose them."""
+    if role not in User.Role.values:
+        raise ValidationError(f"Unknown role “{role}”.", code="role")
+    _apply_role(user, role)
+    user.save(update_fields=["role", "is_staff", "is_superuser"])
+    return user
+
+
+def _apply_role(user: User, role: str) -> None:
+    user.role = role
+    user.is_staff = role == User.Role.ADMIN
+    user.is_superuser = role == User.Role.ADMIN
+
+
+@transaction.atomic
+def invitation_redeem(*, code: str) -> Invitation:
+    """Use one of an invitation's uses, refusing unknown, used-up or expired codes."""
+    invitation = Invitation.objects.select_for_update().filter(code=code.strip()).first()
+    if invitation is None or not invitation.is_usable:
+        raise ValidationError(
+            "This invitation code is not valid (unknown, used up or expired). "
+            "Ask an admin of the organisation for a new one.",
+            code="invitation_invalid",
+        )
+    invitation.uses += 1
+    invitation.save(update_fields=["uses"])
+    return invitation
+
+
+def demo_password() -> str:
+    """A password for demo accounts that a person can type."""
+    return "-".join(secrets.token_hex(3) for _ in range(3))

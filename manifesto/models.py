@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from textcore.words import count_words
+
+
+class Manifesto(models.Model):
+    """The whole document: its chapters and an optional overall word limit."""
+
+    title = models.CharField(max_length=200)
+    word_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Optional limit on the words of all chapters together."
+    )
+    count_footnotes = models.BooleanField(
+        default=False, help_text="Count footnotes against the word limits (headings always count)."
+    )
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("manifesto:index")
+
+
+class Chapter(models.Model):
+    """An ordered list of paragraphs, with its status and word limit."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open for amendments"
+        CLOSED = "closed", "Closed"
+
+    manifesto = models.ForeignKey(Manifesto, on_delete=models.PROTECT, related_name="chapters")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    subtitle = models.CharField(max_length=300, blank=True)
+    publication_line = models.CharField(max_length=200, blank=True)
+    editorial_note = models.TextField(
+        blank=True, help_text="A note to readers that is not chapter text; never counted in words."
+    )
+    order = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    imported_words = models.PositiveIntegerField(
+        default=0, help_text="Words when the chapter was imported: the base of the default limit."
+    )
+    word_limit = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="An absolute limit; empty means imported words + tolerance.",
+    )
+    limit_tolerance_percent = models.PositiveSmallIntegerField(default=5)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "open", "closed"]),
+                name="chapter_status_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("manifesto:chapter", kwargs={"slug": self.slug})
+
+    @property
+    def effective_word_limit(self) -> int:
+        """The limit in force: the absolute one if set, else imported words plus the tolerance."""
+        if self.word_limit is not None:
+            return self.word_limit
+        return self.imported_words + self.imported_words * self.limit_tolerance_percent // 100
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Paragraph(models.Model):
+    """A heading, body paragraph or footnote.
+
+    ``key`` is the stable public id inside the chapter (anchors and URLs use it and it never
+    changes); ``position`` is a fractional order key, so inserting a paragraph between two
+    others writes only the new row. A deleted paragraph is kept, flagged, with all its history.
+    """
+
+    class Kind(models.TextChoices):
+        HEADING = "heading", "Heading"
+        BODY = "body", "Paragraph"
+        FOOTNOTE = "footnote", "Footnote"
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="paragraphs")
+    key = models.PositiveIntegerField()
+    position = models.CharField(max_length=255)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BODY)
+    footnote_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField()
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    is_deleted = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["chapter", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "key"], name="paragraph_key_unique"),
+            models.UniqueConstraint(
+                fields=["chapter", "position"], name="paragraph_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["heading", "body", "footnote"]),
+                name="paragraph_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="footnote", footnote_number__isnull=False)
+                | (~models.Q(kind="footnote") & models.Q(footnote_number__isnull=True)),
+                name="paragraph_footnote_number_only_on_footnotes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chapter_id}:{self.key} {self.text[:40]}"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # The cached count is derived here, in one place, so it never disagrees with the text.
+        self.word_count = count_words(self.text)
+        if kwargs.get("update_fields") is not None and "text" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "word_count"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("manifesto:paragraph", kwargs={"slug": self.chapter.slug, "key": self.key})
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.key}"
+
+
+class Milestone(models.Model):
+    """A named moment of a chapter's history, such as "as published"."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(max_length=120)
+    moment = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["chapter", "moment"]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "name"], name="milestone_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chapter}: {self.name}"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from manifesto import views
+
+app_name = "manifesto"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("chapters/<slug:slug>/", views.chapter_detail, name="chapter"),
+    path("chapters/<slug:slug>/p/<int:key>/", views.paragraph_detail, name="paragraph"),
+]

@@ -1,0 +1,120 @@
+"""Reads for the reading pages: paragraphs ready to show, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+
+from manifesto.models import Chapter, Manifesto, Paragraph
+from textcore.footnotes import FootnoteRef, split_refs
+
+
+@dataclass
+class RefLink:
+    """A footnote reference in the text, linked to its note (``occurrence`` makes ids unique)."""
+
+    number: int
+    marker: str
+    occurrence: int
+
+    @property
+    def ref_id(self) -> str:
+        return f"fnref-{self.number}-{self.occurrence}"
+
+
+@dataclass
+class ShownParagraph:
+    """A paragraph as the reading page shows it: number, pieces of text and footnote links."""
+
+    paragraph: Paragraph
+    number: int | None
+    pieces: list[str | RefLink]
+    back_refs: list[RefLink] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.paragraph.kind
+
+    @property
+    def anchor(self) -> str:
+        if self.paragraph.kind == Paragraph.Kind.FOOTNOTE:
+            return f"fn-{self.paragraph.footnote_number}"
+        return self.paragraph.anchor
+
+
+@dataclass
+class ChapterReading:
+    chapter: Chapter
+    text: list[ShownParagraph]
+    footnotes: list[ShownParagraph]
+    words: int
+
+
+def live_paragraphs(chapter: Chapter) -> list[Paragraph]:
+    """The chapter's paragraphs in reading order, without deleted ones (one query)."""
+    return list(chapter.paragraphs.filter(is_deleted=False).order_by("position"))
+
+
+def chapter_reading(chapter: Chapter, paragraphs: list[Paragraph] | None = None) -> ChapterReading:
+    """Number the body paragraphs and link footnote references both ways."""
+    paragraphs = live_paragraphs(chapter) if paragraphs is None else paragraphs
+    notes = [p for p in paragraphs if p.kind == Paragraph.Kind.FOOTNOTE]
+    known = {p.footnote_number for p in notes}
+    occurrences: dict[int, list[RefLink]] = defaultdict(list)
+    text: list[ShownParagraph] = []
+    number = 0
+    for paragraph in paragraphs:
+        if paragraph.kind == Paragraph.Kind.FOOTNOTE:
+            continue
+        pieces: list[str | RefLink] = []
+        for piece in split_refs(paragraph.text.strip(), known):
+            if isinstance(piece, FootnoteRef):
+                link = RefLink(piece.number, piece.marker, len(occurrences[piece.number]) + 1)
+                occurrences[piece.number].append(link)
+                pieces.append(link)
+            else:
+                pieces.append(piece)
+        if paragraph.kind == Paragraph.Kind.BODY:
+            number += 1
+        shown_number = number if paragraph.kind == Paragraph.Kind.BODY else None
+        text.append(ShownParagraph(paragraph, shown_number, pieces))
+    footnotes = [
+        ShownParagraph(
+            note, note.footnote_number, [note.text.strip()], occurrences[note.footnote_number]
+        )
+        for note in notes
+    ]
+    words = sum(p.paragraph.word_count for p in text)
+    if chapter.manifesto.count_footnotes:
+        words += sum(p.paragraph.word_count for p in footnotes)
+    return ChapterReading(chapter=chapter, text=text, footnotes=footnotes, words=words)
+
+
+def counted_words_filter(count_footnotes: bool) -> Q:
+    """Which live paragraphs count against a limit: headings and body, footnotes by setting."""
+    condition = Q(paragraphs__is_deleted=False)
+    if not count_footnotes:
+        condition &= ~Q(paragraphs__kind=Paragraph.Kind.FOOTNOTE)
+    return condition
+
+
+def manifesto_chapters(manifesto: Manifesto) -> list[Chapter]:
+    """The Manifesto's chapters with their current word counts (one query)."""
+    counted = counted_words_filter(manifesto.count_footnotes)
+    return list(
+        manifesto.chapters.annotate(
+            words_now=Sum("paragraphs__word_count", filter=counted, default=0),
+            paragraph_count=Count(
+                "paragraphs", filter=Q(paragraphs__is_deleted=False, paragraphs__kind="body")
+            ),
+        ).order_by("order", "id")
+    )
+
+
+def paragraph_versions(paragraph: Paragraph) -> list:
+    """Every version of ``paragraph``, newest first, with who changed it and why (one query)."""
+    return list(
+        paragraph.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )

@@ -1,0 +1,114 @@
+"""Services that change the text: importing chapters and editing paragraphs.
+
+Each runs in one transaction, records history with who and why, and raises ValidationError
+with a ``code`` when a rule refuses the change.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import User
+from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
+from textcore.chapter_text import ChapterFormatError, ParsedChapter, decode_chapter, parse_chapter
+from textcore.ordering import initial_keys, key_between
+from textcore.words import count_words
+
+DEFAULT_MANIFESTO_TITLE = "Transformation, a Manifesto for Democratic Socialism"
+AS_PUBLISHED = "As published"
+
+
+def manifesto_get_or_create() -> Manifesto:
+    """The Manifesto this installation edits (created on first use)."""
+    manifesto = Manifesto.objects.order_by("id").first()
+    if manifesto is None:
+        manifesto = Manifesto.objects.create(title=DEFAULT_MANIFESTO_TITLE)
+    return manifesto
+
+
+def chapter_import(
+    *,
+    data: bytes,
+    slug: str | None = None,
+    status: str = Chapter.Status.OPEN,
+    user: User | None = None,
+) -> Chapter:
+    """Import a plain-text chapter, all or nothing, and mark the moment "As published"."""
+    try:
+        parsed = parse_chapter(decode_chapter(data))
+    except ChapterFormatError as error:
+        raise ValidationError(str(error), code="chapter_format") from error
+    slug = slug or slugify(parsed.title)[:80]
+    if not slug:
+        raise ValidationError("The chapter needs a slug made of letters or digits.", code="slug")
+
+    with transaction.atomic():
+        if Chapter.objects.filter(slug=slug).exists():
+            raise ValidationError(
+                f"A chapter with the slug “{slug}” already exists; nothing was imported.",
+                code="slug_exists",
+            )
+        manifesto = manifesto_get_or_create()
+        last = manifesto.chapters.order_by("-order").first()
+        chapter = Chapter(
+            manifesto=manifesto,
+            title=parsed.title,
+            slug=slug,
+            subtitle=parsed.subtitle,
+            publication_line=parsed.publication_line,
+            editorial_note=parsed.editorial_note,
+            order=(last.order + 1) if last else 1,
+            status=status,
+            imported_words=_counted_words(parsed, manifesto.count_footnotes),
+        )
+        chapter._change_reason = "imported"  # type: ignore[attr-defined]
+        chapter._history_user = user  # type: ignore[attr-defined]
+        chapter.save()
+        _create_paragraphs(chapter, parsed, user)
+        Milestone.objects.create(chapter=chapter, name=AS_PUBLISHED, created_by=user)
+    return chapter
+
+
+def _counted_words(parsed: ParsedChapter, count_footnotes: bool) -> int:
+    counted = [b for b in parsed.blocks if b.kind != "footnote" or count_footnotes]
+    return sum(count_words(b.text) for b in counted)
+
+
+def _create_paragraphs(chapter: Chapter, parsed: ParsedChapter, user: User | None) -> None:
+    paragraphs = [
+        Paragraph(
+            chapter=chapter,
+            key=number,
+            position=position,
+            kind=block.kind,
+            footnote_number=block.footnote_number,
+            text=block.text,
+            word_count=count_words(block.text),
+        )
+        for number, (block, position) in enumerate(
+            zip(parsed.blocks, initial_keys(len(parsed.blocks)), strict=True), start=1
+        )
+    ]
+    bulk_create_with_history(
+        paragraphs, Paragraph, default_user=user, default_change_reason="imported"
+    )
+
+
+def paragraph_next_key(chapter: Chapter) -> int:
+    """The next unused stable key in ``chapter`` (keys are never reused, even after deletion)."""
+    last = chapter.paragraphs.order_by("-key").values_list("key", flat=True).first()
+    return (last or 0) + 1
+
+
+def position_after(paragraph: Paragraph) -> str:
+    """An order key between ``paragraph`` and the one that follows it (deleted ones included)."""
+    following = (
+        Paragraph.objects.filter(chapter_id=paragraph.chapter_id, position__gt=paragraph.position)
+        .order_by("position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    return key_between(paragraph.position, following)

@@ -1,0 +1,87 @@
+"""Shared fixtures: the seed chapter and the named actors (members, editors, an admin).
+
+Django is imported inside the fixtures so that tests/textcore runs without Django at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from accounts.models import User
+    from manifesto.models import Chapter
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_TEXT = ROOT / "fixtures" / "socialism-and-the-soviet-union.txt"
+SEED_SLUG = "socialism-and-the-soviet-union"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(request):  # type: ignore[no-untyped-def]
+    # Rate limits have their own tests, which switch them back on.
+    if "settings" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("settings").RATELIMIT_ENABLE = False
+
+
+@pytest.fixture
+def seed_chapter(db) -> Chapter:  # type: ignore[no-untyped-def]
+    """The real seed chapter, loaded from fixtures/seed.json as `make run` loads it."""
+    from django.core.management import call_command
+
+    from manifesto.models import Chapter
+
+    call_command("loaddata", str(ROOT / "fixtures" / "seed.json"), verbosity=0)
+    return Chapter.objects.select_related("manifesto").get(slug=SEED_SLUG)
+
+
+def make_user(username: str, role: str = "member", display_name: str = "") -> User:
+    from accounts.services import user_create
+
+    return user_create(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.org",
+        display_name=display_name or username.title(),
+        role=role,
+        validate=False,
+    )
+
+
+@pytest.fixture
+def member(db) -> User:  # type: ignore[no-untyped-def]
+    return make_user("alice", display_name="Alice Member")
+
+
+@pytest.fixture
+def other_member(db) -> User:  # type: ignore[no-untyped-def]
+    return make_user("bob", display_name="Bob Member")
+
+
+@pytest.fixture
+def editor(db) -> User:  # type: ignore[no-untyped-def]
+    return make_user("erin", role="editor", display_name="Erin Editor")
+
+
+@pytest.fixture
+def other_editor(db) -> User:  # type: ignore[no-untyped-def]
+    return make_user("eddie", role="editor", display_name="Eddie Editor")
+
+
+@pytest.fixture
+def admin_user(db) -> User:  # type: ignore[no-untyped-def]
+    return make_user("ada", role="admin", display_name="Ada Admin")
+
+
+def client_for(user: User | None) -> Client:
+    from django.test import Client
+
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
