@@ -62,7 +62,7 @@ class ParsedChapter:
 
     def footnote_refs(self) -> list[int]:
         """Every footnote reference in headings and body, in reading order (repeats kept)."""
-        known = {b.footnote_number for b in self.footnotes}
+        known = {b.footnote_number for b in self.footnotes if b.footnote_number is not None}
         return [
             number
             for block in self.blocks
@@ -171,7 +171,9 @@ def _skip_blank(lines: list[str], index: int) -> int:
 def _looks_like_notes_start(chapter: ParsedChapter) -> bool:
     # Without an editorial note, a numbered line starts the footnotes only once the body has
     # referenced a note: "1. Full quote" is a footnote, a body list item "1. First" is not.
-    return bool(chapter.footnotes) or bool(chapter.footnote_refs())
+    return bool(chapter.footnotes) or any(
+        ref_numbers(block.text) for block in chapter.blocks if block.kind != "footnote"
+    )
 
 
 def _check_footnotes(chapter: ParsedChapter) -> None:

@@ -1,0 +1,124 @@
+"""Small helpers every renderer shares: cleaning text, finding footnote references, dates."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Container, Iterator
+from datetime import UTC, datetime
+
+from textcore.export.document import ExportBlock, ExportChapter, ExportDocument
+from textcore.footnotes import FootnoteRef, split_refs
+
+# Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; surrogates;
+# U+FFFE and U+FFFF). lxml refuses them and Word calls the file corrupt, so every format drops
+# them: our texts should never hold them, and an export must not crash on a stray one.
+_XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def clean_text(text: str) -> str:
+    """``text`` without the characters that XML 1.0 (and so DOCX and XHTML) cannot hold."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks turned into spaces: a paragraph is one line in our formats."""
+    return _LINE_BREAK.sub(" ", text)
+
+
+def split_lines(text: str) -> list[str]:
+    """The cleaned ``text`` cut at its line breaks (CR LF, CR or LF)."""
+    return _LINE_BREAK.split(clean_text(text))
+
+
+def split_inline(text: str, known: Container[int]) -> list[str | FootnoteRef]:
+    """The cleaned ``text`` split into plain strings and references to the ``known`` notes."""
+    return split_refs(clean_text(text), known)
+
+
+class ReferenceCounter:
+    """Counts the references to each note, so every reference gets its own id.
+
+    Note 2 of the seed chapter is referenced twice: the first reference is occurrence 1, the
+    second occurrence 2, and the note needs a back link to each.
+    """
+
+    def __init__(self) -> None:
+        self._seen: Counter[int] = Counter()
+
+    def next(self, number: int) -> int:
+        """Count one more reference to note ``number`` and return its occurrence (from 1)."""
+        self._seen[number] += 1
+        return self._seen[number]
+
+
+def iter_references(chapter: ExportChapter) -> Iterator[tuple[int, int]]:
+    """Every (note number, occurrence) referenced in the chapter's headings and body, in order."""
+    counter = ReferenceCounter()
+    known = chapter.known_footnotes
+    for block in chapter.text_blocks:
+        for piece in split_inline(block.text, known):
+            if isinstance(piece, FootnoteRef):
+                yield piece.number, counter.next(piece.number)
+
+
+def reference_counts(chapter: ExportChapter) -> Counter[int]:
+    """How many times each note is referenced in the chapter."""
+    return Counter(number for number, _ in iter_references(chapter))
+
+
+def numbered_note(note: ExportBlock) -> str:
+    """A footnote as a plain line, "3. Its text", for notes that cannot be real footnotes."""
+    return note.text if note.number is None else f"{note.number}. {note.text}"
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive datetime is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def iso_utc(moment: datetime) -> str:
+    """``moment`` as ISO 8601 UTC to the second ("2026-11-26T10:00:00Z"), as OOXML wants it."""
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def human_date(moment: datetime) -> str:
+    """``moment`` as readers write it ("26 November 2026, 10:00 UTC"), whatever the locale."""
+    utc = as_utc(moment)
+    return f"{utc.day} {_MONTHS[utc.month - 1]} {utc.year}, {utc:%H:%M} UTC"
+
+
+def provenance_line(doc: ExportDocument) -> str:
+    """One line saying what text this is: moment, version and when it was exported."""
+    parts = [f"Text {doc.moment_label}" if doc.moment_label else "Text"]
+    if doc.version:
+        parts.append(f"version {doc.version}")
+    parts.append(f"exported {human_date(doc.generated_at)}")
+    return " · ".join(parts)
+
+
+def heading_levels(doc: ExportDocument) -> tuple[int | None, int]:
+    """The heading levels (1 = the title) of chapter titles and of section headings.
+
+    A one-chapter document titled after its chapter shows the title once, so its chapter
+    level is None and its sections sit at level 2; otherwise chapters are 2, sections 3.
+    """
+    return (None, 2) if doc.title_is_chapter else (2, 3)

@@ -1,0 +1,127 @@
+"""Markdown (CommonMark with the common footnote extension) of an export document.
+
+Every piece of user text is escaped so that the rendered Markdown shows exactly the source
+text: nothing in a paragraph can turn into emphasis, a link, a list, a heading, HTML or an
+entity. Footnote references become ``[^1]`` with a ``[^1]: …`` definition per note; in a
+document of several chapters the labels carry the chapter (``[^ch2-1]``) so they stay unique.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textcore.export._common import (
+    clean_text,
+    heading_levels,
+    numbered_note,
+    one_line,
+    provenance_line,
+    reference_counts,
+    split_inline,
+    split_lines,
+)
+from textcore.export.document import ExportChapter, ExportDocument
+from textcore.footnotes import FootnoteRef
+
+# Escaped wherever they stand: they open emphasis, code, links, footnotes, HTML, entities,
+# headings, tables (GFM) and strikethrough (GFM). Backslash escapes work for any ASCII
+# punctuation in CommonMark, so an escape too many is harmless; one too few is a bug.
+_ALWAYS = re.compile(r"([\\`*_{}\[\]<>#|~&])")
+# Only at the start of a line do these open a list item, a setext underline or a break.
+_LINE_START_MARK = re.compile(r"^([-+=])")
+_ORDERED_LIST = re.compile(r"^(\d{1,9})([.)])")
+
+
+def render_markdown(doc: ExportDocument) -> str:
+    """The document as Markdown: title, provenance, chapters, sections, paragraphs, notes."""
+    chapter_level, section_level = heading_levels(doc)
+    blocks = [f"# {escape_markdown(doc.title)}", escape_markdown(provenance_line(doc))]
+    several = len(doc.chapters) > 1
+    for index, chapter in enumerate(doc.chapters, start=1):
+        label_prefix = f"ch{index}-" if several else ""
+        blocks.extend(_chapter_blocks(chapter, chapter_level, section_level, label_prefix))
+    return "\n\n".join(blocks) + "\n"
+
+
+def escape_markdown(text: str, *, line_start: bool = True, line_end: bool = True) -> str:
+    """``text`` as Markdown inline content that renders back to exactly ``text``.
+
+    ``line_start``/``line_end`` say whether the text opens or closes its line: there leading
+    and trailing whitespace, which Markdown strips, is written as character references, and a
+    leading list or heading marker is escaped.
+    """
+    text = one_line(clean_text(text))
+    body = text
+    leading = trailing = ""
+    if line_start:
+        stripped = body.lstrip()
+        leading, body = body[: len(body) - len(stripped)], stripped
+    if line_end:
+        stripped = body.rstrip()
+        trailing, body = body[len(stripped) :], stripped
+    body = _ALWAYS.sub(r"\\\1", body)
+    if line_start and not leading:
+        body = _LINE_START_MARK.sub(r"\\\1", body)
+        body = _ORDERED_LIST.sub(r"\1\\\2", body)
+    return _char_refs(leading) + body + _char_refs(trailing)
+
+
+def _char_refs(text: str) -> str:
+    # markdown-it strips every Unicode space at a paragraph's ends (str.strip), NBSP included;
+    # the seed chapter's paragraphs start and end with NBSPs, so they are kept as references.
+    return "".join(f"&#{ord(ch)};" for ch in text)
+
+
+def _chapter_blocks(
+    chapter: ExportChapter, chapter_level: int | None, section_level: int, label_prefix: str
+) -> list[str]:
+    blocks: list[str] = []
+    if chapter_level is not None:
+        blocks.append(f"{'#' * chapter_level} {escape_markdown(chapter.title)}")
+    if chapter.subtitle.strip():
+        blocks.append(_emphasis(chapter.subtitle))
+    if chapter.publication_line.strip():
+        blocks.append(escape_markdown(chapter.publication_line))
+
+    known = chapter.known_footnotes
+    for block in chapter.text_blocks:
+        line = _inline(block.text, known, label_prefix)
+        blocks.append(f"{'#' * section_level} {line}" if block.kind == "heading" else line)
+
+    if chapter.editorial_note.strip():
+        lines = [line for line in split_lines(chapter.editorial_note) if line.strip()]
+        blocks.append("\n>\n".join(f"> {escape_markdown(line)}" for line in lines))
+
+    referenced = reference_counts(chapter)
+    unreferenced: list[str] = []
+    for note in chapter.footnotes:
+        if note.number is not None and referenced[note.number]:
+            blocks.append(f"[^{label_prefix}{note.number}]: {escape_markdown(note.text)}")
+        else:
+            # A definition nobody references is dropped by Markdown renderers, so a note left
+            # without a reference (its paragraph deleted, say) is kept as a plain paragraph.
+            unreferenced.append(escape_markdown(numbered_note(note)))
+    blocks.extend(unreferenced)
+    return blocks
+
+
+def _inline(text: str, known: frozenset[int], label_prefix: str) -> str:
+    pieces = split_inline(text, known)
+    rendered: list[str] = []
+    for index, piece in enumerate(pieces):
+        if isinstance(piece, FootnoteRef):
+            rendered.append(f"[^{label_prefix}{piece.number}]")
+            continue
+        escaped = escape_markdown(piece, line_start=index == 0, line_end=index == len(pieces) - 1)
+        next_is_ref = index + 1 < len(pieces) and isinstance(pieces[index + 1], FootnoteRef)
+        if next_is_ref and escaped.endswith("!"):
+            # "![^1]" would start an image; the note reference must stay a reference.
+            escaped = escaped[:-1] + "\\!"
+        rendered.append(escaped)
+    return "".join(rendered)
+
+
+def _emphasis(text: str) -> str:
+    line = one_line(clean_text(text)).strip()
+    # Emphasis needs its text to touch the asterisks; the stripped line always does.
+    return f"*{escape_markdown(line)}*" if line else ""
