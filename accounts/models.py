@@ -39,11 +39,13 @@ class User(AbstractUser):
 
     @property
     def is_editor(self) -> bool:
-        return self.is_active and self.role in (self.Role.EDITOR, self.Role.ADMIN)
+        return self.is_active and (
+            self.role in (self.Role.EDITOR, self.Role.ADMIN) or self.is_superuser
+        )
 
     @property
     def is_admin(self) -> bool:
-        return self.is_active and self.role == self.Role.ADMIN
+        return self.is_active and (self.role == self.Role.ADMIN or self.is_superuser)
 
 
 def _new_code() -> str:

@@ -67,3 +67,21 @@ def invitation_redeem(*, code: str) -> Invitation:
 def demo_password() -> str:
     """A password for demo accounts that a person can type."""
     return "-".join(secrets.token_hex(3) for _ in range(3))
+
+
+def member_sign_up(
+    *, username: str, email: str, password: str, display_name: str, invitation_code: str = ""
+) -> User:
+    """Create a member account, using up one use of an invitation when sign-up requires one."""
+    from django.conf import settings
+
+    with transaction.atomic():
+        if settings.SIGNUP_REQUIRES_INVITATION or invitation_code.strip():
+            invitation_redeem(code=invitation_code)
+        return user_create(
+            username=username,
+            password=password,
+            email=email,
+            display_name=display_name,
+            role=User.Role.MEMBER,
+        )

@@ -1,0 +1,144 @@
+"""Sign-up (with and without invitations), log-in, roles, password reset, the user command."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from accounts.models import Invitation, User
+from tests.conftest import PASSWORD, client_for
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = {
+    "username": "newcomrade",
+    "display_name": "New Comrade",
+    "email": "new@example.org",
+    "password1": "a long enough passphrase 42",
+    "password2": "a long enough passphrase 42",
+}
+
+
+def test_sign_up_creates_a_member_and_logs_them_in(client, settings) -> None:
+    settings.SIGNUP_REQUIRES_INVITATION = False
+    response = client.post(reverse("accounts:signup"), SIGNUP)
+    assert response.status_code == 302
+    user = User.objects.get(username="newcomrade")
+    assert user.role == "member" and user.public_name == "New Comrade"
+    assert not user.is_staff
+    assert "New Comrade" in client.get("/").content.decode()
+
+
+def test_sign_up_requires_a_valid_invitation_when_set(client, settings) -> None:
+    settings.SIGNUP_REQUIRES_INVITATION = True
+    response = client.post(reverse("accounts:signup"), {**SIGNUP, "invitation_code": "nope"})
+    assert response.status_code == 200
+    assert "not valid" in response.content.decode()
+    assert not User.objects.filter(username="newcomrade").exists()
+
+    invitation = Invitation.objects.create(code="welcome-2026", max_uses=1)
+    response = client.post(
+        reverse("accounts:signup"), {**SIGNUP, "invitation_code": "welcome-2026"}
+    )
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.uses == 1 and not invitation.is_usable
+
+    second = {
+        **SIGNUP,
+        "username": "second",
+        "email": "second@example.org",
+        "invitation_code": "welcome-2026",
+    }
+    client.post(reverse("accounts:logout"))
+    response = client.post(reverse("accounts:signup"), second)
+    assert "not valid" in response.content.decode()
+    assert not User.objects.filter(username="second").exists()
+
+
+def test_log_in_and_log_out(client, member) -> None:
+    response = client.post(reverse("accounts:login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert "Log in" in client.get("/").content.decode()
+
+
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, member) -> None:
+    response = client.post(reverse("accounts:login"), {"username": "alice", "password": "x"})
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+
+
+def test_log_in_is_rate_limited(client, member, settings) -> None:
+    settings.RATELIMIT_ENABLE = True
+    statuses = [
+        client.post(reverse("accounts:login"), {"username": "alice", "password": "x"}).status_code
+        for _ in range(12)
+    ]
+    assert statuses[:10] == [200] * 10
+    assert statuses[-1] == 429
+
+
+def test_password_reset_sends_a_working_link(client, member) -> None:
+    client.post(reverse("accounts:password_reset"), {"email": member.email})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    response = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "brand new secret words", "new_password2": "brand new secret words"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password("brand new secret words")
+
+
+def test_password_reset_for_an_unknown_address_says_the_same(client, db) -> None:
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302 and len(mail.outbox) == 0
+
+
+def test_profile_changes_the_display_name(member) -> None:
+    client = client_for(member)
+    client.post(reverse("accounts:profile"), {"display_name": "Alice B.", "email": member.email})
+    member.refresh_from_db()
+    assert member.display_name == "Alice B."
+
+
+def test_create_user_command_with_roles(db, monkeypatch) -> None:
+    def stdin(text: str) -> None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(text))
+
+    stdin("a very good passphrase\n")
+    call_command("create_user", "ed", "--role", "editor", "--password-stdin", stdout=io.StringIO())
+    ed = User.objects.get(username="ed")
+    assert ed.is_editor and not ed.is_staff
+    call_command("create_user", "ed", "--role", "admin", "--set-role", stdout=io.StringIO())
+    ed.refresh_from_db()
+    assert ed.is_admin and ed.is_staff and ed.is_superuser
+    stdin("a very good passphrase\n")
+    with pytest.raises(CommandError, match="taken"):
+        call_command("create_user", "ed", "--password-stdin")
+    stdin("abc\n")
+    with pytest.raises(CommandError, match=r"too short|too common"):
+        call_command("create_user", "weak", "--password-stdin")
+
+
+def test_seed_command_creates_demo_accounts_only_locally(db, settings, monkeypatch) -> None:
+    monkeypatch.setenv("DEMO_PASSWORD", "demo password here")
+    out = io.StringIO()
+    call_command("seed", stdout=out)
+    call_command("seed", stdout=out)  # repeatable
+    assert User.objects.get(username="editor").is_editor
+    assert User.objects.get(username="comrade").role == "member"
+    assert User.objects.get(username="comrade").check_password("demo password here")
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="local mode"):
+        call_command("seed", stdout=out)
