@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Amendment(models.Model):
+    """A proposed change to one paragraph, written against one version of it.
+
+    ``base_version``/``base_text`` are the paragraph version the change currently applies to
+    (carried forward by rebases); ``written_base_text``/``written_text`` are what the author
+    saw and wrote, so the page can always show the change exactly as it was proposed.
+    """
+
+    class Kind(models.TextChoices):
+        REPLACE = "replace", "Change the text"
+        DELETE = "delete", "Delete the paragraph"
+        INSERT = "insert", "Add a new paragraph after it"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        ACCEPTED_WITH_CHANGES = "accepted_changed", "Accepted with changes"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        DUPLICATE = "duplicate", "Duplicate"
+        CONFLICT = "conflict", "In conflict"
+        OBSOLETE = "obsolete", "Obsolete"
+
+    OPEN_STATUSES = (Status.PENDING, Status.CONFLICT)
+    DECIDED_STATUSES = (
+        Status.ACCEPTED,
+        Status.ACCEPTED_WITH_CHANGES,
+        Status.REJECTED,
+        Status.DUPLICATE,
+    )
+
+    chapter = models.ForeignKey(
+        "manifesto.Chapter", on_delete=models.CASCADE, related_name="amendments"
+    )
+    paragraph = models.ForeignKey(
+        "manifesto.Paragraph", on_delete=models.CASCADE, related_name="amendments"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REPLACE)
+    insert_kind = models.CharField(
+        max_length=10,
+        choices=[("body", "Paragraph"), ("heading", "Section heading")],
+        blank=True,
+        help_text="For insertions: a new paragraph or a new section heading.",
+    )
+    title = models.CharField(max_length=120)
+    proposed_text = models.TextField(blank=True)
+    reason = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="amendments"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+
+    base_version = models.ForeignKey(
+        "manifesto.HistoricalParagraph", on_delete=models.PROTECT, related_name="+"
+    )
+    base_text = models.TextField(blank=True)
+    written_base_text = models.TextField(blank=True)
+    written_text = models.TextField(blank=True)
+    word_delta = models.IntegerField(default=0)
+
+    editor_text = models.TextField(
+        blank=True, help_text="The editor's wording, when accepted with changes."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decided_amendments",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+
+    carried_forward_at = models.DateTimeField(null=True, blank=True)
+    carried_forward_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    conflict_reason = models.TextField(blank=True)
+    conflict_collisions = models.JSONField(default=list, blank=True)
+    conflict_with = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "chapter"]),
+            models.Index(fields=["paragraph", "status"]),
+            models.Index(fields=["author", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["replace", "delete", "insert"]),
+                name="amendment_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="insert") | models.Q(insert_kind__in=["body", "heading"]),
+                name="amendment_insert_has_kind",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="duplicate") | models.Q(duplicate_of__isnull=False),
+                name="amendment_duplicate_points_somewhere",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("amendments:detail", kwargs={"pk": self.pk})
+
+    @property
+    def number(self) -> int:
+        return int(self.pk)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status in (self.Status.ACCEPTED, self.Status.ACCEPTED_WITH_CHANGES)
+
+    @property
+    def result_text(self) -> str:
+        """The paragraph text this amendment produces (the editor's wording if changed)."""
+        if self.kind == self.Kind.DELETE:
+            return ""
+        return self.editor_text or self.proposed_text
+
+    @property
+    def was_carried_forward(self) -> bool:
+        return self.carried_forward_at is not None
+
+
+class Support(models.Model):
+    """A member's support for someone else's amendment."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["amendment", "user"], name="support_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} supports #{self.amendment_id}"
+
+
+class Comment(models.Model):
+    """A comment in a thread on an amendment or on a paragraph; replies point at a parent."""
+
+    amendment = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    paragraph = models.ForeignKey(
+        "manifesto.Paragraph",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_deleted = models.BooleanField(default=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hidden_reason = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(amendment__isnull=False, paragraph__isnull=True)
+                    | models.Q(amendment__isnull=True, paragraph__isnull=False)
+                ),
+                name="comment_on_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_by_id is not None
+
+
+class Decision(models.Model):
+    """One line of a chapter's decision log: who did what, when and why."""
+
+    class Action(models.TextChoices):
+        ACCEPTED = "accepted", "accepted"
+        ACCEPTED_WITH_CHANGES = "accepted_changed", "accepted with changes"
+        REJECTED = "rejected", "rejected"
+        DUPLICATE = "duplicate", "marked as duplicate"
+        REOPENED = "reopened", "reopened"
+        CARRIED_FORWARD = "carried_forward", "carried forward"
+        CONFLICT = "conflict", "put in conflict"
+        OBSOLETE = "obsolete", "made obsolete"
+        PARAGRAPH_EDITED = "paragraph_edited", "edited a paragraph"
+        PARAGRAPH_REVERTED = "paragraph_reverted", "reverted a paragraph"
+        LIMIT_CHANGED = "limit_changed", "changed the word limit"
+
+    chapter = models.ForeignKey(
+        "manifesto.Chapter", on_delete=models.CASCADE, related_name="decisions"
+    )
+    amendment = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions"
+    )
+    paragraph = models.ForeignKey(
+        "manifesto.Paragraph", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the app itself acted (a rebase after another decision).",
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason = models.TextField(blank=True)
+    words_before = models.IntegerField(null=True, blank=True)
+    words_after = models.IntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["chapter", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} #{self.amendment_id}"

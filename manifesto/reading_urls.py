@@ -6,6 +6,7 @@ app_name = "manifesto"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("export/", views.export, name="export"),
     path("chapters/<slug:slug>/", views.chapter_detail, name="chapter"),
     path("chapters/<slug:slug>/p/<int:key>/", views.paragraph_detail, name="paragraph"),
 ]

@@ -32,6 +32,7 @@ class ShownParagraph:
     number: int | None
     pieces: list[str | RefLink]
     back_refs: list[RefLink] = field(default_factory=list)
+    open_amendments: int = 0
 
     @property
     def kind(self) -> str:
@@ -61,7 +62,7 @@ def chapter_reading(chapter: Chapter, paragraphs: list[Paragraph] | None = None)
     """Number the body paragraphs and link footnote references both ways."""
     paragraphs = live_paragraphs(chapter) if paragraphs is None else paragraphs
     notes = [p for p in paragraphs if p.kind == Paragraph.Kind.FOOTNOTE]
-    known = {p.footnote_number for p in notes}
+    known = {p.footnote_number for p in notes if p.footnote_number is not None}
     occurrences: dict[int, list[RefLink]] = defaultdict(list)
     text: list[ShownParagraph] = []
     number = 0
@@ -82,7 +83,10 @@ def chapter_reading(chapter: Chapter, paragraphs: list[Paragraph] | None = None)
         text.append(ShownParagraph(paragraph, shown_number, pieces))
     footnotes = [
         ShownParagraph(
-            note, note.footnote_number, [note.text.strip()], occurrences[note.footnote_number]
+            note,
+            note.footnote_number,
+            [note.text.strip()],
+            occurrences[note.footnote_number or 0],
         )
         for note in notes
     ]

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "manifesto.urls"
@@ -142,6 +143,7 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
         "LOCATION": os.environ["CACHE_URL"],
     }
 RATELIMIT_ENABLE = _env_bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_VIEW = "manifesto.errors.too_many_requests"
 # LocMemCache is per process: fine on one machine, and Django's check would flag it otherwise.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 

@@ -1,9 +1,11 @@
-"""Root URLs: the reading pages, accounts, amendments and the admin."""
+"""Root URLs: the reading pages, accounts, the amendment desk and the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("manifesto.reading_urls")),
+    path("", include("amendments.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

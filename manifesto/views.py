@@ -1,9 +1,20 @@
+"""The reading pages: the Manifesto index, a chapter, one paragraph with its history.
+
+They show the desk's figures beside the text (pending amendments, the word ledger), read
+through the amendments app's selectors.
+"""
+
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from manifesto import selectors
+from amendments import selectors as desk
+from amendments.services.guard import chapter_ledger, chapter_ledgers, manifesto_ledger
+from manifesto import exports, selectors
+from manifesto.export_service import FORMATS, export_run
 from manifesto.models import Chapter
 from manifesto.services import manifesto_get_or_create
 
@@ -11,21 +22,88 @@ from manifesto.services import manifesto_get_or_create
 def index(request: HttpRequest) -> HttpResponse:
     manifesto = manifesto_get_or_create()
     chapters = selectors.manifesto_chapters(manifesto)
-    return render(request, "manifesto/index.html", {"manifesto": manifesto, "chapters": chapters})
+    ledgers = chapter_ledgers(manifesto, chapters)
+    for chapter in chapters:
+        chapter.ledger = ledgers[chapter.id]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "manifesto/index.html",
+        {
+            "manifesto": manifesto,
+            "chapters": chapters,
+            "total": manifesto_ledger(manifesto, ledgers),
+            "formats": FORMATS,
+        },
+    )
 
 
 def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
     reading = selectors.chapter_reading(chapter)
-    return render(request, "manifesto/chapter.html", {"chapter": chapter, "reading": reading})
+    counts = desk.pending_counts(chapter)
+    for shown in reading.text:
+        shown.open_amendments = counts.get(shown.paragraph.pk, 0)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "manifesto/chapter.html",
+        {
+            "chapter": chapter,
+            "reading": reading,
+            "ledger": chapter_ledger(chapter),
+            "formats": FORMATS,
+        },
+    )
 
 
 def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
     paragraph = get_object_or_404(chapter.paragraphs, key=key)
-    versions = selectors.paragraph_versions(paragraph)
+    paragraph.chapter = chapter
     return render(
         request,
         "manifesto/paragraph.html",
-        {"chapter": chapter, "paragraph": paragraph, "versions": versions},
+        {
+            "chapter": chapter,
+            "paragraph": paragraph,
+            "number": desk.paragraph_numbers(chapter).get(paragraph.pk),
+            "versions": selectors.paragraph_versions(paragraph),
+            "amendments": desk.paragraph_amendments(paragraph, request.user),
+            "thread": desk.comment_thread(paragraph=paragraph),
+            "comment_url": reverse(
+                "amendments:comment_paragraph", args=[chapter.slug, paragraph.key]
+            ),
+        },
     )
+
+
+def _moment_from(request: HttpRequest, name: str, default: str) -> exports.Moment:
+    choice = request.GET.get(name, default)
+    if choice == "date":
+        return exports.parse_moment(request.GET.get(f"{name}_time", ""))
+    return exports.parse_moment(choice)
+
+
+def export(request: HttpRequest) -> HttpResponse:
+    """Download the text, the tracked changes or the changes report (GET form, no JS)."""
+    manifesto = manifesto_get_or_create()
+    slug = request.GET.get("chapter", "")
+    chapters = (
+        [get_object_or_404(Chapter, slug=slug)]
+        if slug
+        else list(manifesto.chapters.order_by("order", "id"))
+    )
+    back = chapters[0].get_absolute_url() if slug else reverse("manifesto:index")
+    try:
+        result = export_run(
+            manifesto=manifesto,
+            chapters=chapters,
+            fmt=request.GET.get("format", "docx"),
+            at=_moment_from(request, "at", "now"),
+            since=_moment_from(request, "since", "published"),
+        )
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect(f"{back}#export")
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return response

@@ -1,0 +1,289 @@
+"""What changed between two moments: the changes report and the tracked-changes document.
+
+Both read the paragraphs' history and the accepted amendments; the text core renders them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from amendments.models import Amendment
+from amendments.services.guard import counts_against_limit
+from manifesto.exports import HistoricalParagraph, Moment, chapters_at, published_moments
+from manifesto.models import Chapter, Manifesto, Paragraph
+from textcore.diff import word_diff
+from textcore.export import (
+    ChangeEntry,
+    ChangesReport,
+    LedgerFigures,
+    TrackedBlock,
+    TrackedChapter,
+    TrackedSegment,
+)
+from textcore.tracked import Revision, track_revisions
+
+_AMENDMENT_REASON = re.compile(r"amendment #(\d+)")
+
+
+def _moments(chapters: Sequence[Chapter], moment: Moment) -> dict[int, datetime]:
+    published = published_moments(chapters)
+    return {c.pk: moment.for_chapter(c, published) for c in chapters}
+
+
+def _history(chapters: Sequence[Chapter], until: dict[int, datetime]) -> dict[int, list]:
+    """Every paragraph's history rows up to ``until``, oldest first (one query)."""
+    rows = (
+        HistoricalParagraph.objects.filter(
+            chapter_id__in=[c.pk for c in chapters], history_date__lte=max(until.values())
+        )
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    by_paragraph: dict[int, list] = defaultdict(list)
+    for row in rows:
+        if row.history_date <= until[row.chapter_id]:
+            by_paragraph[row.id].append(row)
+    return by_paragraph
+
+
+def _state(rows: list, moment: datetime):  # type: ignore[no-untyped-def]
+    """The paragraph's row at ``moment`` if it was alive then, else None."""
+    alive = None
+    for row in rows:
+        if row.history_date > moment:
+            break
+        alive = row if row.history_type != "-" and not row.is_deleted else None
+    return alive
+
+
+def _authors(rows: Sequence) -> dict[int, str]:
+    """Names of the amendment authors named in history reasons ("amendment #N accepted")."""
+    numbers = {
+        int(match.group(1))
+        for row in rows
+        if (match := _AMENDMENT_REASON.search(row.history_change_reason or ""))
+    }
+    return {
+        a.pk: a.author.public_name
+        for a in Amendment.objects.filter(pk__in=numbers).select_related("author")
+    }
+
+
+def _author_of(row, authors: dict[int, str]) -> str:  # type: ignore[no-untyped-def]
+    match = _AMENDMENT_REASON.search(row.history_change_reason or "")
+    if match and int(match.group(1)) in authors:
+        return authors[int(match.group(1))]
+    user: User | None = row.history_user
+    return user.public_name if user else "The editors"
+
+
+def tracked_chapters(
+    chapters: Sequence[Chapter], since: Moment, until: Moment
+) -> tuple[TrackedChapter, ...]:
+    """Each chapter's text at ``until`` with every change since ``since`` as a revision."""
+    since_at, until_at = _moments(chapters, since), _moments(chapters, until)
+    history = _history(chapters, until_at)
+    authors = _authors([row for rows in history.values() for row in rows])
+    records = chapters_at(chapters, until_at)
+    result = []
+    for chapter in chapters:
+        blocks = []
+        for rows in history.values():
+            if rows[0].chapter_id != chapter.pk:
+                continue
+            block = _tracked_block(rows, since_at[chapter.pk], until_at[chapter.pk], authors)
+            if block is not None:
+                blocks.append(block)
+        blocks.sort(key=lambda pair: pair[0])
+        numbered = _number([block for _, block in blocks])
+        record = records.get(chapter.pk, chapter)
+        result.append(TrackedChapter(title=record.title, slug=record.slug, blocks=numbered))
+    return tuple(result)
+
+
+def _tracked_block(rows, since_at, until_at, authors):  # type: ignore[no-untyped-def]
+    before, after = _state(rows, since_at), _state(rows, until_at)
+    if before is None and after is None:
+        return None
+    between = [row for row in rows if since_at < row.history_date <= until_at]
+    if after is None:
+        killer = next((r for r in between if r.is_deleted or r.history_type == "-"), between[-1])
+        block = TrackedBlock(
+            before.kind,
+            None,
+            (TrackedSegment(-1, before.text),),
+            "deleted",
+            _author_of(killer, authors),
+            killer.history_date,
+        )
+        return (before.position, block)
+    if before is None:
+        creator = between[0]
+        block = TrackedBlock(
+            after.kind,
+            None,
+            (TrackedSegment(1, after.text),),
+            "inserted",
+            _author_of(creator, authors),
+            creator.history_date,
+        )
+        return (after.position, block)
+    revisions = []
+    previous = before.text
+    for row in between:
+        if row.text != previous and not row.is_deleted:
+            revisions.append(Revision(row.text, _author_of(row, authors), row.history_date))
+            previous = row.text
+    segments = tuple(track_revisions(before.text, revisions))
+    status = "changed" if any(s.op != 0 for s in segments) else "unchanged"
+    return (after.position, TrackedBlock(after.kind, None, segments, status))
+
+
+def _number(blocks: list[TrackedBlock]) -> tuple[TrackedBlock, ...]:
+    numbered = []
+    number = 0
+    for block in blocks:
+        shown = None
+        if block.kind == Paragraph.Kind.BODY and block.status != "deleted":
+            number += 1
+            shown = number
+        numbered.append(
+            TrackedBlock(block.kind, shown, block.segments, block.status, block.author, block.date)
+        )
+    return tuple(numbered)
+
+
+def _words_at(chapters, moments, count_footnotes) -> int:  # type: ignore[no-untyped-def]
+    from manifesto.exports import paragraphs_at
+
+    return sum(
+        p.word_count
+        for rows in paragraphs_at(chapters, moments).values()
+        for p in rows
+        if counts_against_limit(p.kind, count_footnotes)
+    )
+
+
+def _limit_at(chapters, moments) -> int | None:  # type: ignore[no-untyped-def]
+    records = chapters_at(chapters, moments)
+    limits = []
+    for chapter in chapters:
+        record = records.get(chapter.pk, chapter)
+        limits.append(
+            record.word_limit
+            if record.word_limit is not None
+            else record.imported_words
+            + record.imported_words * record.limit_tolerance_percent // 100
+        )
+    return sum(limits) if limits else None
+
+
+def changes_report(
+    manifesto: Manifesto, chapters: Sequence[Chapter], since: Moment, until: Moment
+) -> ChangesReport:
+    """Every amendment accepted between two moments, in text order, with the ledgers."""
+    since_at, until_at = _moments(chapters, since), _moments(chapters, until)
+    window = Q()
+    for chapter in chapters:
+        window |= Q(
+            chapter=chapter,
+            decided_at__gt=since_at[chapter.pk],
+            decided_at__lte=until_at[chapter.pk],
+        )
+    accepted = list(
+        Amendment.objects.filter(
+            window,
+            status__in=[Amendment.Status.ACCEPTED, Amendment.Status.ACCEPTED_WITH_CHANGES],
+        ).select_related("author", "decided_by", "paragraph", "chapter")
+    )
+    order = {c.pk: index for index, c in enumerate(chapters)}
+    accepted.sort(
+        key=lambda a: (
+            order[a.chapter_id],
+            a.paragraph.position,
+            a.kind == Amendment.Kind.INSERT,
+            a.decided_at,
+        )
+    )
+    numbers = _body_numbers(chapters)
+    entries = tuple(_entry(a, numbers) for a in accepted)
+    count_footnotes = manifesto.count_footnotes
+    title = chapters[0].title if len(chapters) == 1 else manifesto.title
+    return ChangesReport(
+        title=f"Changes to {title}",
+        since_label=since.label,
+        until_label=until.label,
+        entries=entries,
+        ledger_before=LedgerFigures(
+            _words_at(chapters, since_at, count_footnotes), _limit_at(chapters, since_at)
+        ),
+        ledger_after=LedgerFigures(
+            _words_at(chapters, until_at, count_footnotes), _limit_at(chapters, until_at)
+        ),
+        generated_at=timezone.now(),
+    )
+
+
+def _body_numbers(chapters: Sequence[Chapter]) -> dict[int, int]:
+    numbers: dict[int, int] = {}
+    counters: dict[int, int] = defaultdict(int)
+    rows = (
+        Paragraph.objects.filter(
+            chapter__in=list(chapters), kind=Paragraph.Kind.BODY, is_deleted=False
+        )
+        .order_by("chapter_id", "position")
+        .values_list("id", "chapter_id")
+    )
+    for pk, chapter_id in rows:
+        counters[chapter_id] += 1
+        numbers[pk] = counters[chapter_id]
+    return numbers
+
+
+def _entry(amendment: Amendment, numbers: dict[int, int]) -> ChangeEntry:
+    paragraph = amendment.paragraph
+    number = numbers.get(paragraph.pk)
+    where = (
+        f"¶ {number}"
+        if number
+        else (
+            f"heading #{paragraph.key}"
+            if paragraph.kind == Paragraph.Kind.HEADING
+            else f"note {paragraph.footnote_number}"
+            if paragraph.kind == Paragraph.Kind.FOOTNOTE
+            else f"deleted paragraph #{paragraph.key}"
+        )
+    )
+    if amendment.kind == Amendment.Kind.DELETE:
+        ops: tuple[tuple[int, str], ...] = ((-1, amendment.base_text),)
+        kind = "delete"
+    elif amendment.kind == Amendment.Kind.INSERT:
+        ops = ((1, amendment.result_text),)
+        kind, where = "insert", f"after {where}"
+    else:
+        ops = tuple(word_diff(amendment.base_text, amendment.result_text))
+        kind = "replace"
+    reason = amendment.reason
+    if amendment.decision_reason:
+        reason += f"\n\nEditor: {amendment.decision_reason}"
+    return ChangeEntry(
+        amendment_number=amendment.pk,
+        title=amendment.title,
+        author=amendment.author.public_name,
+        editor=amendment.decided_by.public_name if amendment.decided_by else "",
+        decided_at=amendment.decided_at or timezone.now(),
+        reason=reason,
+        kind=kind,  # type: ignore[arg-type]
+        paragraph_label=where,
+        diff_ops=ops,
+        status="accepted with changes"
+        if amendment.status == Amendment.Status.ACCEPTED_WITH_CHANGES
+        else "accepted",
+    )

@@ -1,0 +1,99 @@
+"""Threaded comments on amendments and on paragraphs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from amendments.models import Amendment, Comment
+from manifesto.models import Paragraph
+
+MAX_COMMENT_CHARS = 5000
+
+
+def _clean_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": ["Write something before posting."]}, code="empty")
+    if len(body) > MAX_COMMENT_CHARS:
+        raise ValidationError(
+            {"body": [f"Keep comments under {MAX_COMMENT_CHARS} characters ({len(body)} now)."]},
+            code="too_long",
+        )
+    return body
+
+
+def comment_post(
+    *,
+    author: User,
+    body: str,
+    amendment: Amendment | None = None,
+    paragraph: Paragraph | None = None,
+    parent: Comment | None = None,
+) -> Comment:
+    """Post a comment on an amendment or a paragraph, or a reply in the same thread."""
+    if (amendment is None) == (paragraph is None):
+        raise ValidationError("A comment belongs to one amendment or one paragraph.", code="target")
+    if parent is not None and (
+        parent.amendment_id != (amendment.pk if amendment else None)
+        or parent.paragraph_id != (paragraph.pk if paragraph else None)
+    ):
+        raise ValidationError("The reply belongs to another thread.", code="wrong_thread")
+    comment = Comment(
+        author=author,
+        body=_clean_body(body),
+        amendment=amendment,
+        paragraph=paragraph,
+        parent=parent,
+    )
+    comment._change_reason = "posted"  # type: ignore[attr-defined]
+    comment.save()
+    return comment
+
+
+def _lock_own_comment(comment: Comment, user: User) -> Comment:
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if locked.author_id != user.pk:
+        raise ValidationError("Only its author can change a comment.", code="not_author")
+    if locked.is_deleted:
+        raise ValidationError("This comment was deleted.", code="deleted")
+    return locked
+
+
+def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
+    """The author edits their comment; the earlier wording stays in its history."""
+    with transaction.atomic():
+        locked = _lock_own_comment(comment, user)
+        locked.body = _clean_body(body)
+        locked.edited_at = timezone.now()
+        locked._change_reason = "edited"  # type: ignore[attr-defined]
+        locked.save()
+    return locked
+
+
+def comment_delete(*, comment: Comment, user: User) -> Comment:
+    """The author deletes their comment; "comment deleted" keeps its place for the replies."""
+    with transaction.atomic():
+        locked = _lock_own_comment(comment, user)
+        locked.is_deleted = True
+        locked.body = ""
+        locked._change_reason = "deleted by the author"  # type: ignore[attr-defined]
+        locked.save()
+    return locked
+
+
+def comment_hide(*, comment: Comment, editor: User, reason: str) -> Comment:
+    """An editor hides a comment from members, saying why; the text stays in the history."""
+    if not editor.is_editor:
+        raise ValidationError("Only editors can hide comments.", code="not_editor")
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why the comment is hidden."]}, code="reason")
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        locked.hidden_by = editor
+        locked.hidden_reason = reason.strip()[:300]
+        locked._change_reason = f"hidden by an editor: {locked.hidden_reason}"  # type: ignore[attr-defined]
+        locked.save()
+    return locked

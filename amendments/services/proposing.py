@@ -1,0 +1,324 @@
+"""Proposing, editing and withdrawing amendments, and supporting them."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from amendments.models import Amendment, Support
+from manifesto.models import Chapter, Paragraph
+from textcore.rebase import rebase
+from textcore.words import count_words
+
+MAX_TEXT_CHARS = 5000
+MAX_TITLE_CHARS = 120
+MAX_REASON_CHARS = 3000
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*")
+
+
+def normalise_text(text: str) -> str:
+    """One paragraph: line breaks become single spaces, ends are trimmed."""
+    return _LINE_BREAKS.sub(" ", text).strip()
+
+
+def proposed_paragraph_text(*, kind: str, base_text: str, text: str) -> str:
+    """The paragraph text a proposal produces; a replacement keeps the base's own edge spacing,
+    so the source's oddities (a leading non-breaking space) are not reported as changes."""
+    if kind == Amendment.Kind.DELETE:
+        return ""
+    body = normalise_text(text)
+    if kind == Amendment.Kind.INSERT or not body:
+        return body
+    leading = re.match(r"^\s*", base_text)
+    trailing = re.search(r"\s*$", base_text)
+    return (leading.group(0) if leading else "") + body + (trailing.group(0) if trailing else "")
+
+
+def word_delta_of(*, kind: str, base_text: str, proposed_text: str) -> int:
+    """How many words the amendment adds (positive) or removes (negative)."""
+    if kind == Amendment.Kind.DELETE:
+        return -count_words(base_text)
+    if kind == Amendment.Kind.INSERT:
+        return count_words(proposed_text)
+    return count_words(proposed_text) - count_words(base_text)
+
+
+def validate_proposal(
+    *,
+    chapter: Chapter,
+    paragraph: Paragraph,
+    kind: str,
+    title: str,
+    text: str,
+    reason: str,
+    insert_kind: str = "",
+) -> dict[str, list[ValidationError]]:
+    """Check a proposal without saving; returns errors keyed by form field ('' for general)."""
+    errors: dict[str, list[ValidationError]] = {}
+
+    def refuse(field: str, message: str, code: str) -> None:
+        errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    if chapter.status != Chapter.Status.OPEN:
+        refuse(
+            "",
+            f"“{chapter.title}” is {chapter.get_status_display().lower()}: it does not take "
+            "amendments now.",
+            "chapter_not_open",
+        )
+    if paragraph.is_deleted:
+        refuse("", "This paragraph was deleted; it cannot be amended.", "paragraph_deleted")
+    if kind not in Amendment.Kind.values:
+        refuse("kind", "Choose what the amendment does.", "kind")
+    if kind == Amendment.Kind.INSERT and insert_kind not in ("body", "heading"):
+        refuse("insert_kind", "Choose a new paragraph or a new section heading.", "insert_kind")
+    if kind == Amendment.Kind.INSERT and paragraph.kind == Paragraph.Kind.FOOTNOTE:
+        refuse("kind", "New paragraphs cannot be added among the notes.", "insert_after_note")
+    clean_title = title.strip()
+    if not clean_title:
+        refuse("title", "Give the amendment a short title that says what it changes.", "title")
+    elif len(clean_title) > MAX_TITLE_CHARS or "\n" in clean_title:
+        refuse(
+            "title",
+            f"Keep the title to one line of at most {MAX_TITLE_CHARS} characters.",
+            "title_long",
+        )
+    if not reason.strip():
+        refuse("reason", "Say why: the editors and other members read your reason.", "reason")
+    elif len(reason) > MAX_REASON_CHARS:
+        refuse(
+            "reason",
+            f"Keep the reason under {MAX_REASON_CHARS} characters (it has {len(reason)}).",
+            "reason_long",
+        )
+    body = normalise_text(text)
+    if kind in (Amendment.Kind.REPLACE, Amendment.Kind.INSERT):
+        if len(body) > MAX_TEXT_CHARS:
+            refuse(
+                "text",
+                f"The text is {len(body)} characters; the maximum is {MAX_TEXT_CHARS}.",
+                "text_long",
+            )
+        elif not body:
+            message = (
+                "The replacement is empty. To remove the paragraph, choose “Delete the paragraph”."
+                if kind == Amendment.Kind.REPLACE
+                else "Write the new paragraph."
+            )
+            refuse("text", message, "text_empty")
+        elif kind == Amendment.Kind.REPLACE and body == normalise_text(paragraph.text):
+            refuse(
+                "text",
+                "This changes nothing: the text is the same as the paragraph's.",
+                "no_change",
+            )
+    return errors
+
+
+def _raise_if(errors: dict[str, list[ValidationError]]) -> None:
+    if errors:
+        raise ValidationError({field or "__all__": errs for field, errs in errors.items()})
+
+
+def _latest_version(paragraph: Paragraph):  # type: ignore[no-untyped-def]
+    return paragraph.history.order_by("-history_date", "-history_id").first()
+
+
+def _onto_current(
+    *,
+    kind: str,
+    paragraph: Paragraph,
+    latest,
+    text: str,
+    seen_version_id: int | None,  # type: ignore[no-untyped-def]
+) -> str:
+    """The member's text, carried onto today's paragraph if it changed while they wrote.
+
+    Without this, a proposal written on a page opened before another amendment was accepted
+    would quietly undo that amendment. A clean carry is kept; a collision is refused and the
+    page shows the new text.
+    """
+    if kind != Amendment.Kind.REPLACE or seen_version_id in (None, latest.history_id):
+        return text
+    seen = paragraph.history.filter(history_id=seen_version_id).first()
+    if seen is None:
+        raise ValidationError("The version you started from is unknown.", code="version")
+    proposed = proposed_paragraph_text(kind=kind, base_text=seen.text, text=text)
+    outcome = rebase(seen.text, proposed, paragraph.text)
+    if not outcome.clean or outcome.text is None:
+        raise ValidationError(
+            "The paragraph was changed while you were writing, in the same place as your "
+            "change. Your text is kept below; compare it with the new text above and submit "
+            "again.",
+            code="paragraph_changed",
+        )
+    return outcome.text
+
+
+def amendment_propose(
+    *,
+    author: User,
+    paragraph: Paragraph,
+    kind: str,
+    title: str,
+    text: str,
+    reason: str,
+    insert_kind: str = "",
+    seen_version_id: int | None = None,
+) -> Amendment:
+    """Propose an amendment to ``paragraph``, written against its current version
+    (``seen_version_id``: the version the member's page showed, if it may be older)."""
+    with transaction.atomic():
+        paragraph = (
+            Paragraph.objects.select_for_update()
+            .select_related("chapter__manifesto")
+            .get(pk=paragraph.pk)
+        )
+        chapter = paragraph.chapter
+        _raise_if(
+            validate_proposal(
+                chapter=chapter,
+                paragraph=paragraph,
+                kind=kind,
+                title=title,
+                text=text,
+                reason=reason,
+                insert_kind=insert_kind,
+            )
+        )
+        latest = _latest_version(paragraph)
+        text = _onto_current(
+            kind=kind,
+            paragraph=paragraph,
+            latest=latest,
+            text=text,
+            seen_version_id=seen_version_id,
+        )
+        base_text = "" if kind == Amendment.Kind.INSERT else paragraph.text
+        proposed = proposed_paragraph_text(kind=kind, base_text=paragraph.text, text=text)
+        amendment = Amendment(
+            chapter=chapter,
+            paragraph=paragraph,
+            kind=kind,
+            insert_kind=insert_kind if kind == Amendment.Kind.INSERT else "",
+            title=title.strip(),
+            proposed_text=proposed,
+            reason=reason.strip(),
+            author=author,
+            base_version=latest,
+            base_text=base_text,
+            written_base_text=base_text,
+            written_text=proposed,
+            word_delta=word_delta_of(kind=kind, base_text=base_text, proposed_text=proposed),
+        )
+        amendment._change_reason = "proposed"  # type: ignore[attr-defined]
+        amendment.save()
+    return amendment
+
+
+def _lock_own_open_amendment(amendment: Amendment, user: User) -> Amendment:
+    locked = Amendment.objects.select_for_update().get(pk=amendment.pk)
+    if locked.author_id != user.pk:
+        raise ValidationError("Only the author can change this amendment.", code="not_author")
+    if not locked.is_open:
+        raise ValidationError(
+            f"This amendment is {locked.get_status_display().lower()}; it can no longer be "
+            "changed.",
+            code="not_open",
+        )
+    return locked
+
+
+def amendment_edit(
+    *,
+    amendment: Amendment,
+    user: User,
+    title: str,
+    text: str,
+    reason: str,
+    seen_version_id: int | None = None,
+) -> Amendment:
+    """The author edits a pending (or in-conflict) amendment; it is rewritten against the
+    paragraph's current text, which also resolves a conflict. Earlier wording stays in history."""
+    with transaction.atomic():
+        locked = _lock_own_open_amendment(amendment, user)
+        paragraph = (
+            Paragraph.objects.select_for_update()
+            .select_related("chapter__manifesto")
+            .get(pk=locked.paragraph_id)
+        )
+        _raise_if(
+            validate_proposal(
+                chapter=paragraph.chapter,
+                paragraph=paragraph,
+                kind=locked.kind,
+                title=title,
+                text=text,
+                reason=reason,
+                insert_kind=locked.insert_kind,
+            )
+        )
+        latest = _latest_version(paragraph)
+        text = _onto_current(
+            kind=locked.kind,
+            paragraph=paragraph,
+            latest=latest,
+            text=text,
+            seen_version_id=seen_version_id,
+        )
+        base_text = "" if locked.kind == Amendment.Kind.INSERT else paragraph.text
+        proposed = proposed_paragraph_text(kind=locked.kind, base_text=paragraph.text, text=text)
+        locked.title = title.strip()
+        locked.reason = reason.strip()
+        locked.base_version = latest
+        locked.base_text = base_text
+        locked.proposed_text = proposed
+        locked.written_base_text = base_text
+        locked.written_text = proposed
+        locked.word_delta = word_delta_of(
+            kind=locked.kind, base_text=base_text, proposed_text=proposed
+        )
+        locked.status = Amendment.Status.PENDING
+        locked.conflict_reason = ""
+        locked.conflict_collisions = []
+        locked.conflict_with = None
+        locked.carried_forward_at = None
+        locked.carried_forward_by = None
+        locked.updated_at = timezone.now()
+        locked._change_reason = "edited by the author"  # type: ignore[attr-defined]
+        locked.save()
+    return locked
+
+
+def amendment_withdraw(*, amendment: Amendment, user: User) -> Amendment:
+    """The author withdraws their pending or in-conflict amendment."""
+    with transaction.atomic():
+        locked = _lock_own_open_amendment(amendment, user)
+        locked.status = Amendment.Status.WITHDRAWN
+        locked.updated_at = timezone.now()
+        locked._change_reason = "withdrawn by the author"  # type: ignore[attr-defined]
+        locked.save()
+    return locked
+
+
+def support_add(*, amendment: Amendment, user: User) -> Support:
+    """Support someone else's open amendment (idempotent)."""
+    if amendment.author_id == user.pk:
+        raise ValidationError("You cannot support your own amendment.", code="own_amendment")
+    if not amendment.is_open:
+        raise ValidationError("Only open amendments can be supported.", code="not_open")
+    try:
+        with transaction.atomic():
+            support, _ = Support.objects.get_or_create(amendment=amendment, user=user)
+    except IntegrityError:
+        support = Support.objects.get(amendment=amendment, user=user)
+    return support
+
+
+def support_remove(*, amendment: Amendment, user: User) -> None:
+    """Withdraw one's support (nothing happens if there was none)."""
+    Support.objects.filter(amendment=amendment, user=user).delete()

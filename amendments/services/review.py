@@ -1,0 +1,639 @@
+"""Editorial review: accepting, rejecting, duplicates, reopening, direct edits and limits.
+
+Every action that changes a paragraph locks, in this order, the Manifesto row, the chapter
+row, the amendments involved and their paragraphs; re-reads them; applies the change with
+history; carries every other pending amendment on the paragraph forward (or puts it in
+conflict); and lets the word-count guard judge the net effect before the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from amendments.models import Amendment, Decision
+from amendments.services import notifications
+from amendments.services.guard import guard_enforce, guard_snapshot
+from amendments.services.proposing import word_delta_of
+from manifesto.models import Chapter, Manifesto, Paragraph
+from manifesto.services import paragraph_next_key, position_after
+from textcore.rebase import rebase
+from textcore.words import count_words
+
+
+@dataclass(frozen=True)
+class AcceptItem:
+    """One amendment to accept, optionally with the editor's own wording."""
+
+    amendment: Amendment
+    editor_text: str | None = None
+    seen_version_id: int | None = None
+
+
+def _require_editor(user: User) -> None:
+    if not user.is_editor:
+        raise ValidationError("Only editors can review amendments.", code="not_editor")
+
+
+def lock_chapter(chapter_id: int) -> Chapter:
+    """Lock the Manifesto, then the chapter (always in this order, so editors queue, never
+    deadlock) and return the chapter with its Manifesto attached."""
+    manifesto_id = Chapter.objects.values_list("manifesto_id", flat=True).get(pk=chapter_id)
+    manifesto = Manifesto.objects.select_for_update().get(pk=manifesto_id)
+    chapter = Chapter.objects.select_for_update().get(pk=chapter_id)
+    chapter.manifesto = manifesto
+    return chapter
+
+
+def _lock_amendments(ids: Iterable[int]) -> dict[int, Amendment]:
+    return {
+        a.pk: a for a in Amendment.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+
+
+def _latest_version(paragraph: Paragraph):  # type: ignore[no-untyped-def]
+    return paragraph.history.order_by("-history_date", "-history_id").first()
+
+
+def _save_paragraph(paragraph: Paragraph, *, user: User | None, reason: str) -> None:
+    paragraph._change_reason = reason  # type: ignore[attr-defined]
+    paragraph._history_user = user  # type: ignore[attr-defined]
+    paragraph.save()
+
+
+def _save_amendment(amendment: Amendment, reason: str, user: User | None = None) -> None:
+    amendment.updated_at = timezone.now()
+    amendment._change_reason = reason  # type: ignore[attr-defined]
+    if user is not None:
+        amendment._history_user = user  # type: ignore[attr-defined]
+    amendment.save()
+
+
+def _log(
+    *,
+    chapter: Chapter,
+    action: str,
+    actor: User | None,
+    amendment: Amendment | None = None,
+    paragraph: Paragraph | None = None,
+    reason: str = "",
+    words: tuple[int, int] | None = None,
+) -> Decision:
+    return Decision.objects.create(
+        chapter=chapter,
+        action=action,
+        actor=actor,
+        amendment=amendment,
+        paragraph=paragraph or (amendment.paragraph if amendment else None),
+        reason=reason,
+        words_before=words[0] if words else None,
+        words_after=words[1] if words else None,
+    )
+
+
+# --- accepting -----------------------------------------------------------------------------
+
+
+def amendment_accept(*, amendment: Amendment, editor: User, reason: str = "") -> Amendment:
+    """Accept one amendment as proposed."""
+    return amendments_accept([AcceptItem(amendment)], editor=editor, reason=reason)[0]
+
+
+def amendment_accept_with_changes(
+    *,
+    amendment: Amendment,
+    editor: User,
+    text: str,
+    reason: str = "",
+    seen_version_id: int | None = None,
+) -> Amendment:
+    """Accept with the editor's wording; the member's version is kept beside it."""
+    item = AcceptItem(amendment, editor_text=text, seen_version_id=seen_version_id)
+    return amendments_accept([item], editor=editor, reason=reason)[0]
+
+
+def amendments_accept(
+    items: Sequence[AcceptItem], *, editor: User, reason: str = ""
+) -> list[Amendment]:
+    """Accept several amendments of one chapter together, all or none: the word-count guard
+    judges their net effect, so an addition can be paid for by cuts accepted with it."""
+    _require_editor(editor)
+    if not items:
+        raise ValidationError("Choose at least one amendment to accept.", code="empty")
+    chapter_ids = {item.amendment.chapter_id for item in items}
+    if len(chapter_ids) != 1:
+        raise ValidationError(
+            "Amendments accepted together must belong to one chapter.", code="chapters"
+        )
+    with transaction.atomic():
+        chapter = lock_chapter(chapter_ids.pop())
+        before = guard_snapshot(chapter)
+        _lock_amendments(item.amendment.pk for item in items)
+        accepted = [_accept_one(chapter, item, editor, reason) for item in items]
+        guard_enforce(chapter=chapter, before=before)
+        for amendment in accepted:
+            notifications.on_decided(amendment)
+    return accepted
+
+
+def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -> Amendment:
+    # Re-read under lock: an earlier item of the same batch may have carried this one forward.
+    amendment = Amendment.objects.select_for_update().get(pk=item.amendment.pk)
+    if amendment.author_id == editor.pk:
+        raise ValidationError(
+            f"#{amendment.pk}: editors cannot decide their own amendments; another editor must.",
+            code="own_amendment",
+        )
+    if amendment.status != Amendment.Status.PENDING:
+        raise ValidationError(
+            f"#{amendment.pk} is {amendment.get_status_display().lower()}, not pending: it was "
+            "decided or changed meanwhile. Reload the page to see its state.",
+            code="not_pending",
+        )
+    paragraph = Paragraph.objects.select_for_update().get(pk=amendment.paragraph_id)
+    paragraph.chapter = chapter
+    latest = _latest_version(paragraph)
+    if item.seen_version_id is not None and latest.history_id != item.seen_version_id:
+        raise ValidationError(
+            f"¶ #{paragraph.key} changed while you were editing #{amendment.pk}; nothing was "
+            "saved. Look at the new text and make your changes again.",
+            code="stale",
+        )
+    if amendment.base_version_id != latest.history_id and amendment.kind != Amendment.Kind.INSERT:
+        raise ValidationError(
+            f"#{amendment.pk} was written against an older version of the paragraph and has not "
+            "been carried forward; it cannot be accepted as it stands.",
+            code="stale_base",
+        )
+    if paragraph.is_deleted:
+        raise ValidationError(f"¶ #{paragraph.key} was deleted.", code="paragraph_deleted")
+
+    with_changes = item.editor_text is not None
+    words_before = count_words(paragraph.text) if amendment.kind != Amendment.Kind.INSERT else 0
+    label = f"amendment #{amendment.pk} accepted" + (" with changes" if with_changes else "")
+    if with_changes:
+        from amendments.services.proposing import normalise_text, proposed_paragraph_text
+
+        if amendment.kind == Amendment.Kind.DELETE:
+            raise ValidationError(
+                "A deletion is accepted or rejected as it stands.", code="delete_with_changes"
+            )
+        if not normalise_text(item.editor_text or ""):
+            raise ValidationError(
+                {
+                    "text": [
+                        "The editor's wording is empty. Reject the amendment instead, or "
+                        "accept a deletion."
+                    ]
+                },
+                code="text_empty",
+            )
+        amendment.editor_text = proposed_paragraph_text(
+            kind=amendment.kind, base_text=amendment.base_text, text=item.editor_text or ""
+        )
+
+    result = amendment.result_text
+    if amendment.kind == Amendment.Kind.REPLACE:
+        paragraph.text = result
+        _save_paragraph(paragraph, user=editor, reason=label)
+    elif amendment.kind == Amendment.Kind.DELETE:
+        paragraph.is_deleted = True
+        _save_paragraph(paragraph, user=editor, reason=label)
+    else:
+        inserted = Paragraph(
+            chapter=chapter,
+            key=paragraph_next_key(chapter),
+            position=position_after(paragraph),
+            kind=amendment.insert_kind or Paragraph.Kind.BODY,
+            text=result,
+        )
+        _save_paragraph(inserted, user=editor, reason=label)
+
+    amendment.status = (
+        Amendment.Status.ACCEPTED_WITH_CHANGES if with_changes else Amendment.Status.ACCEPTED
+    )
+    amendment.decided_by = editor
+    amendment.decided_at = timezone.now()
+    amendment.decision_reason = reason.strip()
+    _save_amendment(amendment, label, editor)
+    action = Decision.Action.ACCEPTED_WITH_CHANGES if with_changes else Decision.Action.ACCEPTED
+    _log(
+        chapter=chapter,
+        action=action,
+        actor=editor,
+        amendment=amendment,
+        reason=reason.strip(),
+        words=(words_before, count_words(result)),
+    )
+    if amendment.kind != Amendment.Kind.INSERT:
+        carry_forward(paragraph=paragraph, cause=amendment, actor=editor)
+    return amendment
+
+
+# --- carrying pending amendments forward ---------------------------------------------------
+
+
+def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, actor: User | None) -> None:
+    """After ``paragraph`` changed, rebase every other pending amendment on it onto the new
+    text; what no longer fits goes into conflict, with what collided, and its author is told."""
+    version = _latest_version(paragraph)
+    others = Amendment.objects.select_for_update().filter(
+        paragraph=paragraph, status=Amendment.Status.PENDING
+    )
+    if cause is not None:
+        others = others.exclude(pk=cause.pk)
+    by = f"amendment #{cause.pk}" if cause else "an editor"
+    for other in others.order_by("pk"):
+        if other.kind == Amendment.Kind.INSERT:
+            if paragraph.is_deleted:
+                _put_in_conflict(
+                    other,
+                    cause,
+                    actor,
+                    paragraph,
+                    f"The paragraph this addition was to follow was deleted by {by}. Withdraw "
+                    "it and propose it again after another paragraph.",
+                )
+            else:
+                # The anchor changed, not the text to insert: only the anchor version moves on.
+                other.base_version = version
+                _save_amendment(other, f"anchor changed by {by}")
+            continue
+        if paragraph.is_deleted:
+            if other.kind == Amendment.Kind.DELETE:
+                _make_obsolete(other, cause, actor, f"The paragraph was already deleted by {by}.")
+            else:
+                _put_in_conflict(
+                    other,
+                    cause,
+                    actor,
+                    paragraph,
+                    f"The paragraph was deleted by {by}, so this change has nothing to apply to.",
+                )
+            continue
+        if other.kind == Amendment.Kind.DELETE:
+            _put_in_conflict(
+                other,
+                cause,
+                actor,
+                paragraph,
+                f"The paragraph was changed by {by} after this deletion was proposed, so "
+                "deleting it now would remove words its author has not seen. The author can "
+                "confirm the deletion against the new text (Edit) or withdraw it.",
+            )
+            continue
+        _rebase_replacement(other, paragraph, version, cause, actor, by)
+
+
+def _rebase_replacement(other, paragraph, version, cause, actor, by):  # type: ignore[no-untyped-def]
+    if other.proposed_text == paragraph.text:
+        _make_obsolete(other, cause, actor, f"The text already reads as it proposes, after {by}.")
+        return
+    outcome = rebase(other.base_text, other.proposed_text, paragraph.text)
+    if not outcome.clean or outcome.text is None:
+        _put_in_conflict(
+            other,
+            cause,
+            actor,
+            paragraph,
+            f"The paragraph was changed by {by} in the same place this amendment changes, so "
+            "it can no longer be applied as written. The author can update it against the new "
+            "text (Edit) or withdraw it.",
+            collisions=[asdict(c) for c in outcome.collisions],
+        )
+        return
+    if outcome.text == paragraph.text:
+        _make_obsolete(other, cause, actor, f"Its change is already in the text, made by {by}.")
+        return
+    other.base_version = version
+    other.base_text = paragraph.text
+    other.proposed_text = outcome.text
+    other.word_delta = word_delta_of(
+        kind=other.kind, base_text=other.base_text, proposed_text=other.proposed_text
+    )
+    other.carried_forward_at = timezone.now()
+    other.carried_forward_by = cause
+    _save_amendment(other, f"carried forward after {by}")
+    _log(
+        chapter=paragraph.chapter,
+        action=Decision.Action.CARRIED_FORWARD,
+        actor=None,
+        amendment=other,
+        reason=f"Rebased onto the text produced by {by}; the author's change applies unchanged.",
+    )
+
+
+def _put_in_conflict(  # type: ignore[no-untyped-def]
+    other, cause, actor, paragraph, reason, collisions=None
+) -> None:
+    other.status = Amendment.Status.CONFLICT
+    other.conflict_reason = reason
+    other.conflict_collisions = collisions or []
+    other.conflict_with = cause
+    _save_amendment(other, "put in conflict")
+    _log(
+        chapter=paragraph.chapter,
+        action=Decision.Action.CONFLICT,
+        actor=None,
+        amendment=other,
+        reason=reason,
+    )
+    notifications.on_conflict(other)
+
+
+def _make_obsolete(other, cause, actor, reason) -> None:  # type: ignore[no-untyped-def]
+    other.status = Amendment.Status.OBSOLETE
+    other.conflict_reason = reason
+    other.conflict_with = cause
+    _save_amendment(other, "made obsolete")
+    _log(
+        chapter=other.chapter,
+        action=Decision.Action.OBSOLETE,
+        actor=None,
+        amendment=other,
+        reason=reason,
+    )
+    notifications.on_decided(other)
+
+
+# --- rejecting, duplicates, reopening ------------------------------------------------------
+
+
+def amendments_reject(
+    amendments: Sequence[Amendment], *, editor: User, reason: str
+) -> list[Amendment]:
+    """Reject one or several pending amendments with one reason (shown to their authors)."""
+    _require_editor(editor)
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": ["Give a reason: the author will read it."]}, code="reason"
+        )
+    if not amendments:
+        raise ValidationError("Choose at least one amendment to reject.", code="empty")
+    with transaction.atomic():
+        locked = _lock_amendments(a.pk for a in amendments)
+        problems = [
+            f"#{a.pk} is {a.get_status_display().lower()}" for a in locked.values() if not a.is_open
+        ] + [f"#{a.pk} is your own" for a in locked.values() if a.author_id == editor.pk]
+        if problems:
+            raise ValidationError(
+                "Nothing was rejected: " + "; ".join(problems) + ".", code="not_rejectable"
+            )
+        for amendment in locked.values():
+            amendment.status = Amendment.Status.REJECTED
+            amendment.decided_by = editor
+            amendment.decided_at = timezone.now()
+            amendment.decision_reason = reason.strip()
+            _save_amendment(amendment, f"rejected: {reason.strip()[:80]}", editor)
+            _log(
+                chapter=amendment.chapter,
+                action=Decision.Action.REJECTED,
+                actor=editor,
+                amendment=amendment,
+                reason=reason.strip(),
+            )
+            notifications.on_decided(amendment)
+    return list(locked.values())
+
+
+def amendment_reject(*, amendment: Amendment, editor: User, reason: str) -> Amendment:
+    """Reject one amendment with a reason."""
+    return amendments_reject([amendment], editor=editor, reason=reason)[0]
+
+
+def amendment_mark_duplicate(
+    *, amendment: Amendment, editor: User, duplicate_of: Amendment, reason: str = ""
+) -> Amendment:
+    """Close an amendment as a duplicate of another one in the same chapter."""
+    _require_editor(editor)
+    if duplicate_of.pk == amendment.pk:
+        raise ValidationError("An amendment cannot duplicate itself.", code="self")
+    if duplicate_of.chapter_id != amendment.chapter_id:
+        raise ValidationError("The original must be in the same chapter.", code="chapter")
+    with transaction.atomic():
+        locked = _lock_amendments([amendment.pk])[amendment.pk]
+        if not locked.is_open:
+            raise ValidationError(
+                f"#{locked.pk} is {locked.get_status_display().lower()} already.", code="decided"
+            )
+        if locked.author_id == editor.pk:
+            raise ValidationError("Editors cannot decide their own amendments.", code="own")
+        locked.status = Amendment.Status.DUPLICATE
+        locked.duplicate_of = duplicate_of
+        locked.decided_by = editor
+        locked.decided_at = timezone.now()
+        locked.decision_reason = reason.strip() or f"Duplicate of #{duplicate_of.pk}."
+        _save_amendment(locked, f"duplicate of #{duplicate_of.pk}", editor)
+        _log(
+            chapter=locked.chapter,
+            action=Decision.Action.DUPLICATE,
+            actor=editor,
+            amendment=locked,
+            reason=locked.decision_reason,
+        )
+        notifications.on_decided(locked)
+    return locked
+
+
+def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amendment:
+    """An admin reopens a rejected, duplicate or obsolete amendment; it becomes pending again,
+    carried onto today's text (or in conflict if it no longer fits)."""
+    if not admin.is_admin:
+        raise ValidationError("Only admins can reopen a decision.", code="not_admin")
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why the decision is reopened."]}, code="reason")
+    with transaction.atomic():
+        chapter = lock_chapter(amendment.chapter_id)
+        locked = _lock_amendments([amendment.pk])[amendment.pk]
+        if locked.is_accepted:
+            raise ValidationError(
+                "An accepted amendment changed the text. To undo it, revert the paragraph to "
+                "an earlier version from its history.",
+                code="accepted",
+            )
+        reopenable = (
+            Amendment.Status.REJECTED,
+            Amendment.Status.DUPLICATE,
+            Amendment.Status.OBSOLETE,
+        )
+        if locked.status not in reopenable:
+            raise ValidationError(
+                f"#{locked.pk} is {locked.get_status_display().lower()}; only rejected, "
+                "duplicate or obsolete amendments can be reopened.",
+                code="not_reopenable",
+            )
+        locked.status = Amendment.Status.PENDING
+        locked.decided_by = None
+        locked.decided_at = None
+        locked.duplicate_of = None
+        locked.decision_reason = ""
+        locked.conflict_reason = ""
+        _save_amendment(locked, f"reopened: {reason.strip()[:80]}", admin)
+        _log(
+            chapter=chapter,
+            action=Decision.Action.REOPENED,
+            actor=admin,
+            amendment=locked,
+            reason=reason.strip(),
+        )
+        paragraph = Paragraph.objects.select_for_update().get(pk=locked.paragraph_id)
+        paragraph.chapter = chapter
+        if locked.kind != Amendment.Kind.INSERT and (
+            paragraph.is_deleted or locked.base_version_id != _latest_version(paragraph).history_id
+        ):
+            # Only this amendment is carried: pass the others as "cause" exclusions would be
+            # wrong, so rebase it alone.
+            _carry_one(locked, paragraph)
+        locked.refresh_from_db()
+    return locked
+
+
+def _carry_one(amendment: Amendment, paragraph: Paragraph) -> None:
+    version = _latest_version(paragraph)
+    by = "later changes to the paragraph"
+    if paragraph.is_deleted:
+        _put_in_conflict(amendment, None, None, paragraph, "The paragraph has been deleted since.")
+    elif amendment.kind == Amendment.Kind.DELETE:
+        _put_in_conflict(
+            amendment,
+            None,
+            None,
+            paragraph,
+            "The paragraph has changed since this deletion was proposed; the author can confirm "
+            "it against the new text (Edit) or withdraw it.",
+        )
+    else:
+        _rebase_replacement(amendment, paragraph, version, None, None, by)
+
+
+# --- direct edits by editors, reverts and limits -------------------------------------------
+
+
+def paragraph_edit(*, paragraph: Paragraph, editor: User, text: str, reason: str) -> Paragraph:
+    """An editor changes a paragraph directly (the admin, a correction). Guarded and logged;
+    pending amendments on it are carried forward."""
+    from amendments.services.proposing import normalise_text, proposed_paragraph_text
+
+    _require_editor(editor)
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why the text is changed."]}, code="reason")
+    if not normalise_text(text):
+        raise ValidationError({"text": ["The text is empty."]}, code="text_empty")
+    with transaction.atomic():
+        chapter = lock_chapter(paragraph.chapter_id)
+        before = guard_snapshot(chapter)
+        locked = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
+        locked.chapter = chapter
+        new_text = proposed_paragraph_text(kind="replace", base_text=locked.text, text=text)
+        if new_text == locked.text:
+            raise ValidationError({"text": ["This changes nothing."]}, code="no_change")
+        words = (locked.word_count, count_words(new_text))
+        locked.text = new_text
+        _save_paragraph(locked, user=editor, reason=f"edited by an editor: {reason.strip()}")
+        _log(
+            chapter=chapter,
+            action=Decision.Action.PARAGRAPH_EDITED,
+            actor=editor,
+            paragraph=locked,
+            reason=reason.strip(),
+            words=words,
+        )
+        carry_forward(paragraph=locked, cause=None, actor=editor)
+        guard_enforce(chapter=chapter, before=before)
+    return locked
+
+
+def paragraph_revert(
+    *, paragraph: Paragraph, editor: User, history_id: int, reason: str
+) -> Paragraph:
+    """Restore a paragraph to one of its earlier versions (text and deletion), as a new
+    version; guarded like any other change."""
+    _require_editor(editor)
+    with transaction.atomic():
+        chapter = lock_chapter(paragraph.chapter_id)
+        before = guard_snapshot(chapter)
+        locked = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
+        locked.chapter = chapter
+        version = locked.history.filter(history_id=history_id).first()
+        if version is None:
+            raise ValidationError("That version does not belong to this paragraph.", code="version")
+        if version.text == locked.text and version.is_deleted == locked.is_deleted:
+            raise ValidationError("The paragraph already reads like that.", code="no_change")
+        words = (locked.word_count, count_words(version.text))
+        locked.text = version.text
+        locked.is_deleted = version.is_deleted
+        label = f"reverted to the version of {version.history_date:%Y-%m-%d %H:%M}"
+        _save_paragraph(locked, user=editor, reason=f"{label}: {reason.strip()}".rstrip(": "))
+        _log(
+            chapter=chapter,
+            action=Decision.Action.PARAGRAPH_REVERTED,
+            actor=editor,
+            paragraph=locked,
+            reason=reason.strip() or label,
+            words=words,
+        )
+        carry_forward(paragraph=locked, cause=None, actor=editor)
+        guard_enforce(chapter=chapter, before=before)
+    return locked
+
+
+def chapter_set_limit(
+    *,
+    chapter: Chapter,
+    editor: User,
+    word_limit: int | None,
+    reason: str,
+    tolerance_percent: int | None = None,
+) -> Chapter:
+    """Set a chapter's absolute word limit (None: back to imported words + tolerance)."""
+    _require_editor(editor)
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why the limit changes."]}, code="reason")
+    if word_limit is not None and word_limit <= 0:
+        raise ValidationError({"word_limit": ["A limit is a positive number of words."]})
+    with transaction.atomic():
+        locked = lock_chapter(chapter.pk)
+        old = locked.effective_word_limit
+        locked.word_limit = word_limit
+        if tolerance_percent is not None:
+            locked.limit_tolerance_percent = tolerance_percent
+        locked._change_reason = f"word limit: {reason.strip()}"  # type: ignore[attr-defined]
+        locked._history_user = editor  # type: ignore[attr-defined]
+        locked.save()
+        _log(
+            chapter=locked,
+            action=Decision.Action.LIMIT_CHANGED,
+            actor=editor,
+            reason=f"Limit {old} → {locked.effective_word_limit}. {reason.strip()}",
+        )
+    return locked
+
+
+def manifesto_set_limit(
+    *,
+    manifesto: Manifesto,
+    editor: User,
+    word_limit: int | None,
+    count_footnotes: bool,
+    reason: str,
+) -> Manifesto:
+    """Set the Manifesto's overall word limit and whether footnotes count, with who and why
+    recorded in its history."""
+    _require_editor(editor)
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why the limit changes."]}, code="reason")
+    if word_limit is not None and word_limit <= 0:
+        raise ValidationError({"word_limit": ["A limit is a positive number of words."]})
+    with transaction.atomic():
+        locked = Manifesto.objects.select_for_update().get(pk=manifesto.pk)
+        locked.word_limit = word_limit
+        locked.count_footnotes = count_footnotes
+        locked._change_reason = f"word limit: {reason.strip()}"  # type: ignore[attr-defined]
+        locked._history_user = editor  # type: ignore[attr-defined]
+        locked.save()
+    return locked

@@ -1,0 +1,29 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def signed(value: int) -> str:
+    """+12, −30 (a real minus sign) or 0."""
+    value = int(value or 0)
+    if value > 0:
+        return f"+{value}"
+    if value < 0:
+        return f"−{abs(value)}"
+    return "0"
+
+
+@register.filter
+def pluralize_abs(value: int) -> str:
+    return "" if abs(int(value or 0)) == 1 else "s"
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    return mapping.get(key)
+
+
+@register.filter
+def competes_with(group, amendment) -> list[int]:  # type: ignore[no-untyped-def]
+    return group.competes(amendment)

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from amendments.views import discussion, proposing, review
+
+app_name = "amendments"
+
+urlpatterns = [
+    path("amendments/mine/", proposing.mine, name="mine"),
+    path("amendments/<int:pk>/", discussion.detail, name="detail"),
+    path("amendments/<int:pk>/edit/", proposing.edit, name="edit"),
+    path("amendments/<int:pk>/withdraw/", proposing.withdraw, name="withdraw"),
+    path("amendments/<int:pk>/support/", proposing.support, name="support"),
+    path("amendments/<int:pk>/comment/", discussion.comment_on_amendment, name="comment_amendment"),
+    path("amendments/<int:pk>/accept/", review.accept, name="accept"),
+    path(
+        "amendments/<int:pk>/accept-with-changes/",
+        review.accept_with_changes,
+        name="accept_with_changes",
+    ),
+    path("amendments/<int:pk>/reject/", review.reject, name="reject"),
+    path("amendments/<int:pk>/duplicate/", review.duplicate, name="duplicate"),
+    path("amendments/<int:pk>/reopen/", review.reopen, name="reopen"),
+    path("chapters/<slug:slug>/p/<int:key>/propose/", proposing.propose, name="propose"),
+    path("chapters/<slug:slug>/p/<int:key>/preview/", proposing.preview, name="preview"),
+    path(
+        "chapters/<slug:slug>/p/<int:key>/comment/",
+        discussion.comment_on_paragraph,
+        name="comment_paragraph",
+    ),
+    path("chapters/<slug:slug>/log/", review.decision_log, name="log"),
+    path("chapters/<slug:slug>/limit/", review.set_limit, name="limit"),
+    path("comments/<int:pk>/", discussion.comment_change, name="comment_change"),
+    path("comments/<int:pk>/hide/", discussion.comment_hide_view, name="comment_hide"),
+    path("review/", review.queue, name="queue"),
+    path("review/batch/", review.batch, name="batch"),
+]

@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from amendments import selectors
+from amendments.forms import EditForm, ProposeForm
+from amendments.models import Amendment
+from amendments.services.guard import chapter_ledger
+from amendments.services.proposing import (
+    amendment_edit,
+    amendment_propose,
+    amendment_withdraw,
+    support_add,
+    support_remove,
+)
+from amendments.views._helpers import add_service_errors, get_paragraph, signed_in
+
+FIELD_MAP = {"__all__": "", "text": "text"}
+
+
+def _preview_for(form: ProposeForm, paragraph, kind: str | None = None):  # type: ignore[no-untyped-def]
+    data = form.data
+    kind = kind or data.get("kind") or Amendment.Kind.REPLACE
+    if kind not in Amendment.Kind.values:
+        kind = Amendment.Kind.REPLACE
+    text = data.get("text", "")
+    return selectors.proposal_preview(paragraph=paragraph, kind=kind, text=text)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="user", rate="30/h", method="POST", block=True)
+def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
+    paragraph = get_paragraph(slug, key)
+    chapter = paragraph.chapter
+    latest = paragraph.history.order_by("-history_date", "-history_id").first()
+    initial = {
+        "text": paragraph.text.strip(),
+        "kind": request.GET.get("kind", "replace"),
+        "seen_version": latest.history_id,
+    }
+    form = ProposeForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "preview":
+            preview = _preview_for(form, paragraph)
+        else:
+            try:
+                amendment = amendment_propose(
+                    author=signed_in(request),
+                    paragraph=paragraph,
+                    kind=form.cleaned_data["kind"],
+                    insert_kind=form.cleaned_data["insert_kind"] or "",
+                    title=form.cleaned_data["title"],
+                    text=form.cleaned_data["text"],
+                    reason=form.cleaned_data["reason"],
+                    seen_version_id=form.cleaned_data["seen_version"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                _start_again_from(form, latest.history_id, error)
+                preview = _preview_for(form, paragraph)
+            else:
+                messages.success(request, f"Amendment #{amendment.pk} was submitted.")
+                return redirect(amendment)
+    elif request.method == "POST":
+        preview = _preview_for(form, paragraph)
+    numbers = selectors.paragraph_numbers(chapter)
+    return render(
+        request,
+        "amendments/propose.html",
+        {
+            "chapter": chapter,
+            "paragraph": paragraph,
+            "number": numbers.get(paragraph.pk),
+            "form": form,
+            "preview": preview,
+            "ledger": preview.ledger if preview else chapter_ledger(chapter),
+        },
+    )
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="600/h", method="POST", block=True)
+def preview(request: HttpRequest, slug: str, key: int) -> HttpResponse:
+    """The live preview's partial: the same diff, delta and budget the no-JS preview shows."""
+    paragraph = get_paragraph(slug, key)
+    form = ProposeForm(request.POST)
+    return render(
+        request,
+        "amendments/_partials/proposal_preview.html",
+        {"preview": _preview_for(form, paragraph), "chapter": paragraph.chapter},
+    )
+
+
+def _own_amendment(request: HttpRequest, pk: int) -> Amendment:
+    try:
+        amendment = selectors.amendment_for_page(pk, request.user)
+    except Amendment.DoesNotExist:
+        raise Http404("No such amendment.") from None
+    if amendment.author_id != request.user.pk:
+        raise PermissionDenied("Only the author can change this amendment.")
+    return amendment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    amendment = _own_amendment(request, pk)
+    paragraph = amendment.paragraph
+    paragraph.chapter = amendment.chapter
+    if not amendment.is_open:
+        messages.error(request, "Only pending or in-conflict amendments can be edited.")
+        return redirect(amendment)
+    latest = paragraph.history.order_by("-history_date", "-history_id").first()
+    initial = {
+        "seen_version": latest.history_id,
+        "title": amendment.title,
+        "reason": amendment.reason,
+        "text": (
+            amendment.proposed_text
+            if amendment.status == Amendment.Status.PENDING
+            else _conflict_starting_text(amendment)
+        ).strip(),
+    }
+    form = EditForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "preview":
+            preview = _preview_for(form, paragraph, amendment.kind)
+        else:
+            try:
+                amendment_edit(
+                    amendment=amendment,
+                    user=signed_in(request),
+                    title=form.cleaned_data["title"],
+                    text=form.cleaned_data["text"],
+                    reason=form.cleaned_data["reason"],
+                    seen_version_id=form.cleaned_data["seen_version"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                _start_again_from(form, latest.history_id, error)
+                preview = _preview_for(form, paragraph, amendment.kind)
+            else:
+                messages.success(request, f"Amendment #{amendment.pk} was updated.")
+                return redirect(amendment)
+    return render(
+        request,
+        "amendments/edit.html",
+        {
+            "amendment": amendment,
+            "chapter": amendment.chapter,
+            "paragraph": paragraph,
+            "form": form,
+            "preview": preview,
+            "ledger": preview.ledger if preview else chapter_ledger(amendment.chapter),
+        },
+    )
+
+
+def _start_again_from(form: ProposeForm, version_id: int, error: ValidationError) -> None:
+    # After "the paragraph changed while you were writing", the next submission is written
+    # against the text now on the page.
+    if getattr(error, "code", None) == "paragraph_changed":
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["seen_version"] = str(version_id)
+        form.data = data
+
+
+def _conflict_starting_text(amendment: Amendment) -> str:
+    # A conflicted replacement is rewritten from today's text; a deletion needs no text.
+    if amendment.kind == Amendment.Kind.INSERT:
+        return amendment.proposed_text
+    return amendment.paragraph.text
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    amendment = _own_amendment(request, pk)
+    try:
+        amendment_withdraw(amendment=amendment, user=signed_in(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Amendment #{amendment.pk} was withdrawn.")
+    return redirect(amendment)
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="120/h", method="POST", block=True)
+def support(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        amendment = Amendment.objects.get(pk=pk)
+    except Amendment.DoesNotExist:
+        raise Http404("No such amendment.") from None
+    try:
+        if request.POST.get("support") == "remove":
+            support_remove(amendment=amendment, user=signed_in(request))
+            messages.success(request, "You no longer support this amendment.")
+        else:
+            support_add(amendment=amendment, user=signed_in(request))
+            messages.success(request, "You support this amendment.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(amendment)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    amendments = selectors.member_amendments(signed_in(request))
+    return render(request, "amendments/mine.html", {"amendments": amendments})

@@ -1,0 +1,314 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from amendments import selectors
+from amendments.forms import DeskForm, ReasonForm
+from amendments.models import Amendment
+from amendments.review_queue import SORT_LABELS, QueueFilters, review_queue
+from amendments.services.guard import chapter_ledger
+from amendments.services.review import (
+    AcceptItem,
+    amendment_accept,
+    amendment_accept_with_changes,
+    amendment_mark_duplicate,
+    amendment_reopen,
+    amendments_accept,
+    amendments_reject,
+    chapter_set_limit,
+)
+from amendments.views._helpers import add_service_errors, get_chapter, require_editor, signed_in
+from manifesto.services import manifesto_get_or_create
+
+
+class DuplicateForm(DeskForm):
+    duplicate_of = forms.IntegerField(
+        label="Duplicate of amendment #",
+        min_value=1,
+        help_text="The number of the amendment that says the same.",
+    )
+
+
+class AcceptWithChangesForm(DeskForm):
+    text = forms.CharField(
+        label="The editor's wording", strip=False, widget=forms.Textarea(attrs={"rows": 10})
+    )
+    reason = forms.CharField(
+        label="Why the changes", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    seen_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LimitForm(DeskForm):
+    word_limit = forms.IntegerField(
+        label="Word limit",
+        min_value=1,
+        required=False,
+        help_text="Leave empty to use the words at import plus the tolerance.",
+    )
+    tolerance_percent = forms.IntegerField(
+        label="Tolerance (%)", min_value=0, max_value=100, required=False
+    )
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def decision_forms(amendment: Amendment) -> dict[str, forms.Form]:
+    """The forms an editor sees on a pending amendment's page."""
+    return {
+        "reject_form": ReasonForm(prefix="reject"),
+        "duplicate_form": DuplicateForm(prefix="duplicate"),
+    }
+
+
+def _get_amendment(pk: int) -> Amendment:
+    return get_object_or_404(Amendment.objects.select_related("chapter", "paragraph"), pk=pk)
+
+
+def _refusal(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    require_editor(request.user)
+    paragraph = request.GET.get("paragraph", "")
+    filters = QueueFilters(
+        chapter=request.GET.get("chapter", ""),
+        paragraph=int(paragraph) if paragraph.isdigit() else None,
+        status=request.GET.get("status", "open"),
+        author=request.GET.get("author", "").strip(),
+        sort=request.GET.get("sort", "oldest")
+        if request.GET.get("sort") in SORT_LABELS
+        else "oldest",
+    )
+    manifesto = manifesto_get_or_create()
+    result = review_queue(manifesto, filters, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "amendments/queue.html",
+        {
+            "queue": result,
+            "filters": filters,
+            "sort_labels": SORT_LABELS,
+            "statuses": Amendment.Status.choices,
+            "query": query.urlencode(),
+            "reject_form": ReasonForm(prefix="batch"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    require_editor(request.user)
+    amendment = _get_amendment(pk)
+    try:
+        amendment_accept(
+            amendment=amendment, editor=signed_in(request), reason=request.POST.get("reason", "")
+        )  # type: ignore[arg-type]
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, f"Amendment #{pk} was accepted; the text is updated.")
+    return redirect(request.POST.get("next") or amendment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    require_editor(request.user)
+    amendment = _get_amendment(pk)
+    form = ReasonForm(request.POST, prefix="reject")
+    try:
+        if not form.is_valid():
+            raise ValidationError("Give a reason: the author will read it.")
+        amendments_reject(
+            [amendment], editor=signed_in(request), reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, f"Amendment #{pk} was rejected.")
+    return redirect(request.POST.get("next") or amendment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    require_editor(request.user)
+    amendment = _get_amendment(pk)
+    form = DuplicateForm(request.POST, prefix="duplicate")
+    try:
+        if not form.is_valid():
+            raise ValidationError("Give the number of the amendment it duplicates.")
+        original = Amendment.objects.filter(pk=form.cleaned_data["duplicate_of"]).first()
+        if original is None:
+            raise ValidationError(f"There is no amendment #{form.cleaned_data['duplicate_of']}.")
+        amendment_mark_duplicate(
+            amendment=amendment, editor=signed_in(request), duplicate_of=original
+        )
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, f"Amendment #{pk} was marked as a duplicate.")
+    return redirect(amendment)
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    if not signed_in(request).is_admin:
+        raise PermissionDenied("Only admins can reopen a decision.")
+    amendment = _get_amendment(pk)
+    try:
+        amendment_reopen(
+            amendment=amendment, admin=signed_in(request), reason=request.POST.get("reason", "")
+        )  # type: ignore[arg-type]
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, f"Amendment #{pk} was reopened.")
+    return redirect(amendment)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accept_with_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    require_editor(request.user)
+    amendment = selectors.amendment_for_page(pk, request.user)
+    paragraph = amendment.paragraph
+    latest = paragraph.history.order_by("-history_date", "-history_id").first()
+    form = AcceptWithChangesForm(
+        request.POST or None,
+        initial={"text": amendment.proposed_text.strip(), "seen_version": latest.history_id},
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "preview":
+            preview = selectors.proposal_preview(
+                paragraph=paragraph, kind=amendment.kind, text=form.cleaned_data["text"]
+            )
+        else:
+            try:
+                amendment_accept_with_changes(
+                    amendment=amendment,
+                    editor=signed_in(request),
+                    text=form.cleaned_data["text"],
+                    reason=form.cleaned_data["reason"],
+                    seen_version_id=form.cleaned_data["seen_version"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Amendment #{pk} was accepted with your changes.")
+                return redirect(amendment)
+    return render(
+        request,
+        "amendments/accept_with_changes.html",
+        {
+            "amendment": amendment,
+            "chapter": amendment.chapter,
+            "paragraph": paragraph,
+            "form": form,
+            "preview": preview,
+            "diffs": selectors.amendment_diffs(amendment),
+        },
+    )
+
+
+@login_required
+@require_POST
+def batch(request: HttpRequest) -> HttpResponse:
+    """Decide several amendments from the queue: accept together, or reject with one reason
+    after a confirmation page."""
+    require_editor(request.user)
+    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+    amendments = list(
+        Amendment.objects.filter(pk__in=ids).select_related("chapter", "paragraph", "author")
+    )
+    back = reverse("amendments:queue") + (
+        "?" + request.POST["query"] if request.POST.get("query") else ""
+    )
+    if not amendments:
+        messages.error(request, "Tick at least one amendment first.")
+        return redirect(back)
+    action = request.POST.get("action")
+    form = ReasonForm(request.POST, prefix="batch")
+    if action == "accept":
+        try:
+            amendments_accept([AcceptItem(a) for a in amendments], editor=signed_in(request))
+        except ValidationError as error:
+            _refusal(request, error)
+        else:
+            numbers = ", ".join(f"#{a.pk}" for a in amendments)
+            messages.success(request, f"Accepted together: {numbers}.")
+        return redirect(back)
+    if action == "reject" and request.POST.get("confirmed") == "yes" and form.is_valid():
+        try:
+            amendments_reject(
+                amendments, editor=signed_in(request), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _refusal(request, error)
+        else:
+            messages.success(request, f"Rejected {len(amendments)} amendments.")
+        return redirect(back)
+    if action == "reject":
+        return render(
+            request,
+            "amendments/confirm_reject.html",
+            {"amendments": amendments, "form": form, "query": request.POST.get("query", "")},
+        )
+    messages.error(request, "Choose what to do with the ticked amendments.")
+    return redirect(back)
+
+
+def decision_log(request: HttpRequest, slug: str) -> HttpResponse:
+    chapter = get_chapter(slug)
+    return render(
+        request,
+        "amendments/decision_log.html",
+        {"chapter": chapter, "decisions": selectors.chapter_decisions(chapter)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_limit(request: HttpRequest, slug: str) -> HttpResponse:
+    require_editor(request.user)
+    chapter = get_chapter(slug)
+    form = LimitForm(
+        request.POST or None,
+        initial={
+            "word_limit": chapter.word_limit,
+            "tolerance_percent": chapter.limit_tolerance_percent,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            chapter_set_limit(
+                chapter=chapter,
+                editor=signed_in(request),
+                word_limit=form.cleaned_data["word_limit"],
+                tolerance_percent=form.cleaned_data["tolerance_percent"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The word limit was changed.")
+            return redirect(chapter)
+    return render(
+        request,
+        "amendments/set_limit.html",
+        {"chapter": chapter, "form": form, "ledger": chapter_ledger(chapter)},
+    )

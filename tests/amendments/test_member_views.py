@@ -1,0 +1,283 @@
+"""The members' pages as an anonymous visitor, the author, another member and an editor."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from amendments.models import Amendment, Comment, Support
+from amendments.services.discussion import comment_post
+from amendments.services.proposing import support_add
+from tests.amendments.conftest import body_paragraph, propose
+from tests.conftest import client_for, make_user
+
+pytestmark = pytest.mark.django_db
+
+XSS = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+def _propose_url(paragraph) -> str:
+    return reverse("amendments:propose", args=[paragraph.chapter.slug, paragraph.key])
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, member, p5) -> None:
+    amendment = propose(member, p5)
+    for url in (
+        _propose_url(p5),
+        reverse("amendments:mine"),
+        reverse("amendments:edit", args=[amendment.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    for url in (
+        reverse("amendments:support", args=[amendment.pk]),
+        reverse("amendments:withdraw", args=[amendment.pk]),
+        reverse("amendments:comment_amendment", args=[amendment.pk]),
+    ):
+        response = client.post(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert Support.objects.count() == Comment.objects.count() == 0
+
+
+def test_anyone_can_read_an_amendment(client, member, p5) -> None:
+    amendment = propose(member, p5, p5.text.replace("myriad", "multitude"), title="Plainer")
+    response = client.get(amendment.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Plainer" in page and "Alice Member" in page
+    assert '<del><span class="vh">[deleted: </span>myriad' in page
+    assert "[inserted: </span>multitude" in page
+
+
+def test_propose_page_shows_the_paragraph_and_a_prefilled_box(member, p5) -> None:
+    response = client_for(member).get(_propose_url(p5))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Propose an amendment to ¶ 5" in page
+    assert page.count("From the outset, the revolution faced a myriad of problems") == 2
+
+
+def test_preview_without_javascript_shows_the_diff_and_keeps_the_input(member, p5) -> None:
+    text = p5.text.strip() + " Extra closing words here."
+    response = client_for(member).post(
+        _propose_url(p5),
+        {
+            "kind": "replace",
+            "text": text,
+            "title": "My title",
+            "reason": "Mine",
+            "action": "preview",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(
+        r"<ins><span class=\"vh\">\[inserted: </span>[^<]*Extra closing words here", page
+    )
+    assert "+4 / −0 words" in page
+    assert 'value="My title"' in page
+    assert Amendment.objects.count() == 0
+
+
+def test_submitting_creates_the_amendment_and_redirects_to_it(member, p5) -> None:
+    response = client_for(member).post(
+        _propose_url(p5),
+        {
+            "kind": "replace",
+            "text": p5.text.strip() + " More.",
+            "title": "T",
+            "reason": "R",
+            "action": "submit",
+        },
+    )
+    amendment = Amendment.objects.get()
+    assert response.status_code == 302 and response["Location"] == amendment.get_absolute_url()
+    assert amendment.author == member
+
+
+def test_a_refused_proposal_keeps_everything_typed(member, p5) -> None:
+    response = client_for(member).post(
+        _propose_url(p5),
+        {
+            "kind": "replace",
+            "text": p5.text.strip(),
+            "title": "Keep me",
+            "reason": "And me",
+            "action": "submit",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This changes nothing" in page
+    assert 'value="Keep me"' in page and "And me</textarea>" in page
+    assert Amendment.objects.count() == 0
+
+
+def test_an_unknown_paragraph_is_a_404(member, seed_chapter) -> None:
+    response = client_for(member).get(reverse("amendments:propose", args=[seed_chapter.slug, 9999]))
+    assert response.status_code == 404
+
+
+def test_live_preview_endpoint_returns_the_partial(member, p5) -> None:
+    url = reverse("amendments:preview", args=[p5.chapter.slug, p5.key])
+    response = client_for(member).post(url, {"kind": "delete", "text": ""})
+    assert response.status_code == 200
+    assert f"−{p5.word_count} words" in response.content.decode()
+    assert "<html" not in response.content.decode()
+
+
+def test_only_the_author_reaches_edit_others_get_403(member, other_member, editor, p5) -> None:
+    amendment = propose(member, p5)
+    url = reverse("amendments:edit", args=[amendment.pk])
+    assert client_for(member).get(url).status_code == 200
+    assert client_for(other_member).get(url).status_code == 403
+    assert client_for(editor).get(url).status_code == 403
+    assert (
+        client_for(other_member)
+        .post(reverse("amendments:withdraw", args=[amendment.pk]))
+        .status_code
+        == 403
+    )
+    amendment.refresh_from_db()
+    assert amendment.status == "pending"
+
+
+def test_support_button_for_others_not_the_author(member, other_member, p5) -> None:
+    amendment = propose(member, p5)
+    author_page = client_for(member).get(amendment.get_absolute_url()).content.decode()
+    assert "Support this amendment" not in author_page
+    other = client_for(other_member)
+    assert "Support this amendment" in other.get(amendment.get_absolute_url()).content.decode()
+    other.post(reverse("amendments:support", args=[amendment.pk]))
+    page = other.get(amendment.get_absolute_url()).content.decode()
+    assert 'data-testid="support-count">1<' in page and "Withdraw my support" in page
+    client_for(member).post(reverse("amendments:support", args=[amendment.pk]))
+    assert Support.objects.count() == 1
+
+
+def test_user_written_text_is_escaped_everywhere(member, other_member, p5) -> None:
+    amendment = propose(member, p5, p5.text + " " + XSS, title=XSS, reason=XSS)
+    comment_post(author=other_member, body=XSS, amendment=amendment)
+    comment_post(author=other_member, body=XSS, paragraph=p5)
+    pages = [
+        client_for(other_member).get(amendment.get_absolute_url()),
+        client_for(member).get(reverse("amendments:mine")),
+        client_for(member).get(p5.get_absolute_url()),
+    ]
+    for response in pages:
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;" in html
+
+
+def test_chapter_page_counts_open_amendments_beside_each_paragraph(client, member, p5) -> None:
+    propose(member, p5)
+    propose(member, p5, p5.text + " Other words.")
+    page = client.get(p5.chapter.get_absolute_url()).content.decode()
+    assert f'href="{p5.get_absolute_url()}#amendments">2 amendments' in page
+
+
+def test_my_amendments_lists_only_mine_with_statuses(member, other_member, p5) -> None:
+    propose(member, p5, title="Mine one")
+    propose(other_member, p5, title="Not mine")
+    page = client_for(member).get(reverse("amendments:mine")).content.decode()
+    assert "Mine one" in page and "Not mine" not in page and "Pending" in page
+
+
+def test_comment_edit_and_hide_permissions(member, other_member, editor, p5) -> None:
+    comment = comment_post(author=member, body="Hello", paragraph=p5)
+    change = reverse("amendments:comment_change", args=[comment.pk])
+    hide = reverse("amendments:comment_hide", args=[comment.pk])
+    assert client_for(other_member).get(change).status_code == 403
+    assert client_for(member).get(change).status_code == 200
+    assert client_for(member).get(hide).status_code == 403
+    response = client_for(editor).post(hide, {"reason": "Off topic"})
+    assert response.status_code == 302
+    page = client_for(other_member).get(p5.get_absolute_url()).content.decode()
+    assert "Comment hidden by an editor: Off topic" in page and "Hello" not in page
+
+
+def test_deleted_comment_leaves_a_placeholder_in_the_page(member, other_member, p5) -> None:
+    comment = comment_post(author=member, body="To be deleted", paragraph=p5)
+    comment_post(author=other_member, body="A reply stays", paragraph=p5, parent=comment)
+    client_for(member).post(
+        reverse("amendments:comment_change", args=[comment.pk]), {"action": "delete"}
+    )
+    page = client_for(other_member).get(p5.get_absolute_url()).content.decode()
+    assert "Comment deleted." in page and "A reply stays" in page and "To be deleted" not in page
+
+
+def _many_amendments_with_comments(chapter, count: int) -> None:
+    authors = [make_user(f"member{i}") for i in range(3)]
+    for index in range(count):
+        paragraph = body_paragraph(chapter, 1 + index % 10)
+        amendment = propose(authors[index % 3], paragraph, paragraph.text + f" Words {index}.")
+        support_add(amendment=amendment, user=authors[(index + 1) % 3])
+        comment = comment_post(author=authors[index % 3], body=f"c{index}", amendment=amendment)
+        comment_post(author=authors[(index + 2) % 3], body="r", amendment=amendment, parent=comment)
+        comment_post(author=authors[index % 3], body="p", paragraph=paragraph)
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_list_and_detail_pages_use_a_fixed_number_of_queries(
+    member, seed_chapter, django_assert_num_queries, count
+) -> None:
+    _many_amendments_with_comments(seed_chapter, count)
+    for index in range(count):
+        paragraph = body_paragraph(seed_chapter, 1)
+        propose(member, paragraph, paragraph.text + f" Mine {index}.")
+    client = client_for(member)
+    amendment = Amendment.objects.filter(author=member).first()
+    paragraph = body_paragraph(seed_chapter, 1)
+    expected = {
+        # session, user, then the page's own reads
+        reverse("amendments:mine"): 3,
+        amendment.get_absolute_url(): 6,
+        paragraph.get_absolute_url(): 8,
+        seed_chapter.get_absolute_url(): 7,
+    }
+    for url, queries in expected.items():
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200, url
+
+
+def test_posts_without_a_csrf_token_are_refused(member, p5) -> None:
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    response = client.post(
+        reverse("amendments:propose", args=[p5.chapter.slug, p5.key]),
+        {
+            "kind": "replace",
+            "text": p5.text + " x",
+            "title": "t",
+            "reason": "r",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 403
+    assert Amendment.objects.count() == 0
+
+
+def test_proposing_is_rate_limited(member, p5, settings) -> None:
+    settings.RATELIMIT_ENABLE = True
+    client = client_for(member)
+    url = reverse("amendments:propose", args=[p5.chapter.slug, p5.key])
+    statuses = [
+        client.post(
+            url,
+            {
+                "kind": "replace",
+                "text": p5.text + f" {i}.",
+                "title": "t",
+                "reason": "r",
+                "action": "preview",
+            },
+        ).status_code
+        for i in range(32)
+    ]
+    assert statuses[:30] == [200] * 30 and statuses[-1] == 429

@@ -1,0 +1,59 @@
+"""E-mails: after commit only, to author and supporters, and the editors' digest."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from amendments.services.proposing import support_add
+from amendments.services.review import amendment_accept, chapter_set_limit
+from tests.amendments.conftest import propose
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_mail_when_the_decision_is_rolled_back(
+    member, other_member, editor, p5, django_capture_on_commit_callbacks
+) -> None:
+    chapter_set_limit(chapter=p5.chapter, editor=editor, word_limit=5193, reason="Full")
+    amendment = propose(member, p5, p5.text + " Over the limit now.")
+    support_add(amendment=amendment, user=other_member)
+    mail.outbox.clear()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ValidationError),
+    ):
+        amendment_accept(amendment=amendment, editor=editor)
+    assert callbacks == [] and mail.outbox == []
+
+
+def test_author_and_supporters_hear_of_the_decision(
+    member, other_member, editor, p5, django_capture_on_commit_callbacks
+) -> None:
+    amendment = propose(member, p5, p5.text.replace("myriad", "multitude"))
+    support_add(amendment=amendment, user=other_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        amendment_accept(amendment=amendment, editor=editor)
+    assert {m.to[0] for m in mail.outbox} == {member.email, other_member.email}
+    assert "accepted" in mail.outbox[0].subject
+    assert amendment.get_absolute_url() in mail.outbox[0].body
+
+
+def test_the_digest_goes_to_subscribed_editors_only(member, editor, p5) -> None:
+    editor.wants_daily_digest = True
+    editor.save()
+    quiet = make_user("quiet", role="editor")
+    member.wants_daily_digest = True  # members do not get the editors' digest
+    member.save()
+    propose(member, p5, title="Something new")
+    out = io.StringIO()
+    call_command("send_digest", stdout=out)
+    assert "1 new amendment(s) to 1 editor(s)" in out.getvalue()
+    assert [m.to for m in mail.outbox] == [[editor.email]]
+    assert "Something new" in mail.outbox[0].body
+    assert quiet.email not in mail.outbox[0].to

@@ -1,0 +1,301 @@
+"""Accepting, rejecting, duplicates, reopening, and carrying pending amendments forward."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from amendments.models import Amendment, Decision
+from amendments.services.proposing import support_add
+from amendments.services.review import (
+    AcceptItem,
+    amendment_accept,
+    amendment_accept_with_changes,
+    amendment_mark_duplicate,
+    amendment_reject,
+    amendment_reopen,
+    amendments_accept,
+    amendments_reject,
+    paragraph_edit,
+    paragraph_revert,
+)
+from manifesto.models import Paragraph
+from tests.amendments.conftest import body_paragraph, propose
+
+pytestmark = pytest.mark.django_db
+
+
+def _reload(obj):
+    obj.refresh_from_db()
+    return obj
+
+
+def test_accepting_creates_the_next_version_with_editor_and_reason(member, editor, p5) -> None:
+    new_text = p5.text.replace("a myriad of problems", "many problems")
+    amendment = propose(member, p5, new_text)
+    amendment_accept(amendment=amendment, editor=editor)
+    assert _reload(p5).text == new_text
+    latest = p5.history.order_by("-history_id").first()
+    assert latest.history_user == editor
+    assert latest.history_change_reason == f"amendment #{amendment.pk} accepted"
+    assert _reload(amendment).status == Amendment.Status.ACCEPTED
+    assert amendment.decided_by == editor
+    log = Decision.objects.get(action="accepted")
+    assert (log.actor, log.amendment, log.words_before, log.words_after) == (
+        editor,
+        amendment,
+        57,
+        55,
+    )
+
+
+def test_accept_with_changes_keeps_both_versions(member, editor, p5) -> None:
+    amendment = propose(member, p5, p5.text.replace("myriad", "multitude"))
+    editor_text = p5.text.replace("myriad", "host")
+    amendment_accept_with_changes(
+        amendment=amendment, editor=editor, text=editor_text, reason="Shorter word."
+    )
+    amendment = _reload(amendment)
+    assert amendment.status == Amendment.Status.ACCEPTED_WITH_CHANGES
+    assert "multitude" in amendment.proposed_text and "host" in amendment.editor_text
+    assert "host" in _reload(p5).text
+    assert (
+        p5.history.order_by("-history_id")
+        .first()
+        .history_change_reason.endswith("accepted with changes")
+    )
+
+
+def test_accept_with_changes_refuses_a_stale_page(member, other_member, editor, p5) -> None:
+    seen = p5.history.order_by("-history_id").first().history_id
+    first = propose(other_member, p5, p5.text.replace("First and foremost", "Above all"))
+    amendment = propose(member, p5, p5.text.replace("myriad", "multitude"))
+    amendment_accept(amendment=first, editor=editor)
+    with pytest.raises(ValidationError) as raised:
+        amendment_accept_with_changes(
+            amendment=amendment, editor=editor, text=p5.text + " x", seen_version_id=seen
+        )
+    assert raised.value.code == "stale"
+
+
+def test_deleting_a_paragraph_keeps_its_row_id_and_history(member, editor, p5) -> None:
+    neighbours = list(Paragraph.objects.exclude(pk=p5.pk).values_list("pk", "key", "position"))
+    history_before = Paragraph.history.exclude(id=p5.pk).count()
+    amendment_accept(amendment=propose(member, p5, "", kind="delete"), editor=editor)
+    assert _reload(p5).is_deleted
+    assert (
+        list(Paragraph.objects.exclude(pk=p5.pk).values_list("pk", "key", "position")) == neighbours
+    )
+    assert Paragraph.history.exclude(id=p5.pk).count() == history_before
+
+
+def test_inserting_writes_only_the_new_paragraph(member, editor, p5, seed_chapter) -> None:
+    before = set(Paragraph.objects.values_list("pk", "key", "position", "text"))
+    history_before = Paragraph.history.count()
+    amendment_accept(
+        amendment=propose(member, p5, "An inserted paragraph.", kind="insert"), editor=editor
+    )
+    new = Paragraph.objects.get(text="An inserted paragraph.")
+    after = set(Paragraph.objects.exclude(pk=new.pk).values_list("pk", "key", "position", "text"))
+    assert after == before
+    assert new.key == 95 and Paragraph.history.count() == history_before + 1
+    assert [p.pk for p in seed_chapter.paragraphs.order_by("position")].index(new.pk) == (
+        [p.pk for p in seed_chapter.paragraphs.order_by("position")].index(p5.pk) + 1
+    )
+    assert body_paragraph(seed_chapter, 6) == new  # the new ¶ 6; the old ¶ 6 is now ¶ 7
+
+
+def test_footnote_references_survive_an_accepted_change(member, editor, seed_chapter) -> None:
+    referencing = seed_chapter.paragraphs.get(text__contains="communal life.2")
+    changed = referencing.text.replace("Marx and Friedrick Engels", "Marx and Engels")
+    amendment_accept(amendment=propose(member, referencing, changed), editor=editor)
+    assert _reload(referencing).text.endswith("communal life.2")
+
+
+def test_a_disjoint_pending_amendment_is_carried_forward(member, other_member, editor, p5):
+    accepted = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    pending = propose(other_member, p5, p5.text.replace("weakest link", "weakest point"))
+    amendment_accept(amendment=accepted, editor=editor)
+    pending = _reload(pending)
+    assert pending.status == Amendment.Status.PENDING
+    assert pending.carried_forward_by == accepted
+    assert pending.base_text == _reload(p5).text
+    assert "many problems" in pending.proposed_text and "weakest point" in pending.proposed_text
+    # The author's words are untouched: what they wrote is kept beside the carried version.
+    assert pending.written_text.endswith("weakest point.")
+    assert Decision.objects.filter(action="carried_forward", amendment=pending).exists()
+    # And it can then be accepted on the new text.
+    amendment_accept(amendment=pending, editor=editor)
+    assert "many problems" in _reload(p5).text and "weakest point" in p5.text
+
+
+def test_an_overlapping_pending_amendment_goes_into_conflict_and_its_author_is_told(
+    member, other_member, editor, p5, admin_user, django_capture_on_commit_callbacks
+) -> None:
+    accepted = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    clashing = propose(other_member, p5, p5.text.replace("a myriad of problems", "countless woes"))
+    support_add(amendment=clashing, user=admin_user)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        amendment_accept(amendment=accepted, editor=editor)
+    clashing = _reload(clashing)
+    assert clashing.status == Amendment.Status.CONFLICT
+    assert clashing.conflict_with == accepted
+    assert clashing.proposed_text.count("countless woes") == 1  # nothing rewritten
+    assert clashing.conflict_collisions and "myriad" in clashing.conflict_collisions[0]["deleted"]
+    recipients = {to for message in mail.outbox for to in message.to}
+    assert {other_member.email, admin_user.email} <= recipients
+    conflict_mail = [
+        m for m in mail.outbox if other_member.email in m.to and "needs updating" in m.subject
+    ]
+    assert conflict_mail
+
+
+def test_the_author_resolves_a_conflict_by_editing(member, other_member, editor, p5) -> None:
+    from amendments.services.proposing import amendment_edit
+
+    accepted = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    clashing = propose(other_member, p5, p5.text.replace("a myriad of problems", "countless woes"))
+    amendment_accept(amendment=accepted, editor=editor)
+    amendment_edit(
+        amendment=clashing,
+        user=other_member,
+        title="Woes",
+        reason="Still.",
+        text=_reload(p5).text.replace("many problems", "countless woes"),
+    )
+    clashing = _reload(clashing)
+    assert clashing.status == Amendment.Status.PENDING and clashing.base_text == p5.text
+
+
+def test_deleting_a_paragraph_conflicts_changes_and_obsoletes_other_deletions(
+    member, other_member, editor, p5
+) -> None:
+    deletion = propose(member, p5, "", kind="delete")
+    other_deletion = propose(other_member, p5, "", kind="delete")
+    change = propose(other_member, p5, p5.text + " More.")
+    addition = propose(other_member, p5, "After it.", kind="insert")
+    amendment_accept(amendment=deletion, editor=editor)
+    assert _reload(other_deletion).status == Amendment.Status.OBSOLETE
+    assert _reload(change).status == Amendment.Status.CONFLICT
+    assert "deleted" in change.conflict_reason
+    assert _reload(addition).status == Amendment.Status.CONFLICT
+
+
+def test_a_deletion_of_a_changed_paragraph_needs_confirming(member, other_member, editor, p5):
+    deletion = propose(other_member, p5, "", kind="delete")
+    amendment_accept(amendment=propose(member, p5, p5.text + " New words."), editor=editor)
+    deletion = _reload(deletion)
+    assert deletion.status == Amendment.Status.CONFLICT
+    assert "words its author has not seen" in deletion.conflict_reason
+
+
+def test_the_same_change_twice_makes_the_second_obsolete(member, other_member, editor, p5):
+    text = p5.text.replace("myriad", "multitude")
+    first, second = propose(member, p5, text), propose(other_member, p5, text)
+    amendment_accept(amendment=first, editor=editor)
+    assert _reload(second).status == Amendment.Status.OBSOLETE
+
+
+def test_reject_requires_a_reason_and_tells_the_author(
+    member, editor, p5, django_capture_on_commit_callbacks
+) -> None:
+    amendment = propose(member, p5)
+    with pytest.raises(ValidationError):
+        amendment_reject(amendment=amendment, editor=editor, reason="  ")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        amendment_reject(amendment=amendment, editor=editor, reason="Too long.")
+    amendment = _reload(amendment)
+    assert amendment.status == "rejected" and amendment.decision_reason == "Too long."
+    assert mail.outbox and "Too long." in mail.outbox[0].body and member.email in mail.outbox[0].to
+
+
+def test_batch_reject_is_all_or_nothing(member, other_member, editor, p5) -> None:
+    one, two = propose(member, p5), propose(other_member, p5, p5.text + " Two.")
+    amendment_reject(amendment=two, editor=editor, reason="No.")
+    with pytest.raises(ValidationError, match="Nothing was rejected"):
+        amendments_reject([one, two], editor=editor, reason="Batch")
+    assert _reload(one).status == "pending"
+    three = propose(other_member, p5, p5.text + " Three.")
+    amendments_reject([one, three], editor=editor, reason="Batch")
+    assert {_reload(one).status, _reload(three).status} == {"rejected"}
+
+
+def test_members_cannot_decide_and_editors_cannot_decide_their_own(member, editor, p5) -> None:
+    amendment = propose(member, p5)
+    with pytest.raises(ValidationError, match="Only editors"):
+        amendment_accept(amendment=amendment, editor=member)
+    own = propose(editor, p5, p5.text + " Mine.")
+    with pytest.raises(ValidationError, match="their own"):
+        amendment_accept(amendment=own, editor=editor)
+    with pytest.raises(ValidationError):
+        amendment_reject(amendment=own, editor=editor, reason="x")
+
+
+def test_a_decided_amendment_cannot_be_decided_again(member, editor, other_editor, p5) -> None:
+    amendment = propose(member, p5)
+    amendment_reject(amendment=amendment, editor=editor, reason="No.")
+    with pytest.raises(ValidationError, match="not pending"):
+        amendment_accept(amendment=amendment, editor=other_editor)
+
+
+def test_duplicate_points_at_the_original(member, other_member, editor, p5) -> None:
+    original = propose(member, p5)
+    copy = propose(other_member, p5, p5.text + " Added words!")
+    amendment_mark_duplicate(amendment=copy, editor=editor, duplicate_of=original)
+    copy = _reload(copy)
+    assert copy.status == "duplicate" and copy.duplicate_of == original
+
+
+def test_only_admins_reopen_and_reopening_carries_onto_todays_text(
+    member, other_member, editor, admin_user, p5
+) -> None:
+    rejected = propose(other_member, p5, p5.text.replace("weakest link", "weakest point"))
+    amendment_reject(amendment=rejected, editor=editor, reason="Not now.")
+    amendment_accept(
+        amendment=propose(member, p5, p5.text.replace("myriad", "multitude")), editor=editor
+    )
+    with pytest.raises(ValidationError, match="Only admins"):
+        amendment_reopen(amendment=rejected, admin=editor, reason="x")
+    reopened = amendment_reopen(amendment=rejected, admin=admin_user, reason="Congress asked.")
+    assert reopened.status == "pending"
+    assert "multitude" in reopened.proposed_text and "weakest point" in reopened.proposed_text
+    assert Decision.objects.filter(action="reopened", actor=admin_user).exists()
+
+
+def test_accepted_amendments_are_undone_by_reverting_not_reopening(
+    member, editor, admin_user, p5
+) -> None:
+    original = p5.text
+    amendment = propose(member, p5, p5.text.replace("myriad", "multitude"))
+    amendment_accept(amendment=amendment, editor=editor)
+    with pytest.raises(ValidationError, match="revert"):
+        amendment_reopen(amendment=amendment, admin=admin_user, reason="Oops")
+    first_version = p5.history.order_by("history_id").first()
+    paragraph_revert(
+        paragraph=p5, editor=editor, history_id=first_version.history_id, reason="Undo #1"
+    )
+    assert _reload(p5).text == original
+    assert Decision.objects.filter(action="paragraph_reverted").exists()
+
+
+def test_an_editors_direct_edit_carries_pending_amendments_forward(member, editor, p5) -> None:
+    pending = propose(member, p5, p5.text.replace("weakest link", "weakest point"))
+    paragraph_edit(
+        paragraph=p5, editor=editor, text=p5.text.replace("myriad", "multitude"), reason="Typo"
+    )
+    pending = _reload(pending)
+    assert pending.status == "pending" and "multitude" in pending.proposed_text
+    assert pending.carried_forward_at is not None
+
+
+def test_accepting_several_together_is_all_or_none(member, other_member, editor, p5, seed_chapter):
+    good = propose(member, p5, p5.text.replace("myriad", "multitude"))
+    p6 = body_paragraph(seed_chapter, 6)
+    bad = propose(other_member, p6, p6.text + " X.")
+    amendment_reject(amendment=bad, editor=editor, reason="no")
+    with pytest.raises(ValidationError, match="not pending"):
+        amendments_accept([AcceptItem(good), AcceptItem(bad)], editor=editor)
+    assert _reload(good).status == "pending" and "myriad" in _reload(p5).text

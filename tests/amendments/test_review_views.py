@@ -1,0 +1,139 @@
+"""The review pages: who may reach them, what they show, and their query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from amendments.models import Amendment
+from amendments.services.proposing import support_add
+from tests.amendments.conftest import body_paragraph, propose
+from tests.conftest import client_for, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_members_cannot_reach_the_queue_or_decide(member, other_member, p5) -> None:
+    amendment = propose(other_member, p5)
+    client = client_for(member)
+    assert client.get(reverse("amendments:queue")).status_code == 403
+    for name in ("accept", "reject", "duplicate"):
+        assert client.post(reverse(f"amendments:{name}", args=[amendment.pk])).status_code == 403
+    assert (
+        client.get(reverse("amendments:accept_with_changes", args=[amendment.pk])).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("amendments:batch"), {"ids": [amendment.pk], "action": "accept"}
+        ).status_code
+        == 403
+    )
+    assert client.get(reverse("amendments:limit", args=[p5.chapter.slug])).status_code == 403
+    assert Amendment.objects.get().status == "pending"
+
+
+def test_anonymous_visitors_are_sent_to_log_in_from_review_pages(client, p5) -> None:
+    response = client.get(reverse("amendments:queue"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_editors_see_the_decision_panel_but_not_on_their_own(member, editor, p5) -> None:
+    theirs = propose(member, p5)
+    own = propose(editor, p5, p5.text + " Editor's own.")
+    client = client_for(editor)
+    assert "Editor's decision" in client.get(theirs.get_absolute_url()).content.decode()
+    assert "Editor's decision" not in client.get(own.get_absolute_url()).content.decode()
+    response = client.post(reverse("amendments:accept", args=[own.pk]))
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.status == "pending"
+
+
+def test_accept_from_the_page_changes_the_text(member, editor, p5) -> None:
+    amendment = propose(member, p5, p5.text.replace("myriad", "multitude"))
+    client_for(editor).post(reverse("amendments:accept", args=[amendment.pk]))
+    p5.refresh_from_db()
+    assert "multitude" in p5.text
+
+
+def test_reject_without_reason_is_refused_with_a_message(member, editor, p5) -> None:
+    amendment = propose(member, p5)
+    client = client_for(editor)
+    response = client.post(
+        reverse("amendments:reject", args=[amendment.pk]), {"reject-reason": ""}, follow=True
+    )
+    assert "Give a reason" in response.content.decode()
+    client.post(reverse("amendments:reject", args=[amendment.pk]), {"reject-reason": "Off topic"})
+    amendment.refresh_from_db()
+    assert amendment.status == "rejected"
+    page = client_for(member).get(amendment.get_absolute_url()).content.decode()
+    assert "Off topic" in page
+
+
+def test_batch_reject_asks_for_confirmation_first(member, other_member, editor, p5) -> None:
+    one, two = propose(member, p5), propose(other_member, p5, p5.text + " Two.")
+    client = client_for(editor)
+    confirm = client.post(
+        reverse("amendments:batch"),
+        {"ids": [one.pk, two.pk], "action": "reject", "batch-reason": "Too long"},
+    )
+    assert confirm.status_code == 200 and "Reject 2 amendments?" in confirm.content.decode()
+    assert Amendment.objects.filter(status="pending").count() == 2
+    client.post(
+        reverse("amendments:batch"),
+        {
+            "ids": [one.pk, two.pk],
+            "action": "reject",
+            "confirmed": "yes",
+            "batch-reason": "Too long",
+        },
+    )
+    assert set(Amendment.objects.values_list("status", flat=True)) == {"rejected"}
+
+
+def test_queue_groups_by_paragraph_and_flags_competing(member, other_member, editor, p5) -> None:
+    propose(member, p5, p5.text.replace("a myriad of problems", "many problems"), title="Many")
+    propose(other_member, p5, p5.text.replace("a myriad of problems", "woes"), title="Woes")
+    page = client_for(editor).get(reverse("amendments:queue")).content.decode()
+    assert "competing amendments" in page
+    assert page.count('<section class="group') == 1
+
+
+def test_queue_filters_and_sorts(member, other_member, editor, seed_chapter) -> None:
+    p1, p2 = body_paragraph(seed_chapter, 1), body_paragraph(seed_chapter, 2)
+    long = propose(member, p1, p1.text + " " + "word " * 20, title="Long one")
+    short = propose(other_member, p2, p2.text + " Short.", title="Short one")
+    support_add(amendment=short, user=member)
+    client = client_for(editor)
+    page = client.get(reverse("amendments:queue") + "?author=bob").content.decode()
+    assert "Short one" in page and "Long one" not in page
+    page = client.get(reverse("amendments:queue") + "?sort=delta").content.decode()
+    assert page.index("Long one") < page.index("Short one")
+    page = client.get(reverse("amendments:queue") + "?sort=support").content.decode()
+    assert page.index("Short one") < page.index("Long one")
+    page = client.get(reverse("amendments:queue") + f"?paragraph={p2.key}").content.decode()
+    assert "Long one" not in page
+    assert long.pk
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_queue_uses_a_fixed_number_of_queries(
+    editor, seed_chapter, count, django_assert_num_queries
+):
+    authors = [make_user(f"m{i}") for i in range(4)]
+    for index in range(count):
+        paragraph = body_paragraph(seed_chapter, 1 + index % 25)
+        amendment = propose(authors[index % 4], paragraph, paragraph.text + f" Words {index}.")
+        support_add(amendment=amendment, user=authors[(index + 1) % 4])
+    client = client_for(editor)
+    # session, user, manifesto, ordering, page rows, chapters, ¶ numbers, words, pending
+    with django_assert_num_queries(9):
+        assert client.get(reverse("amendments:queue")).status_code == 200
+
+
+def test_decision_log_lists_who_did_what(member, editor, p5, client) -> None:
+    amendment = propose(member, p5, p5.text.replace("myriad", "multitude"))
+    client_for(editor).post(reverse("amendments:accept", args=[amendment.pk]))
+    page = client.get(reverse("amendments:log", args=[p5.chapter.slug])).content.decode()
+    assert "Erin Editor" in page and "Accepted" in page and f"#{amendment.pk}" in page

@@ -1,0 +1,81 @@
+"""A member proposes a replacement to ¶ 5 with the live diff; another supports and replies."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_no_serious_axe_violations, log_in, screenshot
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_propose_with_live_diff_then_support_and_reply(
+    page, browser, live_server, seed_chapter, member, other_member
+) -> None:
+    log_in(page, "alice", PASSWORD)
+    page.goto(seed_chapter.get_absolute_url())
+    page.get_by_role("link", name="Propose a change to paragraph 5", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Propose an amendment to ¶ 5")
+
+    box = page.get_by_label("Text", exact=True)
+    box.fill(box.input_value().replace("a myriad of problems", "many grave problems"))
+    # The live preview arrives before anything is submitted.
+    diff = page.get_by_test_id("diff")
+    expect(diff.locator("del")).to_contain_text("myriad")
+    expect(diff.locator("ins")).to_contain_text("many grave")
+    expect(page.get_by_test_id("word-delta")).to_have_text("+2 / −3 words")
+    expect(page.locator("#live-preview")).to_contain_text("The chapter would have 5192 words")
+    page.get_by_label("Title").fill("Say which problems were grave")
+    page.get_by_label("Reason").fill("“Myriad” is vague.")
+    assert_no_serious_axe_violations(page)
+    screenshot(page, "propose-live-diff", full_page=True)
+    page.get_by_role("button", name="Submit amendment").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Say which problems were grave")
+    amendment_url = page.url
+    assert_no_serious_axe_violations(page)
+    page.goto(seed_chapter.get_absolute_url())
+    expect(page.get_by_role("link", name=re.compile("1 amendment to paragraph 5"))).to_be_visible()
+    page.get_by_role("link", name="My amendments").click()
+    expect(
+        page.get_by_role("link", name=re.compile("Say which problems were grave"))
+    ).to_be_visible()
+    assert_no_serious_axe_violations(page)
+
+    other = browser.new_context(base_url=live_server.url).new_page()
+    log_in(other, "bob", PASSWORD)
+    other.goto(amendment_url)
+    other.get_by_role("button", name="Support this amendment").click()
+    expect(other.get_by_test_id("support-count")).to_have_text("1")
+    other.get_by_label("Add a comment").fill("Agreed, but name them?")
+    other.get_by_role("button", name="Post comment").click()
+    comment = other.locator(".comment").first
+    comment.locator("summary").click()
+    comment.get_by_label(re.compile("Your reply to")).fill("Replying to myself for the record.")
+    comment.get_by_role("button", name="Post reply").click()
+    expect(other.locator(".thread--replies")).to_contain_text("Replying to myself")
+    screenshot(other, "amendment-page", full_page=True)
+    other.context.close()
+
+
+def test_the_propose_page_works_on_a_phone_and_without_javascript(
+    browser, live_server, seed_chapter, member
+) -> None:
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    page = context.new_page()
+    log_in(page, "alice", PASSWORD)
+    page.goto(seed_chapter.get_absolute_url())
+    page.get_by_role("link", name="Propose a change to paragraph 5", exact=True).click()
+    box = page.get_by_label("Text", exact=True)
+    box.fill(box.input_value() + " One more sentence.")
+    page.get_by_role("button", name="Preview the change").click()
+    expect(page.get_by_test_id("word-delta")).to_have_text("+3 / −0 words")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "propose-phone-no-js", full_page=False)
+    context.close()

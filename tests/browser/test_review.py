@@ -1,0 +1,86 @@
+"""An editor works through the queue: accept one, reject another, a third is carried forward."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.amendments.conftest import body_paragraph, propose
+from tests.browser.conftest import assert_no_serious_axe_violations, log_in, screenshot
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_editor_accepts_rejects_and_the_third_is_carried_forward(
+    page, seed_chapter, member, other_member, editor
+) -> None:
+    p5 = body_paragraph(seed_chapter, 5)
+    accepted = propose(
+        member,
+        p5,
+        p5.text.replace("a myriad of problems", "many problems"),
+        title="Fewer words for the problems",
+    )
+    rejected = propose(
+        other_member,
+        p5,
+        p5.text.replace("a myriad of problems", "countless woes"),
+        title="Woes instead of problems",
+    )
+    propose(
+        other_member, p5, p5.text.replace("weakest link", "weakest point"), title="Point, not link"
+    )
+
+    log_in(page, "erin", PASSWORD)
+    page.get_by_role("link", name="Review queue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review queue")
+    expect(page.get_by_text("competing amendments")).to_be_visible()
+    expect(page.locator(".queue-item", has_text="Fewer words")).to_contain_text(
+        f"competes with #{rejected.pk}"
+    )
+    assert_no_serious_axe_violations(page)
+    screenshot(page, "review-queue", full_page=True)
+
+    page.get_by_role("link", name="Woes instead of problems").click()
+    page.get_by_label("Reason (the author reads it)").fill("We prefer the plainer wording.")
+    page.get_by_role("button", name=f"Reject #{rejected.pk}").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Amendment #{rejected.pk} was rejected")
+    expect(page.get_by_role("note")).to_contain_text("We prefer the plainer wording.")
+
+    page.goto("/review/")
+    page.get_by_role("link", name="Fewer words for the problems").click()
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name=f"Accept #{accepted.pk}").click()
+    expect(page.get_by_role("status")).to_contain_text("accepted; the text is updated")
+
+    page.goto(seed_chapter.get_absolute_url())
+    expect(page.locator(f"#p{p5.key}")).to_contain_text("faced many problems")
+    page.get_by_role("link", name="1 amendment to paragraph 5").click()
+    row = page.locator(".amendment-row", has_text="Point, not link")
+    expect(row.get_by_text("carried forward")).to_be_visible()
+    row.get_by_role("link").first.click()
+    expect(page.get_by_test_id("carried-forward")).to_be_visible()
+    expect(page.get_by_test_id("diff-today")).to_contain_text("many problems")
+    screenshot(page, "carried-forward", full_page=True)
+
+
+def test_editor_rejects_with_a_reason_the_author_then_reads(
+    page, browser, live_server, seed_chapter, member, editor
+) -> None:
+    p5 = body_paragraph(seed_chapter, 5)
+    amendment = propose(member, p5, p5.text + " Extra sentence.", title="One more sentence")
+    log_in(page, "erin", PASSWORD)
+    page.goto("/review/")
+    page.get_by_label(f"Select #{amendment.pk}").check()
+    page.get_by_role("button", name="Reject with one reason…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reject 1 amendment?")
+    page.get_by_label("One reason for all of them").fill("The chapter is long enough.")
+    page.get_by_role("button", name="Yes, reject them").click()
+    expect(page.get_by_role("status")).to_contain_text("Rejected 1 amendments")
+
+    author = browser.new_context(base_url=live_server.url).new_page()
+    log_in(author, "alice", PASSWORD)
+    author.goto(amendment.get_absolute_url())
+    expect(author.get_by_role("note")).to_contain_text("The chapter is long enough.")
+    author.context.close()
