@@ -50,6 +50,7 @@ fmt: $(VENV)/.dev-installed
 test: $(VENV)/.dev-installed | var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 

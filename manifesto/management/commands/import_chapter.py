@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
         try:
             chapter = chapter_import(
-                data=data, slug=options["slug"] or None, status=str(options["status"])
+                data=data, slug=str(options["slug"] or "") or None, status=str(options["status"])
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error

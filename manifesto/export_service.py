@@ -1,0 +1,75 @@
+"""One entry point for every export the pages and the command offer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from manifesto.exports import TEXT_FORMATS, Format, Moment, export_document, filename, render
+from manifesto.models import Chapter, Manifesto
+from textcore.export import render_changes_docx, render_changes_html, render_tracked_docx
+
+DOCX = TEXT_FORMATS["docx"].content_type
+CHANGE_FORMATS = {
+    "tracked-docx": Format("tracked-docx", "Word with tracked changes", "docx", DOCX),
+    "changes-html": Format(
+        "changes-html", "Changes report (HTML)", "html", "text/html; charset=utf-8"
+    ),
+    "changes-docx": Format("changes-docx", "Changes report (Word)", "docx", DOCX),
+}
+FORMATS = {**TEXT_FORMATS, **CHANGE_FORMATS}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    content: bytes
+    filename: str
+    content_type: str
+
+
+def export_run(
+    *,
+    manifesto: Manifesto,
+    chapters: Sequence[Chapter],
+    fmt: str,
+    at: Moment,
+    since: Moment,
+    progress: Callable[[str], None] | None = None,
+) -> ExportResult:
+    """Render ``chapters`` in ``fmt`` at moment ``at`` (changes formats: since ``since``)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown format “{fmt}”; choose one of {', '.join(FORMATS)}.")
+    if not chapters:
+        raise ValueError("There is no chapter to export.")
+    format_ = FORMATS[fmt]
+    base = chapters[0].slug if len(chapters) == 1 else "manifesto"
+    say = progress or (lambda message: None)
+    if fmt in TEXT_FORMATS:
+        say(f"Reading {len(chapters)} chapter(s) {at.label}…")
+        document = export_document(manifesto, chapters, at)
+        say(f"Rendering {format_.label}…")
+        content = render(document, format_)
+        return ExportResult(content, filename(base, at, format_.extension), format_.content_type)
+
+    from amendments.reports import changes_report, tracked_chapters
+
+    suffix = f"-changes-since-{since.slug}"
+    title = chapters[0].title if len(chapters) == 1 else manifesto.title
+    if fmt == "tracked-docx":
+        say(f"Tracking changes in {len(chapters)} chapter(s) since {since.label}…")
+        tracked = tracked_chapters(chapters, since, at)
+        content = render_tracked_docx(tracked, title, since.label, at.label, timezone.now())
+        return ExportResult(
+            content, filename(base, at, "docx", suffix + "-tracked"), format_.content_type
+        )
+    say(f"Collecting the amendments accepted since {since.label}…")
+    report = changes_report(manifesto, chapters, since, at)
+    if fmt == "changes-html":
+        content = render_changes_html(report).encode("utf-8")
+    else:
+        content = render_changes_docx(report)
+    return ExportResult(
+        content, filename(base, at, format_.extension, suffix), format_.content_type
+    )

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from manifesto.export_service import CHANGE_FORMATS, FORMATS, export_run
+from manifesto.exports import TEXT_FORMATS, parse_moment, render
+from manifesto.models import Chapter
+from manifesto.services import manifesto_get_or_create
+from textcore.chapter_text import ChapterFormatError, decode_chapter, parse_chapter
+from textcore.export import document_from_parsed
+
+
+class Command(BaseCommand):
+    help = (
+        "Export a chapter (by slug), the whole Manifesto (“manifesto”) or a plain-text chapter "
+        "file in md, txt, html or docx; with --changes-since, a tracked-changes DOCX or a "
+        "changes report."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "source", help="A chapter slug, “manifesto”, or a path to a .txt chapter."
+        )
+        parser.add_argument(
+            "--format",
+            default="docx",
+            choices=sorted(FORMATS),
+            help="md, txt, html, docx, tracked-docx, changes-html, changes-docx",
+        )
+        parser.add_argument(
+            "--as-of",
+            default="now",
+            help="now (default), published, 2026-11-26 or '2026-11-26 14:30'.",
+        )
+        parser.add_argument(
+            "--changes-since",
+            default=None,
+            help="With docx: tracked changes since this moment; with html: the "
+            "changes report. Same moments as --as-of.",
+        )
+        parser.add_argument(
+            "-o", "--output", required=True, help="The file to write, or - for standard output."
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        source = str(options["source"])
+        fmt = str(options["format"])
+        since_text = options["changes_since"]
+        if since_text and fmt in ("docx", "html"):
+            fmt = {"docx": "tracked-docx", "html": "changes-html"}[fmt]
+        try:
+            at = parse_moment(str(options["as_of"]))
+            since = parse_moment(str(since_text or "published"))
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+
+        path = Path(source)
+        if path.suffix == ".txt" or path.is_file():
+            content = self._from_file(path, fmt)
+            name = path.stem
+        else:
+            manifesto = manifesto_get_or_create()
+            if source == "manifesto":
+                chapters = list(manifesto.chapters.order_by("order", "id"))
+            else:
+                chapter = Chapter.objects.filter(slug=source).first()
+                if chapter is None:
+                    known = ", ".join(Chapter.objects.values_list("slug", flat=True)) or "none"
+                    raise CommandError(f"No chapter “{source}” (chapters: {known}).")
+                chapters = [chapter]
+            verbose = int(str(options["verbosity"])) > 1
+            progress = self._progress if len(chapters) > 1 or verbose else None
+            try:
+                result = export_run(
+                    manifesto=manifesto,
+                    chapters=chapters,
+                    fmt=fmt,
+                    at=at,
+                    since=since,
+                    progress=progress,
+                )
+            except ValueError as error:
+                raise CommandError(str(error)) from error
+            content, name = result.content, result.filename
+        self._write(str(options["output"]), content, name)
+
+    def _from_file(self, path: Path, fmt: str) -> bytes:
+        if fmt in CHANGE_FORMATS:
+            raise CommandError("A chapter file has no history: use a chapter slug for changes.")
+        try:
+            parsed = parse_chapter(decode_chapter(path.read_bytes()))
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        except ChapterFormatError as error:
+            raise CommandError(str(error)) from error
+        document = document_from_parsed(parsed, generated_at=timezone.now())
+        return render(document, TEXT_FORMATS[fmt])
+
+    def _progress(self, message: str) -> None:
+        self.stderr.write(message)
+
+    def _write(self, output: str, content: bytes, name: str) -> None:
+        if output == "-":
+            sys.stdout.buffer.write(content)
+            return
+        Path(output).write_bytes(content)
+        self.stderr.write(self.style.SUCCESS(f"Wrote {output} ({len(content):,} bytes; {name})."))
