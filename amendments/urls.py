@@ -27,6 +27,7 @@ urlpatterns = [
         discussion.comment_on_paragraph,
         name="comment_paragraph",
     ),
+    path("chapters/<slug:slug>/p/<int:key>/revert/", review.revert, name="revert"),
     path("chapters/<slug:slug>/log/", review.decision_log, name="log"),
     path("chapters/<slug:slug>/limit/", review.set_limit, name="limit"),
     path("comments/<int:pk>/", discussion.comment_change, name="comment_change"),

@@ -101,7 +101,7 @@ class Paragraph(models.Model):
 
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="paragraphs")
     key = models.PositiveIntegerField()
-    position = models.CharField(max_length=255)
+    position = models.CharField(max_length=1000)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BODY)
     footnote_number = models.PositiveSmallIntegerField(null=True, blank=True)
     text = models.TextField()

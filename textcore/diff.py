@@ -33,9 +33,9 @@ _APOSTROPHES_AND_HYPHENS = "'’-\u2010\u2011"
 _JOINER = r"(?:['’\-\u2010\u2011]|(?<=\d)[.,](?=\d))"
 _TOKEN = re.compile(rf"\w+(?:{_JOINER}\w+)*|\s+|.", re.DOTALL)
 
-# Tokens are diffed as characters of the private use areas (6,400 + 131,068 of them), which no
-# paragraph gets near; dmp's boundary scoring treats them all alike, so it cannot favour one
-# token class over another.
+# Tokens are diffed as characters of the private use areas (137,468 of them, far more distinct
+# tokens than any text has). dmp's boundary scoring sees them all alike, which is why
+# _place_at_word_starts chooses where an ambiguous change sits.
 _PRIVATE_RANGES: Final = ((0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD))
 
 
@@ -68,7 +68,7 @@ def _joins(left: str, joiner: str, right: str) -> bool:
 
 
 def is_word(token: str) -> bool:
-    """True if ``token`` is a word token (it holds a letter or digit), not space or punctuation."""
+    """True if ``token`` is a word (it starts with a letter or digit), not space or punctuation."""
     return token[:1].isalnum() or token[:1] == "_"
 
 
@@ -252,10 +252,18 @@ def _place_at_word_starts(ops: list[TokenOp]) -> list[TokenOp]:
         if index + 3 < len(ops):
             right_room = min(right_room, len(after) - 1)
         window = before[len(before) - left_room :] + edit + after[:right_room]
-        best = max(
-            range(left_room + right_room + 1),
-            key=lambda start: (_reads_well(window[start : start + size]), -start),
-        )
+        full = before[: len(before) - left_room] + window + after[right_room:]
+        offset = len(before) - left_room
+
+        def score(
+            start: int, size: int = size, full: list[str] = full, offset: int = offset
+        ) -> tuple[int, int]:
+            position = offset + start
+            previous = full[position - 1] if position > 0 else None
+            following = full[position + size] if position + size < len(full) else None
+            return (_reads_well(full[position : position + size], previous, following), -start)
+
+        best = max(range(left_room + right_room + 1), key=score)
         if best == left_room:
             continue
         # Re-cut the window: what precedes the edit joins ``before``, what follows ``after``.
@@ -266,23 +274,25 @@ def _place_at_word_starts(ops: list[TokenOp]) -> list[TokenOp]:
     return [(op, tokens) for op, tokens in ops if tokens]
 
 
-def _reads_well(edit: list[str]) -> int:
-    # A change that starts with a word, not a space, and ends before a word reads naturally.
-    return (0 if edit[0].isspace() else 2) + (1 if edit[-1].isspace() else 0)
+_SENTENCE_END = tuple(".!?;:…”’\"')")
 
 
-def _common_suffix(first: list[str], second: list[str]) -> int:
-    count = 0
-    while count < min(len(first), len(second)) and first[-1 - count] == second[-1 - count]:
-        count += 1
-    return count
-
-
-def _common_prefix(first: list[str], second: list[str]) -> int:
-    count = 0
-    while count < min(len(first), len(second)) and first[count] == second[count]:
-        count += 1
-    return count
+def _reads_well(edit: list[str], previous: str | None, following: str | None) -> int:
+    # A change reads naturally when it starts with a word, or with the space after a finished
+    # sentence (an added sentence: "link. [Workers mattered.]" rather than
+    # "link[. Workers mattered]."), and ends at a space, or with a sentence's own full stop.
+    first, last = edit[0], edit[-1]
+    if first.isspace():
+        start = 3 if previous is None or previous.endswith(_SENTENCE_END) else 0
+    else:
+        start = 2 if is_word(first) else 1
+    if last.isspace():
+        end = 1
+    elif last.endswith(_SENTENCE_END) and (following is None or following.isspace()):
+        end = 2
+    else:
+        end = 0
+    return start + end
 
 
 def _is_mark(token: str) -> bool:

@@ -9,9 +9,11 @@ amendments that change the same words never both apply silently, and nothing is 
 author's words go exactly where the alignment puts them, or the amendment is in conflict.
 
 The merge first tries diff-match-patch's own alignments of base→current and base→proposed.
-When those collide it searches every way of cutting the three texts at shared, unchanged
-words (a repeated word can make dmp's alignment put a change somewhere the author did not
-make it) and accepts a merge only if such a cut exists; otherwise it reports the collisions.
+Where those collide, a repeated word may have made dmp place a change somewhere else than an
+equally short reading would ("x x x" → "x x" may have lost its first x or its last), so the
+search tries every minimal reading of both changes there (fewest changed tokens, then fewest
+separate regions) and accepts a merge only if some pair keeps the two changes apart;
+otherwise it reports the collisions.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from dataclasses import dataclass, field
 
 from textcore.diff import DELETE, EQUAL, INSERT, is_word, token_diff, tokenize
 
-# The search over readings fills LCS tables of the base against both sides; past this many
-# cells (two paragraphs of about 1,500 words) it reports a conflict rather than keep an
-# editor waiting.
-MAX_TABLE_CELLS = 5_000_000
+# The search over readings fills tables of a stretch of the base against both sides; past
+# this many cells (a stretch of some 170 words) it reports a conflict rather than keep
+# an editor waiting. Only a collision in a long passage both sides rewrote gets there.
+MAX_TABLE_CELLS = 250_000
 
 # How many tokens around the colliding zones the search may re-read; further out, dmp's
 # reading stands. Ambiguity from repeated words in real prose spans a few words at most.
@@ -80,22 +82,15 @@ def _merge(
     if not zones.conflicting:
         return zones.merged(), []
     # dmp's alignments collide; a different, equally minimal reading of a repeated word may
-    # not. The search looks at the colliding zones and the words around them (dmp's reading
-    # stands further out), with the two sides in both roles, keeping the smaller text so the
-    # result never depends on which amendment was accepted first.
-    first, last = zones.window(SEARCH_MARGIN)
-    base_part, current_part, proposed_part = zones.span(first, last)
-    candidates = [
-        merged
-        for merged in (
-            _search_readings(base_part, current_part, proposed_part),
-            _search_readings(base_part, proposed_part, current_part),
-        )
-        if merged is not None
-    ]
-    if candidates:
-        return zones.merged(replace=(first, last, min(candidates))), []
-    return None, zones.collisions()
+    # not. Each cluster of colliding zones is searched again with the words around it; dmp's
+    # reading stands further out.
+    replacements = []
+    for first, last in zones.windows(SEARCH_MARGIN):
+        merged = _search_readings(*zones.span(first, last))
+        if merged is None:
+            return None, zones.collisions()
+        replacements.append((first, last, merged))
+    return zones.merged(replacements), []
 
 
 class _Alignment:
@@ -144,39 +139,48 @@ class _Zones:
             )
         self.conflicting = [i for i, (a, p) in enumerate(self.changed_by) if a and p]
 
-    def window(self, margin: int) -> tuple[int, int]:
-        """The first and last zone of a stretch holding every collision and ``margin`` tokens
-        (or the text's end) on either side of them."""
-        first, last = self.conflicting[0], self.conflicting[-1]
-        start, end = self.bounds[first][0], self.bounds[last + 1][0]
-        while first > 0 and start - self.bounds[first][0] < margin:
-            first -= 1
-        while last < len(self.changed_by) - 1 and self.bounds[last + 1][0] - end < margin:
-            last += 1
-        return first, last
+    def windows(self, margin: int) -> list[tuple[int, int]]:
+        """Stretches of zones (first, last) holding the colliding zones and ``margin`` tokens
+        (or the text's end) on either side of them; stretches that would overlap are joined."""
+        stretches: list[tuple[int, int]] = []
+        for zone in self.conflicting:
+            first = last = zone
+            start, end = self.bounds[zone][0], self.bounds[zone + 1][0]
+            while first > 0 and start - self.bounds[first][0] < margin:
+                first -= 1
+            while last < len(self.changed_by) - 1 and self.bounds[last + 1][0] - end < margin:
+                last += 1
+            if stretches and first <= stretches[-1][1]:
+                first = stretches.pop()[0]
+            stretches.append((first, last))
+        return stretches
 
     def span(self, first: int, last: int) -> tuple[list[str], list[str], list[str]]:
         """The base, current and proposed tokens of zones ``first`` to ``last``."""
         (b0, c0, p0), (b1, c1, p1) = self.bounds[first], self.bounds[last + 1]
         return self.base[b0 + 1 : b1], self.current[c0 + 1 : c1], self.proposed[p0 + 1 : p1]
 
-    def merged(self, replace: tuple[int, int, list[str]] | None = None) -> list[str]:
+    def merged(self, replacements: list[tuple[int, int, list[str]]] | None = None) -> list[str]:
         """The merged tokens: each zone from whichever side changed it.
 
-        ``replace`` = (first, last, tokens) puts ``tokens`` in place of zones first to last.
+        Each (first, last, tokens) in ``replacements`` puts ``tokens`` in place of zones first
+        to last and the unchanged words between them.
         """
+        # Which replacement, if any, each zone belongs to.
+        owner: dict[int, int] = {}
+        for number, (first, last, _) in enumerate(replacements or []):
+            owner.update(dict.fromkeys(range(first, last + 1), number))
         tokens: list[str] = []
         for zone, (by_accepted, _) in enumerate(self.changed_by):
-            if replace is not None and replace[0] <= zone <= replace[1]:
-                if zone == replace[0]:
-                    tokens.extend(replace[2])
-            else:
+            if zone not in owner:
                 _, current_piece, proposed_piece = self.span(zone, zone)
                 tokens.extend(current_piece if by_accepted else proposed_piece)
+            elif replacements and replacements[owner[zone]][0] == zone:
+                tokens.extend(replacements[owner[zone]][2])
             boundary = self.bounds[zone + 1][0]
-            if boundary < len(self.base) and (
-                replace is None or not replace[0] <= zone < replace[1]
-            ):
+            # A boundary word inside a replaced stretch is already in its tokens.
+            inside = zone in owner and owner.get(zone + 1) == owner[zone]
+            if boundary < len(self.base) and not inside:
                 tokens.append(self.base[boundary])
         return tokens
 
@@ -219,11 +223,22 @@ def _search_readings(base: list[str], current: list[str], proposed: list[str]) -
     as few tokens as possible and, among those, has as few separate change regions as
     possible. With repeated words there can be several. The search walks a reading of each
     side along the base at once and refuses any step that would bring a change of the one side
-    next to a change of the other without an unchanged word in between.
+    next to a change of the other without an unchanged word in between. It runs with the two
+    sides in both roles and keeps the smaller text, so that the result never depends on which
+    amendment was accepted first.
     """
     if (len(base) + 1) * (len(current) + len(proposed) + 2) > MAX_TABLE_CELLS:
         return None
-    return _ReadingSearch(base, current, proposed).merged()
+    accepted, authored = _MinimalScripts(base, current), _MinimalScripts(base, proposed)
+    candidates = [
+        merged
+        for merged in (
+            _ReadingSearch(accepted, authored).merged(),
+            _ReadingSearch(authored, accepted).merged(),
+        )
+        if merged is not None
+    ]
+    return min(candidates) if candidates else None
 
 
 # A step of an alignment keeps a token (both texts have it) or is part of a change region.
@@ -334,15 +349,14 @@ _State = tuple[int, int, int, int, int, int]
 class _ReadingSearch:
     """Walks a minimal reading of base→current and one of base→proposed side by side."""
 
-    def __init__(self, base: list[str], current: list[str], proposed: list[str]) -> None:
-        self.base, self.current, self.proposed = base, current, proposed
-        self.accepted = _MinimalScripts(base, current)
-        self.authored = _MinimalScripts(base, proposed)
-        self.end = (len(base), len(current), len(proposed))
+    def __init__(self, accepted: _MinimalScripts, authored: _MinimalScripts) -> None:
+        self.accepted, self.authored = accepted, authored
+        self.base, self.current, self.proposed = accepted.base, accepted.other, authored.other
+        self.end = (len(self.base), len(self.current), len(self.proposed))
         # Every state from which the end can be reached, found backwards (each step moves at
         # least one index forwards, so later indices are settled first).
         self.reaches_end: set[_State] = set()
-        for i in range(len(base), -1, -1):
+        for i in range(len(self.base), -1, -1):
             for j, accepted_mode in reversed(self.accepted.points[i]):
                 for k, authored_mode in reversed(self.authored.points[i]):
                     for changed in (_UNTOUCHED, _BY_ACCEPTED, _BY_AUTHOR):

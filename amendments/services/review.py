@@ -231,14 +231,14 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
         words=(words_before, count_words(result)),
     )
     if amendment.kind != Amendment.Kind.INSERT:
-        carry_forward(paragraph=paragraph, cause=amendment, actor=editor)
+        carry_forward(paragraph=paragraph, cause=amendment)
     return amendment
 
 
 # --- carrying pending amendments forward ---------------------------------------------------
 
 
-def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, actor: User | None) -> None:
+def carry_forward(*, paragraph: Paragraph, cause: Amendment | None) -> None:
     """After ``paragraph`` changed, rebase every other pending amendment on it onto the new
     text; what no longer fits goes into conflict, with what collided, and its author is told."""
     version = _latest_version(paragraph)
@@ -253,9 +253,8 @@ def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, actor: User 
             if paragraph.is_deleted:
                 _put_in_conflict(
                     other,
-                    cause,
-                    actor,
                     paragraph,
+                    cause,
                     f"The paragraph this addition was to follow was deleted by {by}. Withdraw "
                     "it and propose it again after another paragraph.",
                 )
@@ -266,41 +265,42 @@ def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, actor: User 
             continue
         if paragraph.is_deleted:
             if other.kind == Amendment.Kind.DELETE:
-                _make_obsolete(other, cause, actor, f"The paragraph was already deleted by {by}.")
+                _make_obsolete(
+                    other, paragraph, cause, f"The paragraph was already deleted by {by}."
+                )
             else:
                 _put_in_conflict(
                     other,
-                    cause,
-                    actor,
                     paragraph,
+                    cause,
                     f"The paragraph was deleted by {by}, so this change has nothing to apply to.",
                 )
             continue
         if other.kind == Amendment.Kind.DELETE:
             _put_in_conflict(
                 other,
-                cause,
-                actor,
                 paragraph,
+                cause,
                 f"The paragraph was changed by {by} after this deletion was proposed, so "
                 "deleting it now would remove words its author has not seen. The author can "
                 "confirm the deletion against the new text (Edit) or withdraw it.",
             )
             continue
-        _rebase_replacement(other, paragraph, version, cause, actor, by)
+        _rebase_replacement(other, paragraph, version, cause, by)
 
 
-def _rebase_replacement(other, paragraph, version, cause, actor, by):  # type: ignore[no-untyped-def]
+def _rebase_replacement(other, paragraph, version, cause, by):  # type: ignore[no-untyped-def]
     if other.proposed_text == paragraph.text:
-        _make_obsolete(other, cause, actor, f"The text already reads as it proposes, after {by}.")
+        _make_obsolete(
+            other, paragraph, cause, f"The text already reads as it proposes, after {by}."
+        )
         return
     outcome = rebase(other.base_text, other.proposed_text, paragraph.text)
     if not outcome.clean or outcome.text is None:
         _put_in_conflict(
             other,
-            cause,
-            actor,
             paragraph,
+            cause,
             f"The paragraph was changed by {by} in the same place this amendment changes, so "
             "it can no longer be applied as written. The author can update it against the new "
             "text (Edit) or withdraw it.",
@@ -308,7 +308,7 @@ def _rebase_replacement(other, paragraph, version, cause, actor, by):  # type: i
         )
         return
     if outcome.text == paragraph.text:
-        _make_obsolete(other, cause, actor, f"Its change is already in the text, made by {by}.")
+        _make_obsolete(other, paragraph, cause, f"Its change is already in the text, made by {by}.")
         return
     other.base_version = version
     other.base_text = paragraph.text
@@ -328,37 +328,49 @@ def _rebase_replacement(other, paragraph, version, cause, actor, by):  # type: i
     )
 
 
-def _put_in_conflict(  # type: ignore[no-untyped-def]
-    other, cause, actor, paragraph, reason, collisions=None
+def _set_aside(
+    other: Amendment,
+    paragraph: Paragraph,
+    *,
+    cause: Amendment | None,
+    status: str,
+    reason: str,
+    collisions: list[dict[str, str]] | None = None,
 ) -> None:
-    other.status = Amendment.Status.CONFLICT
+    """Take a pending amendment out of the running after its paragraph changed: in conflict
+    (its author can update it) or obsolete (nothing left to do); log it, tell the author."""
+    conflict = status == Amendment.Status.CONFLICT
+    other.status = status
     other.conflict_reason = reason
     other.conflict_collisions = collisions or []
     other.conflict_with = cause
-    _save_amendment(other, "put in conflict")
+    _save_amendment(other, "put in conflict" if conflict else "made obsolete")
     _log(
         chapter=paragraph.chapter,
-        action=Decision.Action.CONFLICT,
+        action=Decision.Action.CONFLICT if conflict else Decision.Action.OBSOLETE,
         actor=None,
         amendment=other,
+        paragraph=paragraph,
         reason=reason,
     )
-    notifications.on_conflict(other)
+    (notifications.on_conflict if conflict else notifications.on_decided)(other)
 
 
-def _make_obsolete(other, cause, actor, reason) -> None:  # type: ignore[no-untyped-def]
-    other.status = Amendment.Status.OBSOLETE
-    other.conflict_reason = reason
-    other.conflict_with = cause
-    _save_amendment(other, "made obsolete")
-    _log(
-        chapter=other.chapter,
-        action=Decision.Action.OBSOLETE,
-        actor=None,
-        amendment=other,
+def _put_in_conflict(  # type: ignore[no-untyped-def]
+    other, paragraph, cause, reason, collisions=None
+) -> None:
+    _set_aside(
+        other,
+        paragraph,
+        cause=cause,
+        status=Amendment.Status.CONFLICT,
         reason=reason,
+        collisions=collisions,
     )
-    notifications.on_decided(other)
+
+
+def _make_obsolete(other, paragraph, cause, reason) -> None:  # type: ignore[no-untyped-def]
+    _set_aside(other, paragraph, cause=cause, status=Amendment.Status.OBSOLETE, reason=reason)
 
 
 # --- rejecting, duplicates, reopening ------------------------------------------------------
@@ -497,18 +509,17 @@ def _carry_one(amendment: Amendment, paragraph: Paragraph) -> None:
     version = _latest_version(paragraph)
     by = "later changes to the paragraph"
     if paragraph.is_deleted:
-        _put_in_conflict(amendment, None, None, paragraph, "The paragraph has been deleted since.")
+        _put_in_conflict(amendment, paragraph, None, "The paragraph has been deleted since.")
     elif amendment.kind == Amendment.Kind.DELETE:
         _put_in_conflict(
             amendment,
-            None,
-            None,
             paragraph,
+            None,
             "The paragraph has changed since this deletion was proposed; the author can confirm "
             "it against the new text (Edit) or withdraw it.",
         )
     else:
-        _rebase_replacement(amendment, paragraph, version, None, None, by)
+        _rebase_replacement(amendment, paragraph, version, None, by)
 
 
 # --- direct edits by editors, reverts and limits -------------------------------------------
@@ -543,7 +554,7 @@ def paragraph_edit(*, paragraph: Paragraph, editor: User, text: str, reason: str
             reason=reason.strip(),
             words=words,
         )
-        carry_forward(paragraph=locked, cause=None, actor=editor)
+        carry_forward(paragraph=locked, cause=None)
         guard_enforce(chapter=chapter, before=before)
     return locked
 
@@ -577,7 +588,7 @@ def paragraph_revert(
             reason=reason.strip() or label,
             words=words,
         )
-        carry_forward(paragraph=locked, cause=None, actor=editor)
+        carry_forward(paragraph=locked, cause=None)
         guard_enforce(chapter=chapter, before=before)
     return locked
 

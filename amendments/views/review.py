@@ -23,6 +23,7 @@ from amendments.services.review import (
     amendments_accept,
     amendments_reject,
     chapter_set_limit,
+    paragraph_revert,
 )
 from amendments.views._helpers import add_service_errors, get_chapter, require_editor, signed_in
 from manifesto.services import manifesto_get_or_create
@@ -312,3 +313,27 @@ def set_limit(request: HttpRequest, slug: str) -> HttpResponse:
         "amendments/set_limit.html",
         {"chapter": chapter, "form": form, "ledger": chapter_ledger(chapter)},
     )
+
+
+@login_required
+@require_POST
+def revert(request: HttpRequest, slug: str, key: int) -> HttpResponse:
+    """Restore one of a paragraph's earlier versions (editors; guarded like any change)."""
+    require_editor(request.user)
+    chapter = get_chapter(slug)
+    paragraph = get_object_or_404(chapter.paragraphs, key=key)
+    version = request.POST.get("version", "")
+    try:
+        if not version.isdigit():
+            raise ValidationError("Choose a version to restore.")
+        paragraph_revert(
+            paragraph=paragraph,
+            editor=signed_in(request),
+            history_id=int(version),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, "The earlier version was restored as the newest version.")
+    return redirect(paragraph.get_absolute_url() + "#versions-title")

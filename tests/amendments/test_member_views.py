@@ -281,3 +281,24 @@ def test_proposing_is_rate_limited(member, p5, settings) -> None:
         for i in range(32)
     ]
     assert statuses[:30] == [200] * 30 and statuses[-1] == 429
+
+
+def test_the_author_edits_through_the_page(member, p5) -> None:
+    amendment = propose(member, p5, p5.text + " First try.")
+    client = client_for(member)
+    url = reverse("amendments:edit", args=[amendment.pk])
+    page = client.get(url).content.decode()
+    assert "Edit amendment #" in page and "First try." in page
+    response = client.post(
+        url,
+        {
+            "kind": "replace",
+            "text": p5.text.strip() + " Second try.",
+            "title": "Better",
+            "reason": "Clearer",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 302
+    amendment.refresh_from_db()
+    assert amendment.title == "Better" and amendment.proposed_text.endswith("Second try.")

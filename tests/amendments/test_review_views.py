@@ -137,3 +137,22 @@ def test_decision_log_lists_who_did_what(member, editor, p5, client) -> None:
     client_for(editor).post(reverse("amendments:accept", args=[amendment.pk]))
     page = client.get(reverse("amendments:log", args=[p5.chapter.slug])).content.decode()
     assert "Erin Editor" in page and "Accepted" in page and f"#{amendment.pk}" in page
+
+
+def test_editors_restore_an_earlier_version_from_the_paragraph_page(member, editor, p5) -> None:
+    original = p5.text
+    amendment = propose(member, p5, p5.text.replace("myriad", "multitude"))
+    client = client_for(editor)
+    client.post(reverse("amendments:accept", args=[amendment.pk]))
+    page = client.get(p5.get_absolute_url()).content.decode()
+    assert "Restore this version" in page
+    first = p5.history.order_by("history_id").first()
+    url = reverse("amendments:revert", args=[p5.chapter.slug, p5.key])
+    assert (
+        client_for(member).post(url, {"version": first.history_id, "reason": "x"}).status_code
+        == 403
+    )
+    client.post(url, {"version": first.history_id, "reason": "Back to the draft"})
+    p5.refresh_from_db()
+    assert p5.text == original
+    assert p5.history.first().history_change_reason.endswith("Back to the draft")

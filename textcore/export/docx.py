@@ -44,6 +44,7 @@ from textcore.export._docx_common import (
     paragraph,
     set_right_to_left,
     starts_right_to_left,
+    styled_paragraph,
     text_run,
     to_bytes,
 )
@@ -235,7 +236,7 @@ def _add_text_block(
     known: frozenset[int],
     notes: _ChapterNotes,
 ) -> None:
-    para = document.add_paragraph(style=style)
+    para = styled_paragraph(document, style)
     if starts_right_to_left(block.text):
         set_right_to_left(para)
     for piece in split_inline(block.text, known):

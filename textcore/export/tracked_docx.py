@@ -30,6 +30,7 @@ from textcore.export._docx_common import (
     paragraph,
     set_right_to_left,
     starts_right_to_left,
+    styled_paragraph,
     text_run,
     to_bytes,
 )
@@ -102,7 +103,7 @@ class _Revisions:
 
 
 def _add_tracked_block(document: DocxDocument, block: TrackedBlock, revisions: _Revisions) -> None:
-    para = document.add_paragraph(style=_STYLES[block.kind])
+    para = styled_paragraph(document, _STYLES[block.kind])
     if starts_right_to_left(block.after_text or block.before_text):
         set_right_to_left(para)
     prefix = f"{block.number}. " if block.kind == "footnote" and block.number is not None else ""

@@ -31,3 +31,14 @@ def test_a_footnote_marker_in_a_changed_run_counted_as_a_word() -> None:
     # marker of note 1, which count_words skips.
     assert word_delta("It was fatal.” 1 Then", "It was fatal. Then") == WordDelta(0, 0, 0)
     assert word_delta("communal life.2", "communal life.3") == WordDelta(0, 0, 0)
+
+
+def test_an_added_sentence_is_marked_after_the_full_stop_not_around_it() -> None:
+    # Found by looking at the propose page: "link[. Workers mattered]." read oddly; a reader
+    # expects "link.[ Workers mattered.]".
+    from textcore.diff import word_diff
+
+    assert word_diff("weakest link.", "weakest link. Workers mattered.") == [
+        (0, "weakest link."),
+        (1, " Workers mattered."),
+    ]

@@ -54,3 +54,12 @@ def test_the_windowed_search_still_finds_a_clean_reading_inside_a_long_paragraph
 
     result = rebase(paragraph("x x x"), paragraph("x x y"), paragraph("x x"))
     assert result.text == paragraph("x y")
+
+
+def test_two_search_windows_that_touched_lost_the_word_between_them() -> None:
+    # Two repeated-word collisions about 40 words apart got search windows that met end to
+    # end, and the unchanged word on their common border was dropped from the merge.
+    for length in range(30, 60):
+        filler = " ".join(f"w{number}" for number in range(length))
+        result = rebase(f"x x x {filler} y y y", f"x x z {filler} z y y", f"x x {filler} y y")
+        assert result.text == f"x z {filler} z y", length
