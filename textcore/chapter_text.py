@@ -19,9 +19,10 @@ BlockKind = Literal["heading", "body", "footnote"]
 
 HEADING_MAX_CHARS = 80
 _SENTENCE_END = tuple(".!?:;,”’\"'…")
-_NOTE_START = re.compile(r"^(?:[\w ]*discussion page|editorial note):\s*$", re.IGNORECASE)
+# Shared with the plain-text exporter, so that the writer and the reader cannot drift apart.
+NOTE_START = re.compile(r"^(?:[\w ]*discussion page|editorial note):\s*$", re.IGNORECASE)
 _FOOTNOTE = re.compile(r"^(\d{1,3})\.[ \u00a0]+(.*)$", re.DOTALL)
-_PUBLISHED = re.compile(r"^published\b", re.IGNORECASE)
+PUBLISHED_LINE = re.compile(r"^published\b", re.IGNORECASE)
 _DEBRIS = {"leave a comment", "leave a reply"}
 
 
@@ -113,7 +114,7 @@ def parse_chapter(text: str) -> ParsedChapter:
         end += 1
     header = [line.strip() for line in lines[index:end]]
     has_more = any(line.strip() for line in lines[end:])
-    looks_like_header = any(_PUBLISHED.match(line) for line in header) or (
+    looks_like_header = any(PUBLISHED_LINE.match(line) for line in header) or (
         has_more and len(header) <= 2 and all(len(line) <= 200 for line in header)
     )
     if looks_like_header:
@@ -123,7 +124,7 @@ def parse_chapter(text: str) -> ParsedChapter:
                 "and subtitle."
             )
         for line in header:
-            if _PUBLISHED.match(line) and not chapter.publication_line:
+            if PUBLISHED_LINE.match(line) and not chapter.publication_line:
                 chapter.publication_line = line
             elif not chapter.subtitle:
                 chapter.subtitle = line
@@ -135,7 +136,7 @@ def parse_chapter(text: str) -> ParsedChapter:
     note_lines: list[str] = []
     for number, line in ((n, ln) for n, ln in numbered if n > index):
         footnote = _FOOTNOTE.match(line)
-        if section in ("body", "note") and _NOTE_START.match(line.strip()):
+        if section in ("body", "note") and NOTE_START.match(line.strip()):
             section = "note"
             note_lines.append(line.strip())
         elif (footnote and section != "body") or (footnote and _looks_like_notes_start(chapter)):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,8 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import User
 from amendments import selectors
 from amendments.forms import DeskForm, ReasonForm
 from amendments.models import Amendment
@@ -107,61 +111,66 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def _decide(
+    request: HttpRequest, pk: int, act: Callable[[Amendment, User], object], done: str
+) -> HttpResponse:
+    """Run one editor's decision on amendment ``pk`` and go back where the editor came from."""
     require_editor(request.user)
     amendment = _get_amendment(pk)
     try:
-        amendment_accept(
-            amendment=amendment, editor=signed_in(request), reason=request.POST.get("reason", "")
-        )  # type: ignore[arg-type]
+        act(amendment, signed_in(request))
     except ValidationError as error:
         _refusal(request, error)
     else:
-        messages.success(request, f"Amendment #{pk} was accepted; the text is updated.")
-    return redirect(request.POST.get("next") or amendment.get_absolute_url())
+        messages.success(request, done)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = amendment.get_absolute_url()
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _decide(
+        request,
+        pk,
+        lambda amendment, editor: amendment_accept(
+            amendment=amendment, editor=editor, reason=reason
+        ),
+        f"Amendment #{pk} was accepted; the text is updated.",
+    )
 
 
 @login_required
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    require_editor(request.user)
-    amendment = _get_amendment(pk)
     form = ReasonForm(request.POST, prefix="reject")
-    try:
+
+    def act(amendment: Amendment, editor: User) -> object:
         if not form.is_valid():
             raise ValidationError("Give a reason: the author will read it.")
-        amendments_reject(
-            [amendment], editor=signed_in(request), reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        _refusal(request, error)
-    else:
-        messages.success(request, f"Amendment #{pk} was rejected.")
-    return redirect(request.POST.get("next") or amendment.get_absolute_url())
+        return amendments_reject([amendment], editor=editor, reason=form.cleaned_data["reason"])
+
+    return _decide(request, pk, act, f"Amendment #{pk} was rejected.")
 
 
 @login_required
 @require_POST
 def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
-    require_editor(request.user)
-    amendment = _get_amendment(pk)
     form = DuplicateForm(request.POST, prefix="duplicate")
-    try:
+
+    def act(amendment: Amendment, editor: User) -> object:
         if not form.is_valid():
             raise ValidationError("Give the number of the amendment it duplicates.")
-        original = Amendment.objects.filter(pk=form.cleaned_data["duplicate_of"]).first()
+        number = form.cleaned_data["duplicate_of"]
+        original = Amendment.objects.filter(pk=number).first()
         if original is None:
-            raise ValidationError(f"There is no amendment #{form.cleaned_data['duplicate_of']}.")
-        amendment_mark_duplicate(
-            amendment=amendment, editor=signed_in(request), duplicate_of=original
-        )
-    except ValidationError as error:
-        _refusal(request, error)
-    else:
-        messages.success(request, f"Amendment #{pk} was marked as a duplicate.")
-    return redirect(amendment)
+            raise ValidationError(f"There is no amendment #{number}.")
+        return amendment_mark_duplicate(amendment=amendment, editor=editor, duplicate_of=original)
+
+    return _decide(request, pk, act, f"Amendment #{pk} was marked as a duplicate.")
 
 
 @login_required

@@ -156,3 +156,12 @@ def test_editors_restore_an_earlier_version_from_the_paragraph_page(member, edit
     p5.refresh_from_db()
     assert p5.text == original
     assert p5.history.first().history_change_reason.endswith("Back to the draft")
+
+
+def test_decisions_never_redirect_to_another_site(member, editor, p5) -> None:
+    amendment = propose(member, p5)
+    response = client_for(editor).post(
+        reverse("amendments:reject", args=[amendment.pk]),
+        {"reject-reason": "No", "next": "https://evil.example/phish"},
+    )
+    assert response["Location"] == amendment.get_absolute_url()

@@ -13,7 +13,7 @@ block and chapters alike, ends with a form feed line, the plain-text page break,
 
 from __future__ import annotations
 
-from textcore.chapter_text import _NOTE_START, _PUBLISHED
+from textcore.chapter_text import NOTE_START, PUBLISHED_LINE
 from textcore.export._common import clean_text, one_line, provenance_line, split_lines
 from textcore.export.document import ExportChapter, ExportDocument
 
@@ -53,7 +53,7 @@ def render_chapter_text(chapter: ExportChapter) -> str:
 
     if chapter.editorial_note:
         note_lines = split_lines(chapter.editorial_note)
-        if not _NOTE_START.match(note_lines[0].strip()):
+        if not NOTE_START.match(note_lines[0].strip()):
             # The reader only recognises the note by such an opening line.
             note_lines.insert(0, "Editorial note:")
         lines.extend(note_lines)
@@ -70,7 +70,7 @@ def render_chapter_text(chapter: ExportChapter) -> str:
 def _header_lines(chapter: ExportChapter) -> list[str]:
     publication = _line(chapter.publication_line).strip()
     subtitle = _line(chapter.subtitle).strip()
-    if publication and not _PUBLISHED.match(publication):
+    if publication and not PUBLISHED_LINE.match(publication):
         # The reader tells the publication line from the subtitle by its first word.
         publication = f"Published: {publication}"
     if not publication and not subtitle:
