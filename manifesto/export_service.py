@@ -20,6 +20,8 @@ CHANGE_FORMATS = {
     "changes-docx": Format("changes-docx", "Changes report (Word)", "docx", DOCX),
 }
 FORMATS = {**TEXT_FORMATS, **CHANGE_FORMATS}
+# The export form's two groups of choices.
+FORM_CHOICES = {"text": tuple(TEXT_FORMATS.values()), "changes": tuple(CHANGE_FORMATS.values())}
 
 
 @dataclass(frozen=True)

@@ -41,15 +41,15 @@ class Format:
 
 
 TEXT_FORMATS = {
-    "md": Format("md", "Markdown", "md", "text/markdown; charset=utf-8"),
-    "txt": Format("txt", "Plain text", "txt", "text/plain; charset=utf-8"),
-    "html": Format("html", "Web page (HTML)", "html", "text/html; charset=utf-8"),
     "docx": Format(
         "docx",
-        "Word (DOCX)",
+        "Word (DOCX, real footnotes)",
         "docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
+    "html": Format("html", "Web page (HTML, prints well)", "html", "text/html; charset=utf-8"),
+    "md": Format("md", "Markdown", "md", "text/markdown; charset=utf-8"),
+    "txt": Format("txt", "Plain text", "txt", "text/plain; charset=utf-8"),
 }
 
 

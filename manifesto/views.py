@@ -14,7 +14,7 @@ from django.urls import reverse
 from amendments import selectors as desk
 from amendments.services.guard import chapter_ledger, chapter_ledgers, manifesto_ledger
 from manifesto import exports, selectors
-from manifesto.export_service import FORMATS, export_run
+from manifesto.export_service import FORM_CHOICES, export_run
 from manifesto.models import Chapter
 from manifesto.services import manifesto_get_or_create
 
@@ -32,7 +32,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "manifesto": manifesto,
             "chapters": chapters,
             "total": manifesto_ledger(manifesto, ledgers),
-            "formats": FORMATS,
+            "export_formats": FORM_CHOICES,
         },
     )
 
@@ -50,7 +50,7 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "chapter": chapter,
             "reading": reading,
             "ledger": chapter_ledger(chapter),
-            "formats": FORMATS,
+            "export_formats": FORM_CHOICES,
         },
     )
 

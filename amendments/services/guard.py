@@ -56,6 +56,9 @@ class Ledger:
     def after(self, delta: int) -> int:
         return self.words + delta
 
+    def over_by_after(self, delta: int) -> int:
+        return 0 if self.limit is None else max(0, self.words + delta - self.limit)
+
     def fits(self, delta: int) -> bool:
         return self.limit is None or self.words + delta <= self.limit
 

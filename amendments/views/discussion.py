@@ -13,6 +13,7 @@ from amendments import selectors
 from amendments.forms import CommentForm, ReasonForm
 from amendments.models import Amendment, Comment
 from amendments.services.discussion import comment_delete, comment_edit, comment_hide, comment_post
+from amendments.services.guard import chapter_ledger, counts_against_limit
 from amendments.views._helpers import get_paragraph, require_editor, signed_in
 
 
@@ -45,6 +46,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         from amendments.views.review import decision_forms
 
         context.update(decision_forms(amendment))  # type: ignore[arg-type]
+        ledger = chapter_ledger(amendment.chapter)
+        counts = counts_against_limit(
+            amendment.paragraph.kind, amendment.chapter.manifesto.count_footnotes
+        )
+        delta = amendment.word_delta if counts else 0
+        context["words_after"] = ledger.after(delta)
+        context["limit"] = ledger.limit
+        context["over_after"] = ledger.over_by_after(delta)
     return render(request, "amendments/detail.html", context)
 
 

@@ -225,3 +225,11 @@ def test_wordcount_command_prints_the_same_ledger(seed_chapter, member) -> None:
     chapter = data["chapters"][0]
     assert (chapter["words"], chapter["limit"], chapter["words_left"]) == (5193, 5452, 259)
     assert (chapter["pending_amendments"], chapter["projected"]) == (1, 5195)
+
+
+def test_editors_see_what_accepting_does_to_the_budget(member, editor, p5) -> None:
+    _tight(p5.chapter, editor, 10)
+    amendment = propose(member, p5, p5.text + " " + FIFTY)
+    page = client_for(editor).get(amendment.get_absolute_url()).content.decode()
+    assert "it would have <strong>5243</strong> words of its limit of 5203" in page
+    assert "That is 40 over the limit" in page

@@ -198,3 +198,11 @@ def test_export_command_writes_files_and_reports_errors(seed_chapter, tmp_path) 
 def test_editors_and_members_alike_can_export(member, seed_chapter) -> None:
     response = client_for(member).get(reverse("manifesto:export"), {"format": "md"})
     assert response.status_code == 200
+
+
+def test_the_export_form_offers_every_format(client, seed_chapter) -> None:
+    from manifesto.export_service import FORMATS
+
+    page = client.get(seed_chapter.get_absolute_url()).content.decode()
+    for key, format_ in FORMATS.items():
+        assert f'<option value="{key}"' in page and format_.label in page
