@@ -165,3 +165,15 @@ def test_decisions_never_redirect_to_another_site(member, editor, p5) -> None:
         {"reject-reason": "No", "next": "https://evil.example/phish"},
     )
     assert response["Location"] == amendment.get_absolute_url()
+
+
+def test_queue_is_paginated_by_paragraph_groups(member, editor, seed_chapter) -> None:
+    for number in range(1, 24):  # 23 paragraphs with one amendment each: two pages of 20
+        paragraph = body_paragraph(seed_chapter, number)
+        propose(member, paragraph, paragraph.text + " More.", title=f"Amendment on {number}")
+    client = client_for(editor)
+    first = client.get(reverse("amendments:queue")).content.decode()
+    second = client.get(reverse("amendments:queue") + "?page=2").content.decode()
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert first.count('<section class="group') == 20 and second.count('<section class="group') == 3
+    assert "Amendment on 23" in second and "Amendment on 23" not in first

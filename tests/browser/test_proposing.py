@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.amendments.conftest import body_paragraph
 from tests.browser.conftest import assert_no_serious_axe_violations, log_in, screenshot
 from tests.conftest import PASSWORD
 
@@ -79,3 +80,33 @@ def test_the_propose_page_works_on_a_phone_and_without_javascript(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "propose-phone-no-js", full_page=False)
     context.close()
+
+
+def test_proposing_works_with_the_keyboard_alone(page, seed_chapter, member) -> None:
+    log_in(page, "alice", PASSWORD)
+    page.goto(seed_chapter.get_absolute_url())
+
+    def tab_to(predicate: str, limit: int = 80) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(
+                f"(() => {{ const el = document.activeElement; return {predicate}; }})()"
+            ):
+                return
+        raise AssertionError(f"Tab never reached: {predicate}")
+
+    p5_key = body_paragraph(seed_chapter, 5).key
+    tab_to(f"(el.getAttribute('href') || '').endsWith('/p/{p5_key}/propose/')")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Propose an amendment to ¶ 5")
+    tab_to("el.tagName === 'TEXTAREA' && el.name === 'text'")
+    page.keyboard.press("End")
+    page.keyboard.type(" Typed by keyboard.")
+    expect(page.get_by_test_id("word-delta")).to_have_text("+3 / −0 words")
+    tab_to("el.name === 'title'")
+    page.keyboard.type("Keyboard only")
+    tab_to("el.name === 'reason'")
+    page.keyboard.type("Because it works.")
+    tab_to("el.tagName === 'BUTTON' && el.value === 'submit'")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Keyboard only")

@@ -206,3 +206,14 @@ def test_the_export_form_offers_every_format(client, seed_chapter) -> None:
     page = client.get(seed_chapter.get_absolute_url()).content.decode()
     for key, format_ in FORMATS.items():
         assert f'<option value="{key}"' in page and format_.label in page
+
+
+def test_the_command_shows_progress_for_the_whole_manifesto(seed_chapter, tmp_path) -> None:
+    chapter_import(data=SEED_TEXT.read_bytes(), slug="second-chapter")
+    errors = io.StringIO()
+    call_command(
+        "export", "manifesto", "--format", "md", "-o", str(tmp_path / "all.md"), stderr=errors
+    )
+    assert "Reading 2 chapter(s)" in errors.getvalue()
+    assert "Rendering Markdown" in errors.getvalue()
+    assert (tmp_path / "all.md").read_text(encoding="utf-8").count("# Socialism") >= 2
