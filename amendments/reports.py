@@ -18,6 +18,7 @@ from amendments.models import Amendment
 from amendments.services.guard import counts_against_limit
 from manifesto.exports import HistoricalParagraph, Moment, chapters_at, published_moments
 from manifesto.models import Chapter, Manifesto, Paragraph
+from manifesto.selectors import body_numbers
 from textcore.diff import word_diff
 from textcore.export import (
     ChangeEntry,
@@ -212,7 +213,7 @@ def changes_report(
             a.decided_at,
         )
     )
-    numbers = _body_numbers(chapters)
+    numbers = body_numbers(chapters)
     entries = tuple(_entry(a, numbers) for a in accepted)
     count_footnotes = manifesto.count_footnotes
     title = chapters[0].title if len(chapters) == 1 else manifesto.title
@@ -229,22 +230,6 @@ def changes_report(
         ),
         generated_at=timezone.now(),
     )
-
-
-def _body_numbers(chapters: Sequence[Chapter]) -> dict[int, int]:
-    numbers: dict[int, int] = {}
-    counters: dict[int, int] = defaultdict(int)
-    rows = (
-        Paragraph.objects.filter(
-            chapter__in=list(chapters), kind=Paragraph.Kind.BODY, is_deleted=False
-        )
-        .order_by("chapter_id", "position")
-        .values_list("id", "chapter_id")
-    )
-    for pk, chapter_id in rows:
-        counters[chapter_id] += 1
-        numbers[pk] = counters[chapter_id]
-    return numbers
 
 
 def _entry(amendment: Amendment, numbers: dict[int, int]) -> ChangeEntry:

@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 from amendments.models import Amendment
 from amendments.services.guard import Ledger, chapter_ledgers
 from manifesto.models import Chapter, Manifesto, Paragraph
+from manifesto.selectors import body_numbers
 from textcore.rebase import competing
 
 SORTS = {
@@ -93,7 +94,7 @@ def review_queue(manifesto: Manifesto, filters: QueueFilters, page_number: str |
         key=lambda a: position[a.pk],
     )
     chapters = list(manifesto.chapters.order_by("order", "id"))
-    numbers = _body_numbers()
+    numbers = body_numbers()
     groups: dict[int, ParagraphGroup] = {}
     for amendment in amendments:
         group = groups.get(amendment.paragraph_id)
@@ -112,20 +113,6 @@ def review_queue(manifesto: Manifesto, filters: QueueFilters, page_number: str |
         chapters=chapters,
         total=len(order),
     )
-
-
-def _body_numbers() -> dict[int, int]:
-    rows = (
-        Paragraph.objects.filter(is_deleted=False, kind=Paragraph.Kind.BODY)
-        .order_by("chapter_id", "position")
-        .values_list("id", "chapter_id")
-    )
-    numbers: dict[int, int] = {}
-    counters: dict[int, int] = {}
-    for pk, chapter_id in rows:
-        counters[chapter_id] = counters.get(chapter_id, 0) + 1
-        numbers[pk] = counters[chapter_id]
-    return numbers
 
 
 def competing_pairs(amendments: list[Amendment]) -> list[tuple[int, int]]:

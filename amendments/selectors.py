@@ -12,6 +12,7 @@ from amendments.models import Amendment, Comment, Decision, Support
 from amendments.services.guard import Ledger, chapter_ledger
 from amendments.services.proposing import proposed_paragraph_text
 from manifesto.models import Chapter, Paragraph
+from manifesto.selectors import body_numbers
 from textcore.diff import WordDelta, diff_html, word_delta
 
 Viewer = User | AnonymousUser | None
@@ -135,7 +136,7 @@ def proposal_preview(
     over = ledger.limit is not None and counts and ledger.words + delta.net > ledger.limit
     cut_candidates: list[Paragraph] = []
     if over and delta.net > 0:
-        numbers = paragraph_numbers(chapter)
+        numbers = body_numbers([chapter])
         cut_candidates = list(
             chapter.paragraphs.filter(is_deleted=False, kind=Paragraph.Kind.BODY).order_by(
                 "-word_count", "position"
@@ -155,16 +156,6 @@ def chapter_decisions(chapter: Chapter, limit: int = 200) -> list[Decision]:
             "-created_at", "-id"
         )[:limit]
     )
-
-
-def paragraph_numbers(chapter: Chapter) -> dict[int, int]:
-    """Visible ¶ numbers of the chapter's live body paragraphs, by paragraph id (one query)."""
-    ids = (
-        chapter.paragraphs.filter(is_deleted=False, kind=Paragraph.Kind.BODY)
-        .order_by("position")
-        .values_list("id", flat=True)
-    )
-    return {pk: number for number, pk in enumerate(ids, start=1)}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
@@ -122,3 +124,24 @@ def paragraph_versions(paragraph: Paragraph) -> list:
     return list(
         paragraph.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
+
+
+def latest_version(paragraph: Paragraph) -> Any:
+    """The paragraph's newest history row: the version amendments are written against."""
+    return paragraph.history.order_by("-history_date", "-history_id").first()
+
+
+def body_numbers(chapters: Iterable[Chapter] | None = None) -> dict[int, int]:
+    """The visible ¶ numbers of live body paragraphs, by paragraph id, counted per chapter
+    (one query; all chapters when none are given)."""
+    paragraphs = Paragraph.objects.filter(is_deleted=False, kind=Paragraph.Kind.BODY)
+    if chapters is not None:
+        paragraphs = paragraphs.filter(chapter__in=list(chapters))
+    numbers: dict[int, int] = {}
+    counters: dict[int, int] = defaultdict(int)
+    for pk, chapter_id in paragraphs.order_by("chapter_id", "position").values_list(
+        "id", "chapter_id"
+    ):
+        counters[chapter_id] += 1
+        numbers[pk] = counters[chapter_id]
+    return numbers

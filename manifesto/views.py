@@ -65,7 +65,7 @@ def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
         {
             "chapter": chapter,
             "paragraph": paragraph,
-            "number": desk.paragraph_numbers(chapter).get(paragraph.pk),
+            "number": selectors.body_numbers([chapter]).get(paragraph.pk),
             "versions": selectors.paragraph_versions(paragraph),
             "amendments": desk.paragraph_amendments(paragraph, request.user),
             "thread": desk.comment_thread(paragraph=paragraph),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from amendments.models import Amendment, Support
 from manifesto.models import Chapter, Paragraph
+from manifesto.selectors import latest_version
 from textcore.rebase import rebase
 from textcore.words import count_words
 
@@ -124,10 +125,6 @@ def _raise_if(errors: dict[str, list[ValidationError]]) -> None:
         raise ValidationError({field or "__all__": errs for field, errs in errors.items()})
 
 
-def _latest_version(paragraph: Paragraph):  # type: ignore[no-untyped-def]
-    return paragraph.history.order_by("-history_date", "-history_id").first()
-
-
 def _onto_current(
     *,
     kind: str,
@@ -190,7 +187,7 @@ def amendment_propose(
                 insert_kind=insert_kind,
             )
         )
-        latest = _latest_version(paragraph)
+        latest = latest_version(paragraph)
         text = _onto_current(
             kind=kind,
             paragraph=paragraph,
@@ -262,7 +259,7 @@ def amendment_edit(
                 insert_kind=locked.insert_kind,
             )
         )
-        latest = _latest_version(paragraph)
+        latest = latest_version(paragraph)
         text = _onto_current(
             kind=locked.kind,
             paragraph=paragraph,

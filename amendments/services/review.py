@@ -21,6 +21,7 @@ from amendments.services import notifications
 from amendments.services.guard import guard_enforce, guard_snapshot
 from amendments.services.proposing import word_delta_of
 from manifesto.models import Chapter, Manifesto, Paragraph
+from manifesto.selectors import latest_version
 from manifesto.services import paragraph_next_key, position_after
 from textcore.rebase import rebase
 from textcore.words import count_words
@@ -54,10 +55,6 @@ def _lock_amendments(ids: Iterable[int]) -> dict[int, Amendment]:
     return {
         a.pk: a for a in Amendment.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     }
-
-
-def _latest_version(paragraph: Paragraph):  # type: ignore[no-untyped-def]
-    return paragraph.history.order_by("-history_date", "-history_id").first()
 
 
 def _save_paragraph(paragraph: Paragraph, *, user: User | None, reason: str) -> None:
@@ -157,7 +154,7 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
         )
     paragraph = Paragraph.objects.select_for_update().get(pk=amendment.paragraph_id)
     paragraph.chapter = chapter
-    latest = _latest_version(paragraph)
+    latest = latest_version(paragraph)
     if item.seen_version_id is not None and latest.history_id != item.seen_version_id:
         raise ValidationError(
             f"¶ #{paragraph.key} changed while you were editing #{amendment.pk}; nothing was "
@@ -241,7 +238,7 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
 def carry_forward(*, paragraph: Paragraph, cause: Amendment | None) -> None:
     """After ``paragraph`` changed, rebase every other pending amendment on it onto the new
     text; what no longer fits goes into conflict, with what collided, and its author is told."""
-    version = _latest_version(paragraph)
+    version = latest_version(paragraph)
     others = Amendment.objects.select_for_update().filter(
         paragraph=paragraph, status=Amendment.Status.PENDING
     )
@@ -496,7 +493,7 @@ def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amend
         paragraph = Paragraph.objects.select_for_update().get(pk=locked.paragraph_id)
         paragraph.chapter = chapter
         if locked.kind != Amendment.Kind.INSERT and (
-            paragraph.is_deleted or locked.base_version_id != _latest_version(paragraph).history_id
+            paragraph.is_deleted or locked.base_version_id != latest_version(paragraph).history_id
         ):
             # Only this amendment is carried: pass the others as "cause" exclusions would be
             # wrong, so rebase it alone.
@@ -506,7 +503,7 @@ def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amend
 
 
 def _carry_one(amendment: Amendment, paragraph: Paragraph) -> None:
-    version = _latest_version(paragraph)
+    version = latest_version(paragraph)
     by = "later changes to the paragraph"
     if paragraph.is_deleted:
         _put_in_conflict(amendment, paragraph, None, "The paragraph has been deleted since.")

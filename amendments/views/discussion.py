@@ -15,6 +15,7 @@ from amendments.models import Amendment, Comment
 from amendments.services.discussion import comment_delete, comment_edit, comment_hide, comment_post
 from amendments.services.guard import chapter_ledger, counts_against_limit
 from amendments.views._helpers import get_paragraph, require_editor, signed_in
+from manifesto.selectors import body_numbers
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -29,7 +30,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "amendment": amendment,
         "chapter": amendment.chapter,
         "paragraph": amendment.paragraph,
-        "number": selectors.paragraph_numbers(amendment.chapter).get(amendment.paragraph_id),
+        "number": body_numbers([amendment.chapter]).get(amendment.paragraph_id),
         "diffs": selectors.amendment_diffs(amendment),
         "supporters": selectors.supporters(amendment),
         "thread": selectors.comment_thread(amendment=amendment),

@@ -20,6 +20,7 @@ from amendments.services.proposing import (
     support_remove,
 )
 from amendments.views._helpers import add_service_errors, get_paragraph, signed_in
+from manifesto.selectors import body_numbers, latest_version
 
 FIELD_MAP = {"__all__": "", "text": "text"}
 
@@ -39,7 +40,7 @@ def _preview_for(form: ProposeForm, paragraph, kind: str | None = None):  # type
 def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     paragraph = get_paragraph(slug, key)
     chapter = paragraph.chapter
-    latest = paragraph.history.order_by("-history_date", "-history_id").first()
+    latest = latest_version(paragraph)
     initial = {
         "text": paragraph.text.strip(),
         "kind": request.GET.get("kind", "replace"),
@@ -71,7 +72,7 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
                 return redirect(amendment)
     elif request.method == "POST":
         preview = _preview_for(form, paragraph)
-    numbers = selectors.paragraph_numbers(chapter)
+    numbers = body_numbers([chapter])
     return render(
         request,
         "amendments/propose.html",
@@ -119,7 +120,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not amendment.is_open:
         messages.error(request, "Only pending or in-conflict amendments can be edited.")
         return redirect(amendment)
-    latest = paragraph.history.order_by("-history_date", "-history_id").first()
+    latest = latest_version(paragraph)
     initial = {
         "seen_version": latest.history_id,
         "title": amendment.title,

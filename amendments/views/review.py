@@ -30,6 +30,7 @@ from amendments.services.review import (
     paragraph_revert,
 )
 from amendments.views._helpers import add_service_errors, get_chapter, require_editor, signed_in
+from manifesto.selectors import latest_version
 from manifesto.services import manifesto_get_or_create
 
 
@@ -196,7 +197,7 @@ def accept_with_changes(request: HttpRequest, pk: int) -> HttpResponse:
     require_editor(request.user)
     amendment = selectors.amendment_for_page(pk, request.user)
     paragraph = amendment.paragraph
-    latest = paragraph.history.order_by("-history_date", "-history_id").first()
+    latest = latest_version(paragraph)
     form = AcceptWithChangesForm(
         request.POST or None,
         initial={"text": amendment.proposed_text.strip(), "seen_version": latest.history_id},
