@@ -60,3 +60,28 @@ def test_the_measure_is_comfortable_on_desktop(page, seed_chapter) -> None:
         }"""
     )
     assert 55 <= chars_per_line <= 85, chars_per_line
+
+
+def test_other_main_pages_have_no_serious_accessibility_violations(
+    page, seed_chapter, member, editor
+) -> None:
+    from tests.amendments.conftest import body_paragraph, propose
+    from tests.browser.conftest import log_in
+    from tests.conftest import PASSWORD
+
+    p5 = body_paragraph(seed_chapter, 5)
+    amendment = propose(member, p5, p5.text.replace("myriad", "multitude"))
+    for url in ("/accounts/login/", "/accounts/signup/", "/accounts/password-reset/"):
+        page.goto(url)
+        assert_no_serious_axe_violations(page)
+    log_in(page, "erin", PASSWORD)
+    for url in (
+        p5.get_absolute_url(),
+        amendment.get_absolute_url(),
+        f"/chapters/{seed_chapter.slug}/log/",
+        f"/chapters/{seed_chapter.slug}/limit/",
+        f"/amendments/{amendment.pk}/accept-with-changes/",
+        "/accounts/profile/",
+    ):
+        page.goto(url)
+        assert_no_serious_axe_violations(page)
