@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from accounts.models import User
 from amendments.models import Amendment, Comment, Decision, Support
-from amendments.services.guard import Ledger, chapter_ledger
+from amendments.services.guard import Ledger, chapter_ledger, counts_against_limit
 from amendments.services.proposing import proposed_paragraph_text
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import body_numbers
@@ -185,3 +185,21 @@ def amendment_diffs(amendment: Amendment) -> AmendmentDiffs:
     if amendment.editor_text:
         editor_version = diff_html(amendment.base_text, amendment.editor_text)
     return AmendmentDiffs(as_written, against_today, editor_version, today, changed)
+
+
+@dataclass(frozen=True)
+class AcceptanceBudget:
+    """What accepting an amendment alone would do to its chapter's word budget."""
+
+    words_after: int
+    limit: int | None
+    over_by: int
+
+
+def acceptance_budget(amendment: Amendment) -> AcceptanceBudget:
+    """The chapter's words if ``amendment`` alone were accepted now (two queries)."""
+    chapter = amendment.chapter
+    ledger = chapter_ledger(chapter)
+    counts = counts_against_limit(amendment.paragraph.kind, chapter.manifesto.count_footnotes)
+    delta = amendment.word_delta if counts else 0
+    return AcceptanceBudget(ledger.after(delta), ledger.limit, ledger.over_by_after(delta))

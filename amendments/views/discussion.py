@@ -13,7 +13,6 @@ from amendments import selectors
 from amendments.forms import CommentForm, ReasonForm
 from amendments.models import Amendment, Comment
 from amendments.services.discussion import comment_delete, comment_edit, comment_hide, comment_post
-from amendments.services.guard import chapter_ledger, counts_against_limit
 from amendments.views._helpers import get_paragraph, require_editor, signed_in
 from manifesto.selectors import body_numbers
 
@@ -26,7 +25,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     is_author = user.is_authenticated and amendment.author_id == user.pk
     is_editor = user.is_authenticated and user.is_editor
-    context = {
+    context: dict[str, object] = {
         "amendment": amendment,
         "chapter": amendment.chapter,
         "paragraph": amendment.paragraph,
@@ -47,14 +46,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         from amendments.views.review import decision_forms
 
         context.update(decision_forms(amendment))  # type: ignore[arg-type]
-        ledger = chapter_ledger(amendment.chapter)
-        counts = counts_against_limit(
-            amendment.paragraph.kind, amendment.chapter.manifesto.count_footnotes
-        )
-        delta = amendment.word_delta if counts else 0
-        context["words_after"] = ledger.after(delta)
-        context["limit"] = ledger.limit
-        context["over_after"] = ledger.over_by_after(delta)
+        context["budget"] = selectors.acceptance_budget(amendment)
     return render(request, "amendments/detail.html", context)
 
 
