@@ -45,7 +45,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if context["can_decide"]:
         from amendments.views.review import decision_forms
 
-        context.update(decision_forms(amendment))  # type: ignore[arg-type]
+        context.update(decision_forms(amendment))
         context["budget"] = selectors.acceptance_budget(amendment)
     return render(request, "amendments/detail.html", context)
 
