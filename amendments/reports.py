@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from amendments.models import Amendment
 from amendments.services.guard import counts_against_limit
-from manifesto.exports import HistoricalParagraph, Moment, chapters_at, published_moments
+from manifesto.exports import HistoricalParagraph, Moment, chapters_at, moments_for
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import body_numbers
 from textcore.diff import word_diff
@@ -31,11 +31,6 @@ from textcore.export import (
 from textcore.tracked import Revision, track_revisions
 
 _AMENDMENT_REASON = re.compile(r"amendment #(\d+)")
-
-
-def _moments(chapters: Sequence[Chapter], moment: Moment) -> dict[int, datetime]:
-    published = published_moments(chapters)
-    return {c.pk: moment.for_chapter(c, published) for c in chapters}
 
 
 def _history(chapters: Sequence[Chapter], until: dict[int, datetime]) -> dict[int, list]:
@@ -89,7 +84,7 @@ def tracked_chapters(
     chapters: Sequence[Chapter], since: Moment, until: Moment
 ) -> tuple[TrackedChapter, ...]:
     """Each chapter's text at ``until`` with every change since ``since`` as a revision."""
-    since_at, until_at = _moments(chapters, since), _moments(chapters, until)
+    since_at, until_at = moments_for(chapters, since), moments_for(chapters, until)
     history = _history(chapters, until_at)
     authors = _authors([row for rows in history.values() for row in rows])
     records = chapters_at(chapters, until_at)
@@ -190,7 +185,7 @@ def changes_report(
     manifesto: Manifesto, chapters: Sequence[Chapter], since: Moment, until: Moment
 ) -> ChangesReport:
     """Every amendment accepted between two moments, in text order, with the ledgers."""
-    since_at, until_at = _moments(chapters, since), _moments(chapters, until)
+    since_at, until_at = moments_for(chapters, since), moments_for(chapters, until)
     window = Q()
     for chapter in chapters:
         window |= Q(

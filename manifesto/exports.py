@@ -15,8 +15,9 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import slugify
 
-from manifesto.models import Chapter, Manifesto, Paragraph
+from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
 from manifesto.services import AS_PUBLISHED
 from textcore.export import (
     ExportBlock,
@@ -55,15 +56,18 @@ TEXT_FORMATS = {
 
 @dataclass(frozen=True)
 class Moment:
-    """When to take the text: now, as published, or at a date and time."""
+    """When to take the text: now, a named milestone ("As published"), or a date and time."""
 
-    kind: str  # "now" | "published" | "at"
+    kind: str  # "now" | "milestone" | "at"
     at: datetime | None = None
+    name: str = ""
 
     @property
     def label(self) -> str:
-        if self.kind == "published":
-            return "as published"
+        if self.kind == "milestone":
+            if self.name.lower() == AS_PUBLISHED.lower():
+                return "as published"
+            return f"at the milestone “{self.name}”"
         if self.kind == "now":
             return f"as accepted on {timezone.localtime():%-d %B %Y, %H:%M}"
         assert self.at is not None
@@ -74,53 +78,87 @@ class Moment:
         if self.kind == "at":
             assert self.at is not None
             return timezone.localtime(self.at).strftime("%Y-%m-%d-%H%M")
-        if self.kind == "published":
-            return "as-published"
+        if self.kind == "milestone":
+            return slugify(self.name)
         return timezone.localdate().isoformat()
-
-    def for_chapter(self, chapter: Chapter, published: dict[int, datetime]) -> datetime:
-        """The concrete time this moment means for ``chapter``."""
-        if self.kind == "at":
-            assert self.at is not None
-            return self.at
-        if self.kind == "published":
-            return published.get(chapter.pk, chapter.created_at)
-        return timezone.now()
 
 
 NOW = Moment("now")
-PUBLISHED = Moment("published")
+PUBLISHED = Moment("milestone", name=AS_PUBLISHED)
 
 
 def parse_moment(value: str | None) -> Moment:
-    """Read "now", "published", a date (end of that day) or a date and time (local time)."""
-    text = (value or "now").strip().lower()
-    if text in ("", "now", "today", "current"):
+    """Read "now", "published", a date (end of that day), a date and time (local time), or
+    "milestone:NAME" (any other word is taken as a milestone's name too)."""
+    text = (value or "now").strip()
+    lowered = text.lower()
+    if lowered in ("", "now", "today", "current"):
         return NOW
-    if text in ("published", "as-published", "as published"):
+    if lowered in ("published", "as-published", "as published"):
         return PUBLISHED
-    moment = parse_datetime(text.replace(" ", "T"))
+    if lowered.startswith("milestone:"):
+        return Moment("milestone", name=text.split(":", 1)[1].strip())
+    not_a_moment = ValueError(
+        f"“{value}” is not a moment: use now, published, a milestone's name, a date such as "
+        "2026-11-26, or a date and time such as 2026-11-26 14:30."
+    )
+    try:
+        moment = parse_datetime(lowered.replace(" ", "T"))
+        day = parse_date(lowered) if moment is None else None
+    except ValueError as error:  # well formed but impossible, such as 2026-13-45
+        raise not_a_moment from error
     if moment is None:
-        day = parse_date(text)
         if day is None:
-            raise ValueError(
-                f"“{value}” is not a moment: use now, published, a date such as 2026-11-26, "
-                "or a date and time such as 2026-11-26 14:30."
-            )
+            if re.match(r"^[\d\s:/.-]+$", text):
+                raise not_a_moment
+            return Moment("milestone", name=text)
         moment = datetime.combine(day, time(23, 59, 59))
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return Moment("at", moment)
 
 
-def published_moments(chapters: Iterable[Chapter]) -> dict[int, datetime]:
-    from manifesto.models import Milestone
+def moments_for(chapters: Sequence[Chapter], moment: Moment) -> dict[int, datetime]:
+    """The concrete time ``moment`` means for each chapter (one query for a milestone).
 
-    return dict(
-        Milestone.objects.filter(chapter__in=list(chapters), name=AS_PUBLISHED).values_list(
+    "As published" falls back to the chapter's creation; any other milestone must exist in
+    every chapter exported, or the export says which chapter lacks it.
+    """
+    if moment.kind == "at":
+        assert moment.at is not None
+        return {c.pk: moment.at for c in chapters}
+    if moment.kind == "now":
+        now = timezone.now()
+        return {c.pk: now for c in chapters}
+    found = dict(
+        Milestone.objects.filter(chapter__in=list(chapters), name__iexact=moment.name).values_list(
             "chapter_id", "moment"
         )
     )
+    result = {}
+    for chapter in chapters:
+        if chapter.pk in found:
+            result[chapter.pk] = found[chapter.pk]
+        elif moment.name.lower() == AS_PUBLISHED.lower():
+            result[chapter.pk] = chapter.created_at
+        else:
+            raise ValueError(f"“{chapter.title}” has no milestone called “{moment.name}”.")
+    return result
+
+
+def milestone_names(chapters: Iterable[Chapter]) -> list[str]:
+    """The names of the milestones of ``chapters``, oldest first, "As published" excluded."""
+    names: list[str] = []
+    rows = (
+        Milestone.objects.filter(chapter__in=list(chapters))
+        .exclude(name__iexact=AS_PUBLISHED)
+        .order_by("moment")
+        .values_list("name", flat=True)
+    )
+    for name in rows:
+        if name not in names:
+            names.append(name)
+    return names
 
 
 def _last_rows(rows: Iterable[Any], moment_of: Callable[[Any], datetime]) -> dict[int, Any]:
@@ -188,8 +226,7 @@ def export_document(
     ]
     if not chapters:
         raise ValueError("No chapter existed at that moment.")
-    published = published_moments(chapters)
-    moments = {c.pk: moment.for_chapter(c, published) for c in chapters}
+    moments = moments_for(chapters, moment)
     records = chapters_at(chapters, moments)
     paragraphs = paragraphs_at(chapters, moments)
     export_chapters = tuple(

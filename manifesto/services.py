@@ -112,3 +112,25 @@ def position_after(paragraph: Paragraph) -> str:
         .first()
     )
     return key_between(paragraph.position, following)
+
+
+def milestone_create(*, chapter: Chapter, editor: User, name: str) -> Milestone:
+    """Name the chapter's present state ("Congress draft"), so it can be exported later."""
+    if not editor.is_editor:
+        raise ValidationError("Only editors can mark milestones.", code="not_editor")
+    name = " ".join(name.split())
+    if not name or len(name) > 120:
+        raise ValidationError(
+            {"name": ["Give the milestone a name of at most 120 characters."]}, code="name"
+        )
+    if name.lower() in ("now", "today", "current", "published") or name.lower().startswith(
+        "milestone:"
+    ):
+        raise ValidationError({"name": [f"“{name}” is reserved; choose another name."]})
+    with transaction.atomic():
+        if chapter.milestones.filter(name__iexact=name).exists():
+            raise ValidationError(
+                {"name": [f"“{chapter.title}” already has a milestone called “{name}”."]},
+                code="name_taken",
+            )
+        return Milestone.objects.create(chapter=chapter, name=name, created_by=editor)

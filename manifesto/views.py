@@ -7,16 +7,18 @@ through the amendments app's selectors.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from amendments import selectors as desk
 from amendments.services.guard import chapter_ledger, chapter_ledgers, manifesto_ledger
 from manifesto import exports, selectors
 from manifesto.export_service import FORM_CHOICES, export_run
 from manifesto.models import Chapter
-from manifesto.services import manifesto_get_or_create
+from manifesto.services import manifesto_get_or_create, milestone_create
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -33,6 +35,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "chapters": chapters,
             "total": manifesto_ledger(manifesto, ledgers),
             "export_formats": FORM_CHOICES,
+            "milestones": exports.milestone_names(chapters),
         },
     )
 
@@ -51,6 +54,7 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "reading": reading,
             "ledger": chapter_ledger(chapter),
             "export_formats": FORM_CHOICES,
+            "milestones": exports.milestone_names([chapter]),
         },
     )
 
@@ -107,3 +111,23 @@ def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response
+
+
+@require_POST
+def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Editors name the chapter's present state; it then appears among the export moments."""
+    chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
+    user = request.user
+    if not (user.is_authenticated and user.is_editor):  # type: ignore[union-attr]
+        raise PermissionDenied("Only editors can mark milestones.")
+    try:
+        milestone = milestone_create(
+            chapter=chapter,
+            editor=user,  # type: ignore[arg-type]
+            name=request.POST.get("name", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Milestone “{milestone.name}” marked; it can be exported.")
+    return redirect(f"{chapter.get_absolute_url()}#export")

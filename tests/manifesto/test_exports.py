@@ -9,6 +9,7 @@ from datetime import timedelta
 import html5lib
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -163,7 +164,7 @@ def test_bad_export_requests_say_what_is_wrong(client, seed_chapter) -> None:
     response = client.get(
         reverse("manifesto:export"), {"format": "md", "at": "date", "at_time": "soon"}, follow=True
     )
-    assert "is not a moment" in response.content.decode()
+    assert "has no milestone called “soon”" in response.content.decode()
     assert client.get(reverse("manifesto:export"), {"chapter": "nope"}).status_code == 404
 
 
@@ -191,7 +192,7 @@ def test_export_command_writes_files_and_reports_errors(seed_chapter, tmp_path) 
     assert parse_chapter(text.read_text(encoding="utf-8")).title == seed_chapter.title
     with pytest.raises(CommandError, match="No chapter"):
         call_command("export", "nope", "-o", str(target))
-    with pytest.raises(CommandError, match="not a moment"):
+    with pytest.raises(CommandError, match="no milestone called"):
         call_command("export", "manifesto", "--as-of", "soonish", "-o", str(target))
 
 
@@ -217,3 +218,47 @@ def test_the_command_shows_progress_for_the_whole_manifesto(seed_chapter, tmp_pa
     assert "Reading 2 chapter(s)" in errors.getvalue()
     assert "Rendering Markdown" in errors.getvalue()
     assert (tmp_path / "all.md").read_text(encoding="utf-8").count("# Socialism") >= 2
+
+
+def test_editors_mark_milestones_and_export_the_text_at_them(
+    client, seed_chapter, member, editor
+) -> None:
+    from manifesto.services import milestone_create
+
+    p5 = body_paragraph(seed_chapter, 5)
+    _accept_change(member, editor, p5, "a myriad of", "many")
+    editors = client_for(editor)
+    response = editors.post(
+        reverse("manifesto:milestone_add", args=[seed_chapter.slug]), {"name": "Congress draft"}
+    )
+    assert response.status_code == 302
+    p5.refresh_from_db()
+    _accept_change(member, editor, p5, "weakest link", "weakest point")
+    page = client.get(seed_chapter.get_absolute_url()).content.decode()
+    assert 'value="milestone:Congress draft"' in page
+    text = client.get(
+        reverse("manifesto:export"),
+        {
+            "chapter": seed_chapter.slug,
+            "format": "txt",
+            "at": "milestone:Congress draft",
+        },
+    )
+    assert text["Content-Disposition"].endswith('-congress-draft.txt"')
+    body = text.content.decode()
+    assert "faced many problems" in body and "weakest link" in body
+    with pytest.raises(ValidationError, match="already has a milestone"):
+        milestone_create(chapter=seed_chapter, editor=editor, name="congress  DRAFT")
+    with pytest.raises(ValidationError, match="Only editors"):
+        milestone_create(chapter=seed_chapter, editor=member, name="Mine")
+    assert (
+        client_for(member)
+        .post(reverse("manifesto:milestone_add", args=[seed_chapter.slug]), {"name": "x"})
+        .status_code
+        == 403
+    )
+
+
+def test_a_date_that_is_not_a_date_is_refused(seed_chapter) -> None:
+    with pytest.raises(ValueError, match="is not a moment"):
+        parse_moment("2026-13-45")

@@ -81,10 +81,11 @@ def test_chapter_page_queries_do_not_grow_with_the_chapter(
 ) -> None:
     short = chapter_import(data=b"Short\n\nOne paragraph.\n\nAnother.", slug="short")
     long = chapter_import(data=SEED_TEXT.read_bytes(), slug="long")
-    # chapter, paragraphs, open amendments per paragraph, words now, pending projection
-    with django_assert_num_queries(5):
+    # chapter, paragraphs, open amendments per paragraph, words now, pending projection,
+    # milestones for the export form
+    with django_assert_num_queries(6):
         client.get(short.get_absolute_url())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(long.get_absolute_url())
     assert Paragraph.objects.filter(chapter=long).count() == 94
 
@@ -92,6 +93,6 @@ def test_chapter_page_queries_do_not_grow_with_the_chapter(
 def test_index_queries_do_not_grow_with_chapters(client, db, django_assert_num_queries) -> None:
     for index in range(5):
         chapter_import(data=SEED_TEXT.read_bytes(), slug=f"copy-{index}")
-    # manifesto, chapters with counts, words per chapter, pending per chapter
-    with django_assert_num_queries(4):
+    # manifesto, chapters with counts, words per chapter, pending per chapter, milestones
+    with django_assert_num_queries(5):
         assert client.get(reverse("manifesto:index")).status_code == 200
