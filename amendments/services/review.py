@@ -19,7 +19,11 @@ from accounts.models import User
 from amendments.models import Amendment, Decision
 from amendments.services import notifications
 from amendments.services.guard import guard_enforce, guard_snapshot
-from amendments.services.proposing import word_delta_of
+from amendments.services.proposing import (
+    normalise_text,
+    proposed_paragraph_text,
+    word_delta_of,
+)
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import latest_version
 from manifesto.services import paragraph_next_key, position_after
@@ -174,8 +178,6 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     words_before = count_words(paragraph.text) if amendment.kind != Amendment.Kind.INSERT else 0
     label = f"amendment #{amendment.pk} accepted" + (" with changes" if with_changes else "")
     if with_changes:
-        from amendments.services.proposing import normalise_text, proposed_paragraph_text
-
         if amendment.kind == Amendment.Kind.DELETE:
             raise ValidationError(
                 "A deletion is accepted or rejected as it stands.", code="delete_with_changes"
@@ -525,8 +527,6 @@ def _carry_one(amendment: Amendment, paragraph: Paragraph) -> None:
 def paragraph_edit(*, paragraph: Paragraph, editor: User, text: str, reason: str) -> Paragraph:
     """An editor changes a paragraph directly (the admin, a correction). Guarded and logged;
     pending amendments on it are carried forward."""
-    from amendments.services.proposing import normalise_text, proposed_paragraph_text
-
     _require_editor(editor)
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the text is changed."]}, code="reason")
