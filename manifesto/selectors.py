@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
 from manifesto.models import Chapter, Manifesto, Paragraph
 from textcore.footnotes import FootnoteRef, split_refs
@@ -52,7 +52,6 @@ class ChapterReading:
     chapter: Chapter
     text: list[ShownParagraph]
     footnotes: list[ShownParagraph]
-    words: int
 
 
 def live_paragraphs(chapter: Chapter) -> list[Paragraph]:
@@ -92,26 +91,14 @@ def chapter_reading(chapter: Chapter, paragraphs: list[Paragraph] | None = None)
         )
         for note in notes
     ]
-    words = sum(p.paragraph.word_count for p in text)
-    if chapter.manifesto.count_footnotes:
-        words += sum(p.paragraph.word_count for p in footnotes)
-    return ChapterReading(chapter=chapter, text=text, footnotes=footnotes, words=words)
-
-
-def counted_words_filter(count_footnotes: bool) -> Q:
-    """Which live paragraphs count against a limit: headings and body, footnotes by setting."""
-    condition = Q(paragraphs__is_deleted=False)
-    if not count_footnotes:
-        condition &= ~Q(paragraphs__kind=Paragraph.Kind.FOOTNOTE)
-    return condition
+    return ChapterReading(chapter=chapter, text=text, footnotes=footnotes)
 
 
 def manifesto_chapters(manifesto: Manifesto) -> list[Chapter]:
-    """The Manifesto's chapters with their current word counts (one query)."""
-    counted = counted_words_filter(manifesto.count_footnotes)
+    """The Manifesto's chapters with their numbers of paragraphs (one query); their words
+    come from the word-count guard's ledgers."""
     return list(
         manifesto.chapters.annotate(
-            words_now=Sum("paragraphs__word_count", filter=counted, default=0),
             paragraph_count=Count(
                 "paragraphs", filter=Q(paragraphs__is_deleted=False, paragraphs__kind="body")
             ),

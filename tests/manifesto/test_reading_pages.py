@@ -29,6 +29,7 @@ def test_index_lists_the_chapter_with_its_words_and_status(client, seed_chapter)
 def test_chapter_page_shows_every_paragraph_heading_and_note(client, seed_chapter) -> None:
     response = client.get(seed_chapter.get_absolute_url())
     assert response.status_code == 200
+    assert "<span>5193 words</span>" in response.content.decode()
     doc = _parse(response)
     assert len(doc.findall(".//h1")) == 1
     body = [div for div in doc.iter("div") if div.get("class", "").split() == ["block"]]
