@@ -6,7 +6,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint fmt bench fixture clean
+.PHONY: help run serve test lint fmt bench fixture screenshots clean
 
 help:
 	@echo "make run      install, migrate, load the seed chapter, demo accounts, serve on 127.0.0.1:$(PORT)"
@@ -15,6 +15,7 @@ help:
 	@echo "make fmt      ruff format and fix"
 	@echo "make bench    run the benchmarks in bench/ and print their figures"
 	@echo "make fixture  rebuild fixtures/seed.json from fixtures/*.txt with the importer"
+	@echo "make screenshots  run the browser tests and save the README's screenshots"
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed" or 0)'
@@ -56,6 +57,9 @@ test: $(VENV)/.dev-installed | var
 
 bench: $(VENV)/.dev-installed | var
 	$(PY) bench/run.py
+
+screenshots: $(VENV)/.dev-installed | var
+	SAVE_SCREENSHOTS=1 $(PY) -m pytest tests/browser
 
 fixture: $(VENV)/.base-installed | var
 	rm -f var/fixture-build.sqlite3

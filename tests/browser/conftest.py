@@ -73,7 +73,10 @@ def phone_page(browser, live_server):  # type: ignore[no-untyped-def]
 
 
 def screenshot(page, name: str, full_page: bool = False) -> None:  # type: ignore[no-untyped-def]
-    """Save a screenshot for the README (docs/screenshots/NAME.png)."""
+    """Save a screenshot for the README (docs/screenshots/NAME.png) when SAVE_SCREENSHOTS=1
+    (`make screenshots`), so that an ordinary test run leaves the working tree clean."""
+    if os.environ.get("SAVE_SCREENSHOTS") != "1":
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
