@@ -2,9 +2,38 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 
+from accounts.limits import login_failure_record, login_failures_clear, login_lock_remaining
 from accounts.models import User
+
+
+def _locked_message(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return (
+        "Too many wrong passwords were tried for this account, so it is locked for "
+        f"{minutes} minute{'s' if minutes != 1 else ''}. Try again then, or reset your password "
+        "with the link below."
+    )
+
+
+class LoginForm(AuthenticationForm):
+    """Log-in that locks an account for a while after repeated wrong passwords."""
+
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        username = self.cleaned_data.get("username") or ""
+        if username and (locked := login_lock_remaining(username)):
+            raise ValidationError(_locked_message(locked), code="locked")
+        try:
+            cleaned = super().clean()
+        except ValidationError as error:
+            failed = username and error.code == "invalid_login"
+            if failed and (locked := login_failure_record(username)):
+                raise ValidationError(_locked_message(locked), code="locked") from error
+            raise
+        login_failures_clear(username)
+        return cleaned
 
 
 class SignupForm(UserCreationForm):

@@ -80,3 +80,27 @@ class Invitation(models.Model):
     def is_usable(self) -> bool:
         not_expired = self.expires_at is None or self.expires_at > timezone.now()
         return self.uses < self.max_uses and not_expired
+
+
+class RateCounter(models.Model):
+    """Hits of one client on one action in one time window, shared by every worker and server.
+
+    Kept in the database (not a process's memory) so a limit holds however many gunicorn workers
+    and app servers answer; rows of past windows are deleted as new windows open.
+    """
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64, help_text="SHA-256 of the client's IP or user id.")
+    window_start = models.BigIntegerField(help_text="Unix time the window opened.")
+    expires_at = models.BigIntegerField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="rate_counter_once_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]}… {self.hits}"

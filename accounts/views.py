@@ -9,19 +9,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
-from accounts.forms import ProfileForm, SignupForm
+from accounts.forms import LoginForm, ProfileForm, SignupForm
+from accounts.limits import rate_limit
 from accounts.services import member_sign_up
 
 
-@method_decorator(ratelimit(key="ip", rate="10/m", method="POST", block=True), name="post")
+@method_decorator(rate_limit("login", "10/m", key="ip"), name="post")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
-@method_decorator(ratelimit(key="ip", rate="5/h", method="POST", block=True), name="post")
+@method_decorator(rate_limit("password-reset", "5/h", key="ip"), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
@@ -29,7 +30,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate="5/h", method="POST", block=True)
+@rate_limit("signup", "5/h", key="ip")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("manifesto:index")

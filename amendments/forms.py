@@ -7,6 +7,12 @@ from amendments.services.discussion import MAX_COMMENT_CHARS
 from amendments.services.proposing import MAX_REASON_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 
 
+def _too_long(what: str, limit: int) -> dict[str, str]:
+    # The fields accept twice the limit so that the service can say by how much a text is
+    # over; past that, the form refuses it, and must name the real limit, not the doubled one.
+    return {"max_length": f"{what} is %(show_value)d characters; the maximum is {limit}."}
+
+
 class DeskForm(forms.Form):
     """Our forms' labels read as plain labels, without a trailing colon."""
 
@@ -36,6 +42,7 @@ class ProposeForm(DeskForm):
         strip=False,
         required=False,
         max_length=MAX_TEXT_CHARS * 2,
+        error_messages=_too_long("The text", MAX_TEXT_CHARS),
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "true"}),
         help_text=(
             f"One paragraph, up to {MAX_TEXT_CHARS} characters; line breaks become spaces. "
@@ -52,6 +59,7 @@ class ProposeForm(DeskForm):
         label="Reason",
         required=False,
         max_length=MAX_REASON_CHARS * 2,
+        error_messages=_too_long("The reason", MAX_REASON_CHARS),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Why the chapter is better with this change.",
     )
@@ -71,6 +79,10 @@ class CommentForm(DeskForm):
     body = forms.CharField(
         label="Comment",
         max_length=MAX_COMMENT_CHARS * 2,
+        error_messages={
+            "required": "Write something before posting.",
+            **_too_long("The comment", MAX_COMMENT_CHARS),
+        },
         widget=forms.Textarea(attrs={"rows": 3}),
         strip=True,
     )

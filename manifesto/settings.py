@@ -55,23 +55,25 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "simple_history",
     "accounts",
     "manifesto",
     "amendments",
+    # After our apps, so that manifesto's read-only clean_*_history commands replace its own.
+    "simple_history",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "manifesto.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "manifesto.security.RefuseNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "manifesto.urls"
@@ -142,10 +144,15 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["CACHE_URL"],
     }
+# Rate limits and the log-in lock-out count in the database (accounts/limits.py), so every
+# worker and server shares them. Behind a reverse proxy, set TRUSTED_PROXIES to the number of
+# proxies that append to X-Forwarded-For, so limits apply per client and not per proxy.
+# The admin shows the history read-only: no "revert" from a historical record's form (editors
+# restore versions on the desk's history page, through the word-count guard).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 RATELIMIT_ENABLE = _env_bool("RATELIMIT_ENABLE", default=True)
-RATELIMIT_VIEW = "manifesto.errors.too_many_requests"
-# LocMemCache is per process: fine on one machine, and Django's check would flag it otherwise.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -169,7 +176,23 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sent on every response (manifesto/security.py), in every mode, so that the browser tests run
+# under it: scripts and styles come only from our static files, nothing inline.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 if PRODUCTION:
+    # gunicorn runs behind a reverse proxy that ends TLS and must set X-Forwarded-Proto (and
+    # strip any the client sent); without it every request would look like plain HTTP.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

@@ -26,9 +26,6 @@ PASSWORD = "correct horse battery staple"
 def _no_rate_limits(request):  # type: ignore[no-untyped-def]
     # Rate limits have their own tests, which switch them back on.
     if "settings" in request.fixturenames or request.node.get_closest_marker("django_db"):
-        from django.core.cache import cache
-
-        cache.clear()  # rate-limit counters must not carry over from another test
         request.getfixturevalue("settings").RATELIMIT_ENABLE = False
 
 

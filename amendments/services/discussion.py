@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Comment
+from amendments.services.proposing import (
+    UNSTORABLE_MESSAGE,
+    has_unstorable_characters,
+    has_visible_text,
+)
 from manifesto.models import Paragraph
 
 MAX_COMMENT_CHARS = 5000
+# The same comment from the same author in the same place within this many seconds is a double
+# click or a resent form, not a second comment.
+REPEAT_WINDOW_SECONDS = 10
 
 
 def _clean_body(body: str) -> str:
     body = body.strip()
-    if not body:
+    if has_unstorable_characters(body):
+        raise ValidationError({"body": [UNSTORABLE_MESSAGE]}, code="unstorable")
+    if not has_visible_text(body):
         raise ValidationError({"body": ["Write something before posting."]}, code="empty")
     if len(body) > MAX_COMMENT_CHARS:
         raise ValidationError(
@@ -33,7 +45,8 @@ def comment_post(
     paragraph: Paragraph | None = None,
     parent: Comment | None = None,
 ) -> Comment:
-    """Post a comment on an amendment or a paragraph, or a reply in the same thread."""
+    """Post a comment on an amendment or a paragraph, or a reply in the same thread; the same
+    comment sent again within a few seconds (a double click) gives back the first one."""
     if (amendment is None) == (paragraph is None):
         raise ValidationError("A comment belongs to one amendment or one paragraph.", code="target")
     if parent is not None and (
@@ -41,15 +54,31 @@ def comment_post(
         or parent.paragraph_id != (paragraph.pk if paragraph else None)
     ):
         raise ValidationError("The reply belongs to another thread.", code="wrong_thread")
-    comment = Comment(
-        author=author,
-        body=_clean_body(body),
-        amendment=amendment,
-        paragraph=paragraph,
-        parent=parent,
-    )
-    comment._change_reason = "posted"  # type: ignore[attr-defined]
-    comment.save()
+    body = _clean_body(body)
+    with transaction.atomic():
+        # Two copies sent together queue on the author's row; no_key leaves the row free for
+        # the key-share locks other writes referring to this user take.
+        User.objects.select_for_update(no_key=True).get(pk=author.pk)
+        earlier = (
+            Comment.objects.filter(
+                author=author,
+                amendment=amendment,
+                paragraph=paragraph,
+                parent=parent,
+                body=body,
+                is_deleted=False,
+                created_at__gte=timezone.now() - timedelta(seconds=REPEAT_WINDOW_SECONDS),
+            )
+            .order_by("pk")
+            .first()
+        )
+        if earlier is not None:
+            return earlier
+        comment = Comment(
+            author=author, body=body, amendment=amendment, paragraph=paragraph, parent=parent
+        )
+        comment._change_reason = "posted"  # type: ignore[attr-defined]
+        comment.save()
     return comment
 
 

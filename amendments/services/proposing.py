@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,12 +19,35 @@ from textcore.words import count_words
 MAX_TEXT_CHARS = 5000
 MAX_TITLE_CHARS = 120
 MAX_REASON_CHARS = 3000
-_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*")
+# Every line break a paste can bring: CR LF, CR, LF, and from word processors and web pages
+# the vertical tab, form feed, next line and the Unicode line and paragraph separators.
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|[\r\n\v\f\x85\u2028\u2029])+[ \t]*")
+# What no text column can hold: PostgreSQL refuses NUL, and a lone surrogate cannot be encoded
+# as UTF-8 by either database's driver. Forms refuse NUL already; this guards every caller.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_MESSAGE = (
+    "This contains a character that cannot be stored (a NUL byte or a broken character, "
+    "perhaps from a paste). Remove it and try again."
+)
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
 def normalise_text(text: str) -> str:
     """One paragraph: line breaks become single spaces, ends are trimmed."""
     return _LINE_BREAKS.sub(" ", text).strip()
+
+
+def has_visible_text(text: str) -> bool:
+    """True if ``text`` shows something: not only spaces and invisible characters (zero-width
+    spaces, soft hyphens, direction marks, control characters)."""
+    return any(
+        not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in text
+    )
+
+
+def has_unstorable_characters(text: str) -> bool:
+    """True if ``text`` holds a character no database column can store (NUL, lone surrogate)."""
+    return _UNSTORABLE.search(text) is not None
 
 
 def proposed_paragraph_text(*, kind: str, base_text: str, text: str) -> str:
@@ -79,16 +103,19 @@ def validate_proposal(
         refuse("insert_kind", "Choose a new paragraph or a new section heading.", "insert_kind")
     if kind == Amendment.Kind.INSERT and paragraph.kind == Paragraph.Kind.FOOTNOTE:
         refuse("kind", "New paragraphs cannot be added among the notes.", "insert_after_note")
+    for field, value in (("title", title), ("text", text), ("reason", reason)):
+        if has_unstorable_characters(value):
+            refuse(field, UNSTORABLE_MESSAGE, "unstorable")
     clean_title = title.strip()
-    if not clean_title:
+    if not has_visible_text(clean_title):
         refuse("title", "Give the amendment a short title that says what it changes.", "title")
-    elif len(clean_title) > MAX_TITLE_CHARS or "\n" in clean_title:
+    elif len(clean_title) > MAX_TITLE_CHARS or len(clean_title.splitlines()) > 1:
         refuse(
             "title",
             f"Keep the title to one line of at most {MAX_TITLE_CHARS} characters.",
             "title_long",
         )
-    if not reason.strip():
+    if not has_visible_text(reason):
         refuse("reason", "Say why: the editors and other members read your reason.", "reason")
     elif len(reason) > MAX_REASON_CHARS:
         refuse(
@@ -104,7 +131,7 @@ def validate_proposal(
                 f"The text is {len(body)} characters; the maximum is {MAX_TEXT_CHARS}.",
                 "text_long",
             )
-        elif not body:
+        elif not has_visible_text(body):
             message = (
                 "The replacement is empty. To remove the paragraph, choose “Delete the paragraph”."
                 if kind == Amendment.Kind.REPLACE
@@ -197,6 +224,9 @@ def amendment_propose(
         )
         base_text = "" if kind == Amendment.Kind.INSERT else paragraph.text
         proposed = proposed_paragraph_text(kind=kind, base_text=paragraph.text, text=text)
+        _refuse_repeated_proposal(
+            author=author, paragraph=paragraph, kind=kind, insert_kind=insert_kind, text=proposed
+        )
         amendment = Amendment(
             chapter=chapter,
             paragraph=paragraph,
@@ -215,6 +245,32 @@ def amendment_propose(
         amendment._change_reason = "proposed"  # type: ignore[attr-defined]
         amendment.save()
     return amendment
+
+
+def _refuse_repeated_proposal(
+    *, author: User, paragraph: Paragraph, kind: str, insert_kind: str, text: str
+) -> None:
+    """Refuse a second copy of the author's open amendment (a double click, a resubmitted
+    form). The caller holds the paragraph's row lock, so two copies sent at once queue here."""
+    earlier = (
+        Amendment.objects.filter(
+            author=author,
+            paragraph=paragraph,
+            kind=kind,
+            insert_kind=insert_kind if kind == Amendment.Kind.INSERT else "",
+            proposed_text=text,
+            status__in=Amendment.OPEN_STATUSES,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if earlier is not None:
+        raise ValidationError(
+            f"You have already proposed this change to this paragraph: amendment #{earlier.pk} "
+            f"({earlier.get_status_display().lower()}). Edit that one instead of proposing it "
+            "again.",
+            code="repeated_proposal",
+        )
 
 
 def _lock_own_open_amendment(amendment: Amendment, user: User) -> Amendment:

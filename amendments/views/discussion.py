@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
+from accounts.limits import rate_limit
 from amendments import selectors
 from amendments.forms import CommentForm, ReasonForm
 from amendments.models import Amendment, Comment
@@ -64,7 +64,8 @@ def _post(request: HttpRequest, **target) -> HttpResponse:  # type: ignore[no-un
         parent = Comment.objects.filter(pk=form.cleaned_data["parent"]).first()
     try:
         if not form.is_valid():
-            raise ValidationError("Write something before posting (at most 5000 characters).")
+            # The form's own words: an empty comment, one too long, a NUL character.
+            raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
         comment = comment_post(
             author=signed_in(request), body=form.cleaned_data["body"], parent=parent, **target
         )
@@ -82,7 +83,7 @@ def _post(request: HttpRequest, **target) -> HttpResponse:  # type: ignore[no-un
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="60/h", method="POST", block=True)
+@rate_limit("comment", "60/h")
 def comment_on_amendment(request: HttpRequest, pk: int) -> HttpResponse:
     amendment = get_object_or_404(Amendment, pk=pk)
     return _post(request, amendment=amendment)
@@ -90,7 +91,7 @@ def comment_on_amendment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="60/h", method="POST", block=True)
+@rate_limit("comment", "60/h")
 def comment_on_paragraph(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     return _post(request, paragraph=get_paragraph(slug, key))
 

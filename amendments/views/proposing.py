@@ -6,13 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
+from accounts.limits import rate_limit
 from amendments import selectors
 from amendments.forms import EditForm, ProposeForm
 from amendments.models import Amendment
 from amendments.services.guard import chapter_ledger
 from amendments.services.proposing import (
+    MAX_TEXT_CHARS,
     amendment_edit,
     amendment_propose,
     amendment_withdraw,
@@ -31,12 +32,16 @@ def _preview_for(form: ProposeForm, paragraph, kind: str | None = None):  # type
     if kind not in Amendment.Kind.values:
         kind = Amendment.Kind.REPLACE
     text = data.get("text", "")
+    if len(text) > MAX_TEXT_CHARS * 2:
+        # Past the form's limit there is nothing to preview, and diffing a pasted megabyte
+        # would keep a worker busy for many seconds.
+        return None
     return selectors.proposal_preview(paragraph=paragraph, kind=kind, text=text)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="user", rate="30/h", method="POST", block=True)
+@rate_limit("propose", "60/h")
 def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     paragraph = get_paragraph(slug, key)
     chapter = paragraph.chapter
@@ -89,15 +94,19 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="600/h", method="POST", block=True)
+@rate_limit("preview", "600/h")
 def preview(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     """The live preview's partial: the same diff, delta and budget the no-JS preview shows."""
     paragraph = get_paragraph(slug, key)
-    form = ProposeForm(request.POST)
+    preview = _preview_for(ProposeForm(request.POST), paragraph)
+    if preview is None:
+        return HttpResponse(
+            "The text is too long to preview.", status=413, content_type="text/plain"
+        )
     return render(
         request,
         "amendments/_partials/proposal_preview.html",
-        {"preview": _preview_for(form, paragraph), "chapter": paragraph.chapter},
+        {"preview": preview, "chapter": paragraph.chapter},
     )
 
 
@@ -198,7 +207,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="120/h", method="POST", block=True)
+@rate_limit("support", "120/h")
 def support(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         amendment = Amendment.objects.get(pk=pk)
