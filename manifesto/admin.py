@@ -6,11 +6,23 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from amendments.services.review import chapter_set_limit, manifesto_set_limit, paragraph_edit
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """The admin's history pages show versions; none can be saved back from there."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):  # type: ignore[no-untyped-def]
+        if request.method != "GET":
+            raise PermissionDenied(
+                "The history is read-only. Editors restore a version on the paragraph's "
+                "history page, where the word limit is checked."
+            )
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class _ReasonForm(forms.ModelForm):
@@ -52,7 +64,7 @@ class ParagraphAdminForm(_ReasonForm):
 
 
 @admin.register(Paragraph)
-class ParagraphAdmin(SimpleHistoryAdmin):
+class ParagraphAdmin(ReadOnlyHistoryAdmin):
     form = ParagraphAdminForm
     list_display = ("chapter", "key", "kind", "footnote_number", "word_count", "is_deleted")
     list_filter = ("chapter", "kind", "is_deleted")
@@ -103,7 +115,7 @@ class ChapterAdminForm(_ReasonForm):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(SimpleHistoryAdmin):
+class ChapterAdmin(ReadOnlyHistoryAdmin):
     form = ChapterAdminForm
     list_display = ("title", "slug", "status", "order", "imported_words", "word_limit")
     list_filter = ("status",)
@@ -140,7 +152,7 @@ class ManifestoAdminForm(_ReasonForm):
 
 
 @admin.register(Manifesto)
-class ManifestoAdmin(SimpleHistoryAdmin):
+class ManifestoAdmin(ReadOnlyHistoryAdmin):
     form = ManifestoAdminForm
     list_display = ("title", "word_limit", "count_footnotes")
 

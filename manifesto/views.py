@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from amendments import selectors as desk
 from amendments.services.guard import chapter_ledger, chapter_ledgers, manifesto_ledger
-from manifesto import exports, selectors
+from manifesto import exports, history, selectors
 from manifesto.export_service import FORM_CHOICES, export_run
 from manifesto.models import Chapter
 from manifesto.services import manifesto_get_or_create, milestone_create
@@ -76,6 +76,52 @@ def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
             "comment_url": reverse(
                 "amendments:comment_paragraph", args=[chapter.slug, paragraph.key]
             ),
+        },
+    )
+
+
+def paragraph_history(request: HttpRequest, slug: str, key: int) -> HttpResponse:
+    """Every version of a paragraph with what it changed; editors can restore one."""
+    chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
+    paragraph = get_object_or_404(chapter.paragraphs, key=key)
+    paragraph.chapter = chapter
+    return render(
+        request,
+        "manifesto/history.html",
+        {
+            "chapter": chapter,
+            "paragraph": paragraph,
+            "number": selectors.body_numbers([chapter]).get(paragraph.pk),
+            "versions": history.paragraph_history(paragraph),
+        },
+    )
+
+
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """The chapter between two moments (GET form): every paragraph, changes marked."""
+    chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
+    try:
+        result = history.chapter_compare(
+            chapter,
+            since=_moment_from(request, "from", "published"),
+            until=_moment_from(request, "to", "now"),
+        )
+    except ValueError as error:
+        messages.error(request, str(error))
+        result = history.chapter_compare(chapter, since=exports.PUBLISHED, until=exports.NOW)
+    return render(
+        request,
+        "manifesto/compare.html",
+        {
+            "chapter": chapter,
+            "result": result,
+            "only_changes": request.GET.get("only") == "changes",
+            "milestones": exports.milestone_names([chapter]),
+            "choice": {
+                "from": request.GET.get("from") or "published",
+                "to": request.GET.get("to") or "now",
+            },
+            "times": {name: request.GET.get(f"{name}_time", "") for name in ("from", "to")},
         },
     )
 

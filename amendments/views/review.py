@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -87,7 +87,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     paragraph = request.GET.get("paragraph", "")
     filters = QueueFilters(
         chapter=request.GET.get("chapter", ""),
-        paragraph=int(paragraph) if paragraph.isdigit() else None,
+        paragraph=int(paragraph) if paragraph.isdecimal() else None,
         status=request.GET.get("status", "open"),
         author=request.GET.get("author", "").strip(),
         sort=request.GET.get("sort", "oldest")
@@ -195,7 +195,10 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def accept_with_changes(request: HttpRequest, pk: int) -> HttpResponse:
     require_editor(request.user)
-    amendment = selectors.amendment_for_page(pk, request.user)
+    try:
+        amendment = selectors.amendment_for_page(pk, request.user)
+    except Amendment.DoesNotExist:
+        raise Http404("No such amendment.") from None
     paragraph = amendment.paragraph
     latest = latest_version(paragraph)
     form = AcceptWithChangesForm(
@@ -242,7 +245,9 @@ def batch(request: HttpRequest) -> HttpResponse:
     """Decide several amendments from the queue: accept together, or reject with one reason
     after a confirmation page."""
     require_editor(request.user)
-    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+    # Only numbers a database id can be ("²" is a digit int() refuses; SQLite cannot even
+    # compare a number past 64 bits).
+    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdecimal() and len(pk) < 19]
     amendments = list(
         Amendment.objects.filter(pk__in=ids).select_related("chapter", "paragraph", "author")
     )
@@ -334,7 +339,7 @@ def revert(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     paragraph = get_object_or_404(chapter.paragraphs, key=key)
     version = request.POST.get("version", "")
     try:
-        if not version.isdigit():
+        if not version.isdecimal():
             raise ValidationError("Choose a version to restore.")
         paragraph_revert(
             paragraph=paragraph,
@@ -346,4 +351,4 @@ def revert(request: HttpRequest, slug: str, key: int) -> HttpResponse:
         _refusal(request, error)
     else:
         messages.success(request, "The earlier version was restored as the newest version.")
-    return redirect(paragraph.get_absolute_url() + "#versions-title")
+    return redirect("manifesto:history", slug=chapter.slug, key=paragraph.key)
