@@ -198,7 +198,7 @@ def amendment_propose(
     (``seen_version_id``: the version the member's page showed, if it may be older)."""
     with transaction.atomic():
         paragraph = (
-            Paragraph.objects.select_for_update()
+            Paragraph.objects.select_for_update(no_key=True, of=("self",))
             .select_related("chapter__manifesto")
             .get(pk=paragraph.pk)
         )
@@ -274,7 +274,7 @@ def _refuse_repeated_proposal(
 
 
 def _lock_own_open_amendment(amendment: Amendment, user: User) -> Amendment:
-    locked = Amendment.objects.select_for_update().get(pk=amendment.pk)
+    locked = Amendment.objects.select_for_update(no_key=True).get(pk=amendment.pk)
     if locked.author_id != user.pk:
         raise ValidationError("Only the author can change this amendment.", code="not_author")
     if not locked.is_open:
@@ -298,12 +298,14 @@ def amendment_edit(
     """The author edits a pending (or in-conflict) amendment; it is rewritten against the
     paragraph's current text, which also resolves a conflict. Earlier wording stays in history."""
     with transaction.atomic():
-        locked = _lock_own_open_amendment(amendment, user)
+        # Paragraph first, then the amendment: the order an acceptance takes them in, so an
+        # edit and an acceptance on the same paragraph queue instead of deadlocking.
         paragraph = (
-            Paragraph.objects.select_for_update()
+            Paragraph.objects.select_for_update(no_key=True, of=("self",))
             .select_related("chapter__manifesto")
-            .get(pk=locked.paragraph_id)
+            .get(pk=amendment.paragraph_id)
         )
+        locked = _lock_own_open_amendment(amendment, user)
         _raise_if(
             validate_proposal(
                 chapter=paragraph.chapter,

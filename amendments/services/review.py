@@ -47,17 +47,23 @@ def _require_editor(user: User) -> None:
 
 def lock_chapter(chapter_id: int) -> Chapter:
     """Lock the Manifesto, then the chapter (always in this order, so editors queue, never
-    deadlock) and return the chapter with its Manifesto attached."""
+    deadlock) and return the chapter with its Manifesto attached.
+
+    Every editor's action takes this lock first. The locks are "no key" locks: they queue
+    editors but let members go on adding rows that refer to the chapter (amendments, decisions),
+    which would otherwise wait on the editor and could deadlock with them.
+    """
     manifesto_id = Chapter.objects.values_list("manifesto_id", flat=True).get(pk=chapter_id)
-    manifesto = Manifesto.objects.select_for_update().get(pk=manifesto_id)
-    chapter = Chapter.objects.select_for_update().get(pk=chapter_id)
+    manifesto = Manifesto.objects.select_for_update(no_key=True).get(pk=manifesto_id)
+    chapter = Chapter.objects.select_for_update(no_key=True).get(pk=chapter_id)
     chapter.manifesto = manifesto
     return chapter
 
 
 def _lock_amendments(ids: Iterable[int]) -> dict[int, Amendment]:
     return {
-        a.pk: a for a in Amendment.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        a.pk: a
+        for a in Amendment.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
     }
 
 
@@ -144,7 +150,7 @@ def amendments_accept(
 
 def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -> Amendment:
     # Re-read under lock: an earlier item of the same batch may have carried this one forward.
-    amendment = Amendment.objects.select_for_update().get(pk=item.amendment.pk)
+    amendment = Amendment.objects.select_for_update(no_key=True).get(pk=item.amendment.pk)
     if amendment.author_id == editor.pk:
         raise ValidationError(
             f"#{amendment.pk}: editors cannot decide their own amendments; another editor must.",
@@ -156,7 +162,7 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
             "decided or changed meanwhile. Reload the page to see its state.",
             code="not_pending",
         )
-    paragraph = Paragraph.objects.select_for_update().get(pk=amendment.paragraph_id)
+    paragraph = Paragraph.objects.select_for_update(no_key=True).get(pk=amendment.paragraph_id)
     paragraph.chapter = chapter
     latest = latest_version(paragraph)
     if item.seen_version_id is not None and latest.history_id != item.seen_version_id:
@@ -241,7 +247,7 @@ def carry_forward(*, paragraph: Paragraph, cause: Amendment | None) -> None:
     """After ``paragraph`` changed, rebase every other pending amendment on it onto the new
     text; what no longer fits goes into conflict, with what collided, and its author is told."""
     version = latest_version(paragraph)
-    others = Amendment.objects.select_for_update().filter(
+    others = Amendment.objects.select_for_update(no_key=True).filter(
         paragraph=paragraph, status=Amendment.Status.PENDING
     )
     if cause is not None:
@@ -387,6 +393,8 @@ def amendments_reject(
     if not amendments:
         raise ValidationError("Choose at least one amendment to reject.", code="empty")
     with transaction.atomic():
+        for chapter_id in sorted({a.chapter_id for a in amendments}):
+            lock_chapter(chapter_id)  # editors' actions queue per chapter, always chapter first
         locked = _lock_amendments(a.pk for a in amendments)
         problems = [
             f"#{a.pk} is {a.get_status_display().lower()}" for a in locked.values() if not a.is_open
@@ -427,6 +435,7 @@ def amendment_mark_duplicate(
     if duplicate_of.chapter_id != amendment.chapter_id:
         raise ValidationError("The original must be in the same chapter.", code="chapter")
     with transaction.atomic():
+        lock_chapter(amendment.chapter_id)
         locked = _lock_amendments([amendment.pk])[amendment.pk]
         if not locked.is_open:
             raise ValidationError(
@@ -492,7 +501,7 @@ def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amend
             amendment=locked,
             reason=reason.strip(),
         )
-        paragraph = Paragraph.objects.select_for_update().get(pk=locked.paragraph_id)
+        paragraph = Paragraph.objects.select_for_update(no_key=True).get(pk=locked.paragraph_id)
         paragraph.chapter = chapter
         if locked.kind != Amendment.Kind.INSERT and (
             paragraph.is_deleted or locked.base_version_id != latest_version(paragraph).history_id
@@ -535,7 +544,7 @@ def paragraph_edit(*, paragraph: Paragraph, editor: User, text: str, reason: str
     with transaction.atomic():
         chapter = lock_chapter(paragraph.chapter_id)
         before = guard_snapshot(chapter)
-        locked = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
+        locked = Paragraph.objects.select_for_update(no_key=True).get(pk=paragraph.pk)
         locked.chapter = chapter
         new_text = proposed_paragraph_text(kind="replace", base_text=locked.text, text=text)
         if new_text == locked.text:
@@ -565,7 +574,7 @@ def paragraph_revert(
     with transaction.atomic():
         chapter = lock_chapter(paragraph.chapter_id)
         before = guard_snapshot(chapter)
-        locked = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
+        locked = Paragraph.objects.select_for_update(no_key=True).get(pk=paragraph.pk)
         locked.chapter = chapter
         version = locked.history.filter(history_id=history_id).first()
         if version is None:
@@ -638,7 +647,7 @@ def manifesto_set_limit(
     if word_limit is not None and word_limit <= 0:
         raise ValidationError({"word_limit": ["A limit is a positive number of words."]})
     with transaction.atomic():
-        locked = Manifesto.objects.select_for_update().get(pk=manifesto.pk)
+        locked = Manifesto.objects.select_for_update(no_key=True).get(pk=manifesto.pk)
         locked.word_limit = word_limit
         locked.count_footnotes = count_footnotes
         locked._change_reason = f"word limit: {reason.strip()}"  # type: ignore[attr-defined]
