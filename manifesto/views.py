@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from amendments import selectors as desk
 from amendments.services.guard import chapter_ledger, chapter_ledgers, manifesto_ledger
@@ -21,6 +21,7 @@ from manifesto.models import Chapter
 from manifesto.services import manifesto_get_or_create, milestone_create
 
 
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     manifesto = manifesto_get_or_create()
     chapters = selectors.manifesto_chapters(manifesto)
@@ -40,6 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
     reading = selectors.chapter_reading(chapter)
@@ -59,6 +61,7 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
     paragraph = get_object_or_404(chapter.paragraphs, key=key)
@@ -80,6 +83,7 @@ def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     )
 
 
+@require_safe
 def paragraph_history(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     """Every version of a paragraph with what it changed; editors can restore one."""
     chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
@@ -97,6 +101,7 @@ def paragraph_history(request: HttpRequest, slug: str, key: int) -> HttpResponse
     )
 
 
+@require_safe
 def compare(request: HttpRequest, slug: str) -> HttpResponse:
     """The chapter between two moments (GET form): every paragraph, changes marked."""
     chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
@@ -133,6 +138,7 @@ def _moment_from(request: HttpRequest, name: str, default: str) -> exports.Momen
     return exports.parse_moment(choice)
 
 
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
     """Download the text, the tracked changes or the changes report (GET form, no JS)."""
     manifesto = manifesto_get_or_create()

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.limits import rate_limit
 from amendments import selectors
@@ -17,6 +17,7 @@ from amendments.views._helpers import get_paragraph, require_editor, signed_in
 from manifesto.selectors import body_numbers
 
 
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         amendment = selectors.amendment_for_page(pk, request.user)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.limits import rate_limit
 from amendments import selectors
@@ -226,6 +226,7 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def mine(request: HttpRequest) -> HttpResponse:
     amendments = selectors.member_amendments(signed_in(request))
     return render(request, "amendments/mine.html", {"amendments": amendments})

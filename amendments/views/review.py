@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
 from amendments import selectors
@@ -82,6 +82,7 @@ def _refusal(request: HttpRequest, error: ValidationError) -> None:
 
 
 @login_required
+@require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     require_editor(request.user)
     paragraph = request.GET.get("paragraph", "")
@@ -288,6 +289,7 @@ def batch(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
+@require_safe
 def decision_log(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = get_chapter(slug)
     return render(
