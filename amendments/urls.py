@@ -34,4 +34,5 @@ urlpatterns = [
     path("comments/<int:pk>/hide/", discussion.comment_hide_view, name="comment_hide"),
     path("review/", review.queue, name="queue"),
     path("review/batch/", review.batch, name="batch"),
+    path("review/manifesto-limit/", review.set_manifesto_limit, name="manifesto_limit"),
 ]

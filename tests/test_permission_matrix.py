@@ -250,6 +250,9 @@ ROUTES: dict[str, Route] = {
     "amendments:limit": Route(
         _chapter, lambda w: {"word_limit": 500, "tolerance_percent": 5, "reason": "Congress."}
     ),
+    "amendments:manifesto_limit": Route(
+        data=lambda w: {"word_limit": 50000, "count_footnotes": "", "reason": "Congress."}
+    ),
     "accounts:login": Route(data=lambda w: {"username": w.author.username, "password": PASSWORD}),
     "accounts:logout": Route(),
     "accounts:signup": Route(

@@ -17,7 +17,7 @@ from amendments import selectors
 from amendments.forms import DeskForm, ReasonForm
 from amendments.models import Amendment
 from amendments.review_queue import SORT_LABELS, QueueFilters, review_queue
-from amendments.services.guard import chapter_ledger
+from amendments.services.guard import chapter_ledger, manifesto_ledger
 from amendments.services.review import (
     AcceptItem,
     amendment_accept,
@@ -27,6 +27,7 @@ from amendments.services.review import (
     amendments_accept,
     amendments_reject,
     chapter_set_limit,
+    manifesto_set_limit,
     paragraph_revert,
 )
 from amendments.views._helpers import add_service_errors, get_chapter, require_editor, signed_in
@@ -61,6 +62,21 @@ class LimitForm(DeskForm):
     )
     tolerance_percent = forms.IntegerField(
         label="Tolerance (%)", min_value=0, max_value=100, required=False
+    )
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ManifestoLimitForm(DeskForm):
+    word_limit = forms.IntegerField(
+        label="Overall word limit",
+        min_value=1,
+        required=False,
+        help_text="Leave empty for no overall limit; each chapter's own limit still holds.",
+    )
+    count_footnotes = forms.BooleanField(
+        label="Count footnotes towards the limits",
+        required=False,
+        help_text="Headings and body paragraphs always count; the editorial notes never do.",
     )
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -354,3 +370,34 @@ def revert(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     else:
         messages.success(request, "The earlier version was restored as the newest version.")
     return redirect("manifesto:history", slug=chapter.slug, key=paragraph.key)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_manifesto_limit(request: HttpRequest) -> HttpResponse:
+    """The whole Manifesto's word limit and whether footnotes count (editors)."""
+    require_editor(request.user)
+    manifesto = manifesto_get_or_create()
+    form = ManifestoLimitForm(
+        request.POST or None,
+        initial={"word_limit": manifesto.word_limit, "count_footnotes": manifesto.count_footnotes},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            manifesto_set_limit(
+                manifesto=manifesto,
+                editor=signed_in(request),
+                word_limit=form.cleaned_data["word_limit"],
+                count_footnotes=form.cleaned_data["count_footnotes"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The Manifesto's word limit was changed.")
+            return redirect("manifesto:index")
+    return render(
+        request,
+        "amendments/set_manifesto_limit.html",
+        {"manifesto": manifesto, "form": form, "ledger": manifesto_ledger(manifesto)},
+    )

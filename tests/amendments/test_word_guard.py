@@ -233,3 +233,29 @@ def test_editors_see_what_accepting_does_to_the_budget(member, editor, p5) -> No
     page = client_for(editor).get(amendment.get_absolute_url()).content.decode()
     assert "it would have <strong>5243</strong> words of its limit of 5203" in page
     assert "That is 40 over the limit" in page
+
+
+def test_editors_set_the_manifesto_limit_on_its_page(member, editor, p5) -> None:
+    url = reverse("amendments:manifesto_limit")
+    assert client_for(member).get(url).status_code == 403
+    client = client_for(editor)
+    page = client.get(url).content.decode()
+    assert "has no overall limit now" in page
+    index = client.get(reverse("manifesto:index")).content.decode()
+    assert f'href="{url}"' in index
+    refused = client.post(url, {"word_limit": "0", "reason": "x"})
+    assert (
+        refused.status_code == 200
+        and "Ensure this value is greater than" in refused.content.decode()
+    )
+    words = chapter_ledger(p5.chapter).words
+    response = client.post(url, {"word_limit": str(words), "reason": "Congress decided."})
+    assert response.status_code == 302
+    manifesto = p5.chapter.manifesto
+    manifesto.refresh_from_db()
+    assert manifesto.word_limit == words and not manifesto.count_footnotes
+    assert manifesto.history.first().history_change_reason == "word limit: Congress decided."
+    # The limit holds when accepting: one more word would take the Manifesto over it.
+    amendment = propose(member, p5, p5.text + " More.")
+    with pytest.raises(ValidationError, match="over"):
+        amendment_accept(amendment=amendment, editor=editor)
