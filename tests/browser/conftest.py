@@ -52,13 +52,32 @@ def browser():  # type: ignore[no-untyped-def]
         browser.close()
 
 
+def watch_for_csp_violations(context) -> list[str]:  # type: ignore[no-untyped-def]
+    """Collect the console messages in which Chromium reports something the page's
+    Content-Security-Policy blocked (an inline script or style, a foreign source)."""
+    violations: list[str] = []
+
+    def record(message) -> None:  # type: ignore[no-untyped-def]
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.location.get('url', '')}: {message.text}")
+
+    context.on("console", record)
+    return violations
+
+
+def _assert_no_csp_violations(violations: list[str]) -> None:
+    assert not violations, "Blocked by the Content-Security-Policy:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def page(browser, live_server):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
     context.set_default_timeout(10_000)
+    violations = watch_for_csp_violations(context)
     page = context.new_page()
     yield page
     context.close()
+    _assert_no_csp_violations(violations)
 
 
 @pytest.fixture
@@ -67,9 +86,11 @@ def phone_page(browser, live_server):  # type: ignore[no-untyped-def]
         viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True
     )
     context.set_default_timeout(10_000)
+    violations = watch_for_csp_violations(context)
     page = context.new_page()
     yield page
     context.close()
+    _assert_no_csp_violations(violations)
 
 
 def screenshot(page, name: str, full_page: bool = False) -> None:  # type: ignore[no-untyped-def]

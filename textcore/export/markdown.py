@@ -69,7 +69,9 @@ def escape_markdown(text: str, *, line_start: bool = True, line_end: bool = True
 def _char_refs(text: str) -> str:
     # markdown-it strips every Unicode space at a paragraph's ends (str.strip), NBSP included;
     # the seed chapter's paragraphs start and end with NBSPs, so they are kept as references.
-    return "".join(f"&#{ord(ch)};" for ch in text)
+    # A C1 control (U+0085, "next line", is a space to str.strip) has no valid reference:
+    # readers would show U+FFFD, so it is dropped like the characters XML cannot hold.
+    return "".join(f"&#{ord(ch)};" for ch in text if not "\x80" <= ch <= "\x9f")
 
 
 def _chapter_blocks(
