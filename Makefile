@@ -6,14 +6,15 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint fmt bench fixture screenshots clean
+.PHONY: help run serve test lint fmt bench loadtest fixture screenshots clean
 
 help:
 	@echo "make run      install, migrate, load the seed chapter, demo accounts, serve on 127.0.0.1:$(PORT)"
 	@echo "make test     install test dependencies and run lint + the whole suite"
 	@echo "make lint     ruff (lint and format check) and mypy"
 	@echo "make fmt      ruff format and fix"
-	@echo "make bench    run the benchmarks in bench/ and print their figures"
+	@echo "make bench    build a Manifesto-scale data set in PostgreSQL and measure (bench/results/)"
+	@echo "make loadtest a 60 s mixed load with locust against gunicorn on PostgreSQL, then checks"
 	@echo "make fixture  rebuild fixtures/seed.json from fixtures/*.txt with the importer"
 	@echo "make screenshots  run the browser tests and save the README's screenshots"
 
@@ -57,6 +58,9 @@ test: $(VENV)/.dev-installed | var
 
 bench: $(VENV)/.dev-installed | var
 	$(PY) bench/run.py
+
+loadtest: $(VENV)/.dev-installed | var
+	$(PY) bench/loadtest.py
 
 screenshots: $(VENV)/.dev-installed | var
 	SAVE_SCREENSHOTS=1 $(PY) -m pytest tests/browser

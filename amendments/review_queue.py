@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import RowNumber
 
 from amendments.models import Amendment
+from amendments.selectors import support_count
 from amendments.services.guard import Ledger, chapter_ledgers
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import body_numbers
-from textcore.rebase import competing
+from textcore.rebase import Spans, change_spans, spans_compete
 
 SORTS = {
     "oldest": ("created_at", "id"),
@@ -29,6 +33,9 @@ SORT_LABELS = {
     "delta_asc": "Cuts most words",
 }
 GROUPS_PER_PAGE = 20
+# A page also stops at this many amendments; a paragraph with more goes on over the next
+# pages, so a page costs the same whether one paragraph has 3 amendments or 150.
+AMENDMENTS_PER_PAGE = 40
 
 
 @dataclass(frozen=True)
@@ -42,15 +49,28 @@ class QueueFilters:
 
 @dataclass
 class ParagraphGroup:
-    """The amendments of one paragraph, decided together; ``competing`` lists clashing pairs."""
+    """The amendments of one paragraph, decided together; ``competing`` lists clashing pairs.
+
+    When a paragraph's amendments span pages, ``earlier`` and ``later`` count those shown
+    on the pages before and after this one."""
 
     paragraph: Paragraph
     number: int | None
     amendments: list[Amendment]
     competing: list[tuple[int, int]] = field(default_factory=list)
+    rivals: dict[int, list[int]] = field(default_factory=dict)
+    earlier: int = 0
+    later: int = 0
+
+    def set_competing(self, pairs: list[tuple[int, int]]) -> None:
+        # Rivals are indexed once, so the template's lookup for each amendment stays cheap.
+        self.competing, self.rivals = pairs, {}
+        for a, b in pairs:
+            self.rivals.setdefault(a, []).append(b)
+            self.rivals.setdefault(b, []).append(a)
 
     def competes(self, amendment: Amendment) -> list[int]:
-        return [b if a == amendment.pk else a for a, b in self.competing if amendment.pk in (a, b)]
+        return self.rivals.get(amendment.pk, [])
 
 
 @dataclass
@@ -60,10 +80,22 @@ class Queue:
     ledgers: dict[int, Ledger]
     chapters: list[Chapter]
     total: int
+    paragraphs: int
 
 
-def _filtered(filters: QueueFilters) -> QuerySet[Amendment]:
-    queryset = Amendment.objects.annotate(support_count=Count("supports", distinct=True))
+@dataclass(frozen=True)
+class _Slice:
+    """The part of one paragraph's amendments (positions start to stop) a page shows."""
+
+    paragraph_id: int
+    start: int
+    stop: int
+    size: int
+
+
+def _matching(filters: QueueFilters) -> QuerySet[Amendment]:
+    """The amendments the filters select (unordered, without support counts)."""
+    queryset = Amendment.objects.all()
     if filters.status == "open":
         queryset = queryset.filter(status__in=Amendment.OPEN_STATUSES)
     elif filters.status in Amendment.Status.values:
@@ -74,59 +106,154 @@ def _filtered(filters: QueueFilters) -> QuerySet[Amendment]:
         queryset = queryset.filter(paragraph__key=filters.paragraph)
     if filters.author:
         queryset = queryset.filter(author__username=filters.author)
-    return queryset.order_by(*SORTS.get(filters.sort, SORTS["oldest"]))
+    return queryset
+
+
+def _with_support(queryset: QuerySet[Amendment]) -> QuerySet[Amendment]:
+    return queryset.annotate(support_count=support_count())
+
+
+def _sort(filters: QueueFilters) -> tuple[str, ...]:
+    return SORTS.get(filters.sort, SORTS["oldest"])
+
+
+def _group_sizes(matching: QuerySet[Amendment], sort: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(paragraph id, matching amendments) of every paragraph, each placed where its first
+    amendment comes in the sort; one row per paragraph, never one per amendment."""
+    order = [OrderBy(F(name.lstrip("-")), descending=name.startswith("-")) for name in sort]
+    if any(name.lstrip("-") == "support_count" for name in sort):
+        # Over the whole queue, one join and GROUP BY counts faster than a subquery per row.
+        matching = matching.annotate(support_count=Count("supports"))
+    ranked = (
+        matching.annotate(queue_rank=Window(RowNumber(), order_by=order))
+        .values("paragraph_id", "queue_rank")
+        .order_by()
+    )
+    sql, params = ranked.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The inner SQL is Django's own, its values passed as parameters: nothing of the
+            # request is formatted into the string.
+            f"SELECT ranked.paragraph_id, COUNT(*) FROM ({sql}) ranked "  # noqa: S608  # nosec B608
+            "GROUP BY ranked.paragraph_id ORDER BY MIN(ranked.queue_rank)",
+            params,
+        )
+        return [(int(paragraph_id), int(size)) for paragraph_id, size in cursor.fetchall()]
+
+
+def _pages(sizes: list[tuple[int, int]]) -> list[list[_Slice]]:
+    """Cut the paragraphs, in order, into pages of at most GROUPS_PER_PAGE paragraphs and
+    AMENDMENTS_PER_PAGE amendments."""
+    pages: list[list[_Slice]] = [[]]
+    shown = 0
+    for paragraph_id, size in sizes:
+        start = 0
+        while start < size:
+            if len(pages[-1]) == GROUPS_PER_PAGE or shown == AMENDMENTS_PER_PAGE:
+                pages.append([])
+                shown = 0
+            stop = min(size, start + AMENDMENTS_PER_PAGE - shown)
+            pages[-1].append(_Slice(paragraph_id, start, stop, size))
+            shown += stop - start
+            start = stop
+    return pages
 
 
 def review_queue(manifesto: Manifesto, filters: QueueFilters, page_number: str | None) -> Queue:
-    """One page of the queue, grouped by paragraph, in a fixed number of queries."""
-    order = list(_filtered(filters).values_list("id", "paragraph_id"))
-    group_order: list[int] = []
-    for _, paragraph_id in order:
-        if paragraph_id not in group_order:
-            group_order.append(paragraph_id)
-    page = Paginator(group_order, GROUPS_PER_PAGE).get_page(page_number)
-    on_page = set(page.object_list)
-    position = {pk: index for index, (pk, _) in enumerate(order)}
-    amendments = sorted(
-        _filtered(filters)
-        .filter(paragraph_id__in=on_page)
-        .select_related("author", "chapter", "paragraph__chapter"),
-        key=lambda a: position[a.pk],
-    )
-    chapters = list(manifesto.chapters.order_by("order", "id"))
-    numbers = body_numbers()
-    groups: dict[int, ParagraphGroup] = {}
-    for amendment in amendments:
-        group = groups.get(amendment.paragraph_id)
-        if group is None:
-            group = groups[amendment.paragraph_id] = ParagraphGroup(
-                amendment.paragraph, numbers.get(amendment.paragraph_id), []
+    """One page of the queue, grouped by paragraph, in a fixed number of queries; its work
+    grows with the page, not with the queue."""
+    matching, sort = _matching(filters), _sort(filters)
+    sizes = _group_sizes(matching, sort)
+    page = Paginator(_pages(sizes), 1).get_page(page_number)
+    slices = page.object_list[0] if page.object_list else []
+    # Every amendment of the page's paragraphs, in order, without its texts: enough to find
+    # competing pairs (from the stored spans) and which amendments the page shows.
+    outline = matching.filter(paragraph_id__in=[s.paragraph_id for s in slices])
+    if any(name.lstrip("-") == "support_count" for name in sort):
+        outline = _with_support(outline)
+    by_paragraph: dict[int, list[Amendment]] = defaultdict(list)
+    for row in outline.only(*_OUTLINE).order_by(*sort):
+        by_paragraph[row.paragraph_id].append(row)
+    shown = {
+        amendment.pk: amendment
+        for amendment in _with_support(
+            Amendment.objects.filter(
+                pk__in=[
+                    row.pk for s in slices for row in by_paragraph[s.paragraph_id][s.start : s.stop]
+                ]
             )
-        group.amendments.append(amendment)
-    for group in groups.values():
-        group.competing = competing_pairs(group.amendments)
-    ordered_groups = [groups[pk] for pk in page.object_list if pk in groups]
+        ).select_related("author", "chapter", "paragraph__chapter")
+    }
+    chapters = list(manifesto.chapters.order_by("order", "id"))
+    on_page_chapters = {a.chapter_id for a in shown.values()}
+    numbers = body_numbers([c for c in chapters if c.id in on_page_chapters])
+    groups = []
+    for part in slices:
+        rows = by_paragraph[part.paragraph_id]
+        amendments = [shown[row.pk] for row in rows[part.start : part.stop] if row.pk in shown]
+        if not amendments:
+            continue  # decided between the reads
+        group = ParagraphGroup(amendments[0].paragraph, numbers.get(part.paragraph_id), amendments)
+        group.set_competing(competing_pairs(rows))
+        group.earlier, group.later = part.start, max(0, len(rows) - part.stop)
+        groups.append(group)
     return Queue(
         page=page,
-        groups=ordered_groups,
+        groups=groups,
         ledgers=chapter_ledgers(manifesto, chapters),
         chapters=chapters,
-        total=len(order),
+        total=sum(size for _, size in sizes),
+        paragraphs=len(sizes),
     )
+
+
+_OUTLINE = ("id", "paragraph_id", "kind", "status", "base_version_id", "change_spans", "created_at")
 
 
 def competing_pairs(amendments: list[Amendment]) -> list[tuple[int, int]]:
     """Pairs of pending amendments on one paragraph that cannot both be accepted as written:
-    overlapping word changes, or a deletion beside any other change of the same paragraph."""
+    overlapping word changes, or a deletion beside any other change of the same paragraph.
+
+    Word changes are compared through the spans stored with each amendment
+    (``spans_compete``), sweeping them in order of where they start, so a paragraph with many
+    amendments costs about as many comparisons as there are overlapping changes."""
     pending = [
         a
         for a in amendments
         if a.status == Amendment.Status.PENDING and a.kind != Amendment.Kind.INSERT
     ]
-    pairs = []
-    for a, b in combinations(pending, 2):
-        if Amendment.Kind.DELETE in (a.kind, b.kind) or (
-            a.base_text == b.base_text and competing(a.base_text, a.proposed_text, b.proposed_text)
-        ):
-            pairs.append((a.pk, b.pk))
-    return pairs
+    index = {a.pk: number for number, a in enumerate(pending)}
+    pairs: set[tuple[int, int]] = set()
+    for deletion in (a for a in pending if a.kind == Amendment.Kind.DELETE):
+        pairs.update(_pair(deletion, other, index) for other in pending if other is not deletion)
+    # Spans compare changes of one base text; pending amendments written against the same
+    # paragraph version have the same base (carrying forward moves them all to the newest).
+    by_base: dict[int, list[tuple[int, int, Spans, Amendment]]] = defaultdict(list)
+    for amendment in pending:
+        if amendment.kind == Amendment.Kind.REPLACE:
+            spans = _spans(amendment)
+            if spans:
+                change = (spans[0][0], spans[-1][1], spans, amendment)
+                by_base[amendment.base_version_id].append(change)
+    for changes in by_base.values():
+        changes.sort(key=lambda change: (change[0], index[change[3].pk]))
+        for number, (_, last, spans, amendment) in enumerate(changes):
+            for first, _, other_spans, other in changes[number + 1 :]:
+                if first > last + 2:
+                    break  # it starts beyond a word this change never reaches: so do the rest
+                if spans_compete(spans, other_spans):
+                    pairs.add(_pair(amendment, other, index))
+    return sorted(pairs, key=lambda pair: (index[pair[0]], index[pair[1]]))
+
+
+def _pair(a: Amendment, b: Amendment, index: dict[int, int]) -> tuple[int, int]:
+    return (a.pk, b.pk) if index[a.pk] < index[b.pk] else (b.pk, a.pk)
+
+
+def _spans(amendment: Amendment) -> Spans:
+    # Rows written before spans were stored get them computed here, once per request.
+    if amendment.change_spans is None:
+        amendment.change_spans = [
+            list(run) for run in change_spans(amendment.base_text, amendment.proposed_text)
+        ]
+    return [(low, high) for low, high in amendment.change_spans]

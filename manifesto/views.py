@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
 from amendments import selectors as desk
@@ -44,17 +45,16 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
-    reading = selectors.chapter_reading(chapter)
-    counts = desk.pending_counts(chapter)
-    for shown in reading.text:
-        shown.open_amendments = counts.get(shown.paragraph.pk, 0)  # type: ignore[attr-defined]
     return render(
         request,
         "manifesto/chapter.html",
         {
             "chapter": chapter,
-            "reading": reading,
-            "ledger": chapter_ledger(chapter),
+            # The text and the ledger are a cached fragment, keyed on the stamp; they are read
+            # only when it is missing.
+            "page_stamp": desk.chapter_page_stamp(chapter),
+            "reading": SimpleLazyObject(lambda: desk.reading_with_counts(chapter)),
+            "ledger": SimpleLazyObject(lambda: chapter_ledger(chapter)),
             "export_formats": FORM_CHOICES,
             "milestones": exports.milestone_names([chapter]),
         },
@@ -74,7 +74,9 @@ def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
             "paragraph": paragraph,
             "number": selectors.body_numbers([chapter]).get(paragraph.pk),
             "versions": selectors.paragraph_versions(paragraph),
-            "amendments": desk.paragraph_amendments(paragraph, request.user),
+            "amendments": desk.paragraph_amendments(
+                paragraph, request.user, request.GET.get("page")
+            ),
             "thread": desk.comment_thread(paragraph=paragraph),
             "comment_url": reverse(
                 "amendments:comment_paragraph", args=[chapter.slug, paragraph.key]

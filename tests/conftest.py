@@ -29,6 +29,16 @@ def _no_rate_limits(request):  # type: ignore[no-untyped-def]
         request.getfixturevalue("settings").RATELIMIT_ENABLE = False
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    # Each test starts from an empty database, where ids are used again: cached fragments
+    # keyed on them must not outlive the test.
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def seed_chapter(db) -> Chapter:  # type: ignore[no-untyped-def]
     """The real seed chapter, loaded from fixtures/seed.json as `make run` loads it."""

@@ -19,6 +19,7 @@ otherwise it reports the collisions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from textcore.diff import DELETE, EQUAL, INSERT, is_word, token_diff, tokenize
 
@@ -74,6 +75,60 @@ def competing(base: str, proposed_a: str, proposed_b: str) -> bool:
     return merged is None
 
 
+Spans = list[tuple[int, int]]
+
+
+def change_spans(base: str, proposed: str) -> Spans:
+    """Where the change ``base``→``proposed`` touches ``base``, as runs (first, last) of
+    positions: word j of the base is position 2j+1, the stretch before it (spaces,
+    punctuation, insertions there) 2j. Stored with an amendment, so that ``spans_compete``
+    can compare two amendments without diffing again."""
+    base_tokens = tokenize(base)
+    alignment = _Alignment(base_tokens, tokenize(proposed))
+    positions: list[int] = []
+    words = 0
+    for index, token in enumerate(base_tokens):
+        if alignment.inserted_at[index]:
+            positions.append(2 * words)
+        if is_word(token):
+            if alignment.changed[index]:
+                positions.append(2 * words + 1)
+            words += 1
+        elif alignment.changed[index]:
+            positions.append(2 * words)
+    if alignment.inserted_at[len(base_tokens)]:
+        positions.append(2 * words)
+    runs: Spans = []
+    for position in positions:
+        if runs and position <= runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], position))
+        else:
+            runs.append((position, position))
+    return runs
+
+
+def spans_compete(first: Spans, second: Spans) -> bool:
+    """True if, under each change's own word alignment, some change of ``first`` and some
+    change of ``second`` (spans of one base) have no word between them that both kept.
+
+    This is ``competing``'s first test, without the diffs: it never misses a competing pair,
+    and flags the rare pair that only a re-reading of repeated words would keep apart."""
+    runs = sorted(
+        [(low, high, 0) for low, high in first] + [(low, high, 1) for low, high in second]
+    )
+    end = -2
+    owners: set[int] = set()
+    for low, high, owner in runs:
+        gap_low, gap_high = end + 1, low - 1
+        if gap_low <= gap_high and (gap_low % 2 == 1 or gap_low < gap_high):
+            owners = set()  # a word nobody changed lies between: a new stretch begins
+        owners.add(owner)
+        if len(owners) == 2:
+            return True
+        end = max(end, high)
+    return False
+
+
 def _merge(
     base: list[str], current: list[str], proposed: list[str]
 ) -> tuple[list[str] | None, list[Collision]]:
@@ -117,13 +172,21 @@ class _Alignment:
                 other_index += len(tokens)
 
 
+@lru_cache(maxsize=256)
+def _aligned(base: tuple[str, ...], other: tuple[str, ...]) -> _Alignment:
+    # Carrying a paragraph's pending amendments forward rebases each of them onto the same
+    # new text: its alignment with the old text is diffed once, not once per amendment (a
+    # rewritten paragraph takes some 15 ms). An alignment is never changed once made.
+    return _Alignment(list(base), list(other))
+
+
 class _Zones:
     """The base cut at words neither side changed, each zone marked with who changed it."""
 
     def __init__(self, base: list[str], current: list[str], proposed: list[str]) -> None:
         self.base, self.current, self.proposed = base, current, proposed
-        accepted = _Alignment(base, current)
-        authored = _Alignment(base, proposed)
+        accepted = _aligned(tuple(base), tuple(current))
+        authored = _aligned(tuple(base), tuple(proposed))
         # Boundaries are (base, current, proposed) indices of unchanged words, plus both ends.
         self.bounds: list[tuple[int, int, int]] = [(-1, -1, -1)]
         for index, token in enumerate(base):
@@ -227,6 +290,54 @@ def _search_readings(base: list[str], current: list[str], proposed: list[str]) -
     sides in both roles and keeps the smaller text, so that the result never depends on which
     amendment was accepted first.
     """
+    if _never_apart(base, current, proposed):
+        return None
+    return _search_all_readings(base, current, proposed)
+
+
+def _never_apart(base: list[str], current: list[str], proposed: list[str]) -> bool:
+    """True when no reading can keep the two changes apart, found without the search's
+    tables (which cost up to a few hundred milliseconds on a long stretch).
+
+    Each step of the search keeps the base token on one side at least, so a base token
+    neither text has cannot be passed. And when each side only inserts (or only deletes) one
+    run of tokens, its minimal readings are exactly the places that run can slide to; if no
+    word lies between the two runs wherever they slide, they always touch."""
+    if not set(base) <= set(current) | set(proposed):
+        return True
+    accepted, authored = _sliding_run(base, current), _sliding_run(base, proposed)
+    if accepted is None or authored is None:
+        return False
+    return not (_word_between(base, accepted, authored) or _word_between(base, authored, accepted))
+
+
+def _sliding_run(base: list[str], other: list[str]) -> tuple[int, int, int] | None:
+    """If ``other`` is ``base`` with one run of tokens inserted or deleted, the first and last
+    base index that run can start at, and how many base tokens it deletes; else None."""
+    inserted = len(other) - len(base)
+    shorter, longer = (base, other) if inserted > 0 else (other, base)
+    if inserted == 0:
+        return None
+    head = 0
+    while head < len(shorter) and shorter[head] == longer[head]:
+        head += 1
+    tail = 0
+    while tail < len(shorter) and shorter[-1 - tail] == longer[-1 - tail]:
+        tail += 1
+    if head + tail < len(shorter):
+        return None  # more than one run changed
+    first, last = len(shorter) - tail, head
+    return (first, last, 0) if inserted > 0 else (first, last, -inserted)
+
+
+def _word_between(base: list[str], before: tuple[int, int, int], after: tuple[int, int, int]):  # type: ignore[no-untyped-def]
+    # A word of the base after ``before`` at its leftmost and before ``after`` at its rightmost.
+    return any(is_word(token) for token in base[before[0] + before[2] : after[1]])
+
+
+def _search_all_readings(
+    base: list[str], current: list[str], proposed: list[str]
+) -> list[str] | None:
     if (len(base) + 1) * (len(current) + len(proposed) + 2) > MAX_TABLE_CELLS:
         return None
     accepted, authored = _MinimalScripts(base, current), _MinimalScripts(base, proposed)
@@ -260,49 +371,72 @@ class _MinimalScripts:
         # before[mode][i][j]: cheapest reading of base[:i] as other[:j] whose last step is in
         # ``mode``; after[mode][i][j]: cheapest reading of base[i:] as other[j:] that follows
         # a step in ``mode``.
-        before = [[[infinity] * (m + 1) for _ in range(n + 1)] for _ in (_KEEP, _CHANGE)]
-        before[_KEEP][0][0] = 0
+        unit, opening = self.unit, self.unit + 1  # a change after a kept token opens a region
+        # Both tables are filled row by row with plain local lists: this is the rebase's
+        # innermost loop, run for every cell of a colliding stretch.
+        keep_before = [[infinity] * (m + 1) for _ in range(n + 1)]
+        change_before = [[infinity] * (m + 1) for _ in range(n + 1)]
+        keep_before[0][0] = 0
         for i in range(n + 1):
+            keep_row, change_row = keep_before[i], change_before[i]
+            keep_above = change_above = None
+            token = None
+            if i:
+                keep_above, change_above, token = (
+                    keep_before[i - 1],
+                    change_before[i - 1],
+                    base[i - 1],
+                )
             for j in range(m + 1):
-                for mode in (_KEEP, _CHANGE):
-                    cost = before[mode][i][j]
-                    if cost == infinity:
-                        continue
-                    if i < n and j < m and base[i] == other[j]:
-                        _lower(before[_KEEP], i + 1, j + 1, cost)
-                    step = cost + self._change_cost(mode)
-                    if i < n:
-                        _lower(before[_CHANGE], i + 1, j, step)
-                    if j < m:
-                        _lower(before[_CHANGE], i, j + 1, step)
-        after = [[[infinity] * (m + 1) for _ in range(n + 1)] for _ in (_KEEP, _CHANGE)]
+                if not (i or j):
+                    continue
+                kept = changed = infinity
+                if keep_above is not None and change_above is not None:
+                    if j and token == other[j - 1]:
+                        kept = min(keep_above[j - 1], change_above[j - 1])
+                    changed = min(keep_above[j] + opening, change_above[j] + unit)
+                if j:
+                    changed = min(changed, keep_row[j - 1] + opening, change_row[j - 1] + unit)
+                keep_row[j] = kept
+                change_row[j] = changed if changed < infinity else infinity
+        keep_after = [[infinity] * (m + 1) for _ in range(n + 1)]
+        change_after = [[infinity] * (m + 1) for _ in range(n + 1)]
         for i in range(n, -1, -1):
+            keep_row, change_row = keep_after[i], change_after[i]
+            keep_below = keep_after[i + 1] if i < n else None
+            change_below = change_after[i + 1] if i < n else None
+            token = base[i] if i < n else None
             for j in range(m, -1, -1):
-                for mode in (_KEEP, _CHANGE):
-                    if i == n and j == m:
-                        after[mode][i][j] = 0
-                        continue
-                    best = infinity
-                    if i < n and j < m and base[i] == other[j]:
-                        best = after[_KEEP][i + 1][j + 1]
-                    step = self._change_cost(mode)
-                    if i < n:
-                        best = min(best, step + after[_CHANGE][i + 1][j])
-                    if j < m:
-                        best = min(best, step + after[_CHANGE][i][j + 1])
-                    after[mode][i][j] = best
+                if i == n and j == m:
+                    keep_row[j] = change_row[j] = 0
+                    continue
+                kept = infinity
+                if keep_below is not None and j < m and token == other[j]:
+                    kept = keep_below[j + 1]
+                rest = change_below[j] if change_below is not None else None
+                if j < m:
+                    rest = change_row[j + 1] if rest is None else min(rest, change_row[j + 1])
+                if rest is None:
+                    keep_row[j] = change_row[j] = kept
+                else:
+                    keep_row[j] = min(kept, opening + rest)
+                    change_row[j] = min(kept, unit + rest)
+        before, after = [keep_before, change_before], [keep_after, change_after]
         self.before, self.after = before, after
         self.best = after[_KEEP][0][0]
         # For each base index, the (other index, mode) points some minimal reading passes.
-        self.points = [
-            [
-                (j, mode)
-                for j in range(m + 1)
-                for mode in (_KEEP, _CHANGE)
-                if before[mode][i][j] + after[mode][i][j] == self.best
-            ]
-            for i in range(n + 1)
-        ]
+        self.points = []
+        best = self.best
+        for i in range(n + 1):
+            keep_early, change_early = keep_before[i], change_before[i]
+            keep_late, change_late = keep_after[i], change_after[i]
+            row = []
+            for j in range(m + 1):
+                if keep_early[j] + keep_late[j] == best:
+                    row.append((j, _KEEP))
+                if change_early[j] + change_late[j] == best:
+                    row.append((j, _CHANGE))
+            self.points.append(row)
 
     def _change_cost(self, mode: int) -> int:
         # Every changed token costs a unit; starting a new change region costs one more.
@@ -334,11 +468,6 @@ class _MinimalScripts:
         )
 
 
-def _lower(table: list[list[int]], i: int, j: int, cost: int) -> None:
-    if cost < table[i][j]:
-        table[i][j] = cost
-
-
 # Who has changed the text since the last word both sides kept.
 _UNTOUCHED, _BY_ACCEPTED, _BY_AUTHOR = 0, 1, 2
 
@@ -356,15 +485,74 @@ class _ReadingSearch:
         # Every state from which the end can be reached, found backwards (each step moves at
         # least one index forwards, so later indices are settled first).
         self.reaches_end: set[_State] = set()
+        reaches = self.reaches_end
         for i in range(len(self.base), -1, -1):
-            for j, accepted_mode in reversed(self.accepted.points[i]):
-                for k, authored_mode in reversed(self.authored.points[i]):
+            # What each side can do from each of its points here, asked once rather than for
+            # every pairing and every ``changed``: the steps are exactly those of ``_steps``.
+            word = i < len(self.base) and is_word(self.base[i])
+            sides = [
+                (
+                    k,
+                    mode,
+                    authored.keeps(i, k, mode),
+                    authored.drops(i, k, mode),
+                    authored.adds(i, k, mode),
+                )
+                for k, mode in reversed(authored.points[i])
+            ]
+            for j, a_mode in reversed(accepted.points[i]):
+                a_keeps, a_drops = accepted.keeps(i, j, a_mode), accepted.drops(i, j, a_mode)
+                a_adds = accepted.adds(i, j, a_mode)
+                for k, p_mode, p_keeps, p_drops, p_adds in sides:
+                    at_end = (i, j, k) == self.end
                     for changed in (_UNTOUCHED, _BY_ACCEPTED, _BY_AUTHOR):
-                        state = (i, j, accepted_mode, k, authored_mode, changed)
-                        if (i, j, k) == self.end or any(
-                            after in self.reaches_end for _, after in self._steps(state)
+                        if not (
+                            at_end
+                            or (
+                                a_keeps
+                                and p_keeps
+                                and (
+                                    i + 1,
+                                    j + 1,
+                                    _KEEP,
+                                    k + 1,
+                                    _KEEP,
+                                    _UNTOUCHED if word else changed,
+                                )
+                                in reaches
+                            )
+                            or (
+                                changed != _BY_AUTHOR
+                                and (
+                                    (
+                                        a_drops
+                                        and p_keeps
+                                        and (i + 1, j, _CHANGE, k + 1, _KEEP, _BY_ACCEPTED)
+                                        in reaches
+                                    )
+                                    or (
+                                        a_adds
+                                        and (i, j + 1, _CHANGE, k, p_mode, _BY_ACCEPTED) in reaches
+                                    )
+                                )
+                            )
+                            or (
+                                changed != _BY_ACCEPTED
+                                and (
+                                    (
+                                        p_drops
+                                        and a_keeps
+                                        and (i + 1, j + 1, _KEEP, k, _CHANGE, _BY_AUTHOR) in reaches
+                                    )
+                                    or (
+                                        p_adds
+                                        and (i, j, a_mode, k + 1, _CHANGE, _BY_AUTHOR) in reaches
+                                    )
+                                )
+                            )
                         ):
-                            self.reaches_end.add(state)
+                            continue
+                        reaches.add((i, j, a_mode, k, p_mode, changed))
 
     def merged(self) -> list[str] | None:
         """The merged tokens along the first reading that reaches the end, or None."""

@@ -13,7 +13,7 @@ from accounts.models import User
 from amendments.models import Amendment, Support
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
-from textcore.rebase import rebase
+from textcore.rebase import change_spans, rebase
 from textcore.words import count_words
 
 MAX_TEXT_CHARS = 5000
@@ -70,6 +70,14 @@ def word_delta_of(*, kind: str, base_text: str, proposed_text: str) -> int:
     if kind == Amendment.Kind.INSERT:
         return count_words(proposed_text)
     return count_words(proposed_text) - count_words(base_text)
+
+
+def change_spans_of(*, kind: str, base_text: str, proposed_text: str) -> list[list[int]] | None:
+    """Where a replacement touches its base, stored with it for the queue's competing flags
+    (deletions compete with everything and insertions with nothing, so they need none)."""
+    if kind != Amendment.Kind.REPLACE:
+        return None
+    return [[low, high] for low, high in change_spans(base_text, proposed_text)]
 
 
 def validate_proposal(
@@ -241,6 +249,7 @@ def amendment_propose(
             written_base_text=base_text,
             written_text=proposed,
             word_delta=word_delta_of(kind=kind, base_text=base_text, proposed_text=proposed),
+            change_spans=change_spans_of(kind=kind, base_text=base_text, proposed_text=proposed),
         )
         amendment._change_reason = "proposed"  # type: ignore[attr-defined]
         amendment.save()
@@ -335,6 +344,9 @@ def amendment_edit(
         locked.written_base_text = base_text
         locked.written_text = proposed
         locked.word_delta = word_delta_of(
+            kind=locked.kind, base_text=base_text, proposed_text=proposed
+        )
+        locked.change_spans = change_spans_of(
             kind=locked.kind, base_text=base_text, proposed_text=proposed
         )
         locked.status = Amendment.Status.PENDING

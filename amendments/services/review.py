@@ -20,6 +20,7 @@ from amendments.models import Amendment, Decision
 from amendments.services import notifications
 from amendments.services.guard import guard_enforce, guard_snapshot
 from amendments.services.proposing import (
+    change_spans_of,
     normalise_text,
     proposed_paragraph_text,
     word_delta_of,
@@ -319,6 +320,9 @@ def _rebase_replacement(other, paragraph, version, cause, by):  # type: ignore[n
     other.base_text = paragraph.text
     other.proposed_text = outcome.text
     other.word_delta = word_delta_of(
+        kind=other.kind, base_text=other.base_text, proposed_text=other.proposed_text
+    )
+    other.change_spans = change_spans_of(
         kind=other.kind, base_text=other.base_text, proposed_text=other.proposed_text
     )
     other.carried_forward_at = timezone.now()

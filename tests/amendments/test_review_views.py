@@ -127,8 +127,9 @@ def test_queue_uses_a_fixed_number_of_queries(
         amendment = propose(authors[index % 4], paragraph, paragraph.text + f" Words {index}.")
         support_add(amendment=amendment, user=authors[(index + 1) % 4])
     client = client_for(editor)
-    # session, user, manifesto, ordering, page rows, chapters, ¶ numbers, words, pending
-    with django_assert_num_queries(9):
+    # session, user, manifesto, paragraphs in order, their amendments' outline, the page's
+    # rows, chapters, ¶ numbers, words, pending
+    with django_assert_num_queries(10):
         assert client.get(reverse("amendments:queue")).status_code == 200
 
 

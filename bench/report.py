@@ -1,0 +1,149 @@
+"""The benchmark's results as Markdown tables (bench/results/bench.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += [
+        "| " + " | ".join("" if cell is None else str(cell) for cell in row) + " |" for row in rows
+    ]
+    return "\n".join(lines)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    machine = results["machine"]
+    parts = [
+        "# make bench: results",
+        "",
+        f"{machine['date']}: {machine['cores']} cores ({machine['cpu']}), {machine['memory']} RAM, "
+        f"Python {machine['python']}, PostgreSQL {machine['postgresql']}. The machine was shared "
+        "with other work while this ran (load average "
+        f"{machine['load_average_at_start']} at the start, {machine.get('load_average_at_end')} "
+        f"at the end); the run took {machine.get('run_minutes')} minutes.",
+        "",
+        "## Targets",
+        "",
+        _table(
+            ["target", "limit", "measured", "met"],
+            [
+                [
+                    t["target"],
+                    t["limit"],
+                    t["measured"],
+                    "yes" if t["met"] else f"no ({t.get('missed_by')})",
+                ]
+                for t in results["targets"]
+            ],
+        ),
+        "",
+        "## 1. SQL queries per request",
+        "",
+        _table(
+            ["page", "10 amendments", "10,000 amendments"],
+            [
+                [
+                    label,
+                    row["at_10"] if row["at_10"] is not None else "not built yet",
+                    row["at_10000"],
+                ]
+                for label, row in results["queries"].items()
+            ],
+        ),
+    ]
+    latency = results["latency"]
+    parts += [
+        "",
+        f"## 2. Latency under load (gunicorn, {latency['workers']} workers, locust, "
+        f"{latency['users']} clients, {latency['seconds']} s per page)",
+        "",
+        _table(
+            [
+                "page",
+                "viewer",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "req/s",
+                "failures",
+                "p95 / reference",
+            ],
+            [
+                [
+                    label,
+                    row["viewer"],
+                    row["p50_ms"],
+                    row["p95_ms"],
+                    row["p99_ms"],
+                    row["rps"],
+                    row["failures"],
+                    row["p95_ratio"],
+                ]
+                for label, row in latency["pages"].items()
+            ],
+        ),
+    ]
+    acceptance = results["acceptance"]
+    parts += [
+        "",
+        "## 3. Accepting an amendment on a paragraph with 150 pending amendments",
+        "",
+        f"{acceptance['acceptances']} acceptances through `amendments.services.review`, each "
+        f"rebasing the {acceptance['rebased_per_acceptance']} others (rolled back after each): "
+        f"median **{acceptance['median_s']} s**, max **{acceptance['max_s']} s** "
+        f"(min {acceptance['min_s']} s). The e-mails sent after the commit took a median of "
+        f"{acceptance['mail_after_commit_median_s']} s more (max "
+        f"{acceptance['mail_after_commit_max_s']} s, in-memory mail backend). On average the "
+        f"others ended as: {acceptance['outcome_of_the_others_mean']}.",
+        "",
+        "## 4. Exporting the whole Manifesto",
+        "",
+        _table(
+            ["format", "seconds", "peak memory (MB)", "process before export (MB)", "bytes"],
+            [
+                [
+                    fmt,
+                    row["seconds"],
+                    row["peak_rss_mb"],
+                    row["rss_before_export_mb"],
+                    f"{row['bytes']:,}",
+                ]
+                for fmt, row in results["exports"].items()
+            ],
+        ),
+    ]
+    diff = results["diff"]
+    rows = [["every amendment", *_diff_row(diff["all"])]]
+    if diff.get("full_rewrites"):
+        rows.append(["full rewrites only", *_diff_row(diff["full_rewrites"])])
+    parts += [
+        "",
+        "## 5. Word-level diff of one paragraph (textcore.diff.diff_html)",
+        "",
+        _table(["amendments", "count", "median ms", "p95 ms", "p99 ms", "max ms"], rows),
+        "",
+        "## EXPLAIN (10,000 amendments)",
+        "",
+        _table(
+            ["query", "execution", "scans"],
+            [[p["query"], p["execution"], "; ".join(p["scans"])] for p in results["explain"]],
+        ),
+        "",
+        "## Data set",
+        "",
+        ", ".join(f"{key}: {value}" for key, value in results["data_set"].items()),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def _diff_row(summary: dict[str, float]) -> list[float]:
+    return [
+        summary["count"],
+        summary["median_ms"],
+        summary["p95_ms"],
+        summary["p99_ms"],
+        summary["max_ms"],
+    ]
