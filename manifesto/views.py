@@ -6,6 +6,8 @@ through the amendments app's selectors.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -61,18 +63,24 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_safe
-def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
+def _paragraph_page(slug: str, key: int) -> dict[str, Any]:
+    """The chapter, the paragraph (deleted ones too) and its ¶ number, or 404."""
     chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
     paragraph = get_object_or_404(chapter.paragraphs, key=key)
     paragraph.chapter = chapter
+    number = selectors.body_numbers([chapter]).get(paragraph.pk)
+    return {"chapter": chapter, "paragraph": paragraph, "number": number}
+
+
+@require_safe
+def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
+    page = _paragraph_page(slug, key)
+    chapter, paragraph = page["chapter"], page["paragraph"]
     return render(
         request,
         "manifesto/paragraph.html",
         {
-            "chapter": chapter,
-            "paragraph": paragraph,
-            "number": selectors.body_numbers([chapter]).get(paragraph.pk),
+            **page,
             "versions": selectors.paragraph_versions(paragraph),
             "amendments": desk.paragraph_amendments(
                 paragraph, request.user, request.GET.get("page")
@@ -88,18 +96,11 @@ def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
 @require_safe
 def paragraph_history(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     """Every version of a paragraph with what it changed; editors can restore one."""
-    chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
-    paragraph = get_object_or_404(chapter.paragraphs, key=key)
-    paragraph.chapter = chapter
+    page = _paragraph_page(slug, key)
     return render(
         request,
         "manifesto/history.html",
-        {
-            "chapter": chapter,
-            "paragraph": paragraph,
-            "number": selectors.body_numbers([chapter]).get(paragraph.pk),
-            "versions": history.paragraph_history(paragraph),
-        },
+        {**page, "versions": history.paragraph_history(page["paragraph"])},
     )
 
 
