@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, F, QuerySet, Window
@@ -129,7 +130,10 @@ def _group_sizes(matching: QuerySet[Amendment], sort: tuple[str, ...]) -> list[t
         .values("paragraph_id", "queue_rank")
         .order_by()
     )
-    sql, params = ranked.query.sql_with_params()
+    try:
+        sql, params = ranked.query.sql_with_params()
+    except EmptyResultSet:  # a filter nothing can match, such as a number out of range
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
             # The inner SQL is Django's own, its values passed as parameters: nothing of the
