@@ -100,6 +100,16 @@ def test_queue_groups_by_paragraph_and_flags_competing(member, other_member, edi
     assert page.count('<section class="group') == 1
 
 
+def test_a_long_list_of_rivals_is_cut_short(member, editor, p5) -> None:
+    rivals = [make_user(f"rival{i}") for i in range(7)]
+    amendments = [
+        propose(user, p5, p5.text.replace("myriad", f"host{i}")) for i, user in enumerate(rivals)
+    ]
+    page = client_for(editor).get(reverse("amendments:queue")).content.decode()
+    others = [f"#{a.pk}" for a in amendments[1:]]
+    assert f"competes with {', '.join(others[:5])} and 1 more" in page
+
+
 def test_queue_filters_and_sorts(member, other_member, editor, seed_chapter) -> None:
     p1, p2 = body_paragraph(seed_chapter, 1), body_paragraph(seed_chapter, 2)
     long = propose(member, p1, p1.text + " " + "word " * 20, title="Long one")
