@@ -241,10 +241,11 @@ def _markdown(results: dict[str, Any]) -> str:
     lines = [
         "# make loadtest: results",
         "",
-        f"{results['date']}, {results['cores']} cores shared with other work (load average at "
-        f"the end {results['load_average_at_end']}): {results['users']} locust users (readers, "
-        f"proposers, supporters who also comment, 2 editors) for {results['seconds']} s against "
-        f"gunicorn with {results['workers']} workers on PostgreSQL, on the benchmark's data set.",
+        f"{results['date']}, {results['cores']} cores (load average at the end, the run's own "
+        f"load included: {results['load_average_at_end']}): {results['users']} locust users "
+        f"(readers, proposers, supporters who also comment, 2 editors) for {results['seconds']} s "
+        f"against gunicorn with {results['workers']} workers on PostgreSQL, on the benchmark's "
+        "data set.",
         "",
         f"**{total['requests']} requests, {total['rps']} req/s, p50 {total['p50_ms']} ms, p95 "
         f"{total['p95_ms']} ms, p99 {total['p99_ms']} ms; {total['failures']} failed requests, "

@@ -19,10 +19,10 @@ def markdown(results: dict[str, Any]) -> str:
         "# make bench: results",
         "",
         f"{machine['date']}: {machine['cores']} cores ({machine['cpu']}), {machine['memory']} RAM, "
-        f"Python {machine['python']}, PostgreSQL {machine['postgresql']}. The machine was shared "
-        "with other work while this ran (load average "
-        f"{machine['load_average_at_start']} at the start, {machine.get('load_average_at_end')} "
-        f"at the end); the run took {machine.get('run_minutes')} minutes.",
+        f"Python {machine['python']}, PostgreSQL {machine['postgresql']}. Load average "
+        f"{machine['load_average_at_start']} at the start (what else the machine was doing) and "
+        f"{machine.get('load_average_at_end')} at the end (the benchmark's own load included); "
+        f"the run took {machine.get('run_minutes')} minutes.",
         "",
         "## Targets",
         "",
