@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.limits import login_failure_record, login_failures_clear, login_lock_remaining
 from accounts.models import User
+from accounts.services import display_name_clean
 
 
 def _locked_message(seconds: int) -> str:
@@ -59,6 +60,9 @@ class SignupForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["invitation_code"].required = settings.SIGNUP_REQUIRES_INVITATION
 
+    def clean_display_name(self) -> str:
+        return display_name_clean(self.cleaned_data["display_name"])
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if User.objects.filter(email__iexact=email).exists():
@@ -70,3 +74,6 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("display_name", "email", "wants_daily_digest")
+
+    def clean_display_name(self) -> str:
+        return display_name_clean(self.cleaned_data["display_name"])

@@ -9,6 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Invitation, User
+from textcore.words import has_visible_text
+
+
+def display_name_clean(value: str) -> str:
+    """One line, single spaces; a name of only spaces or invisible characters (zero-width
+    spaces, direction marks) is no name, so the username shows instead."""
+    value = " ".join(value.split())
+    return value if has_visible_text(value) else ""
 
 
 def user_create(
@@ -25,7 +33,7 @@ def user_create(
         raise ValidationError(f"Unknown role “{role}”.", code="role")
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(f"The username “{username}” is taken.", code="username_taken")
-    user = User(username=username, email=email, display_name=display_name)
+    user = User(username=username, email=email, display_name=display_name_clean(display_name))
     if validate:
         validate_password(password, user)
     user.set_password(password)

@@ -10,6 +10,7 @@ Footnote markers after a sentence ("fatal.” 1", "all.3") are not words.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Container
 
 from textcore.footnotes import strip_refs
@@ -31,3 +32,14 @@ def words(text: str, known_footnotes: Container[int] | None = None) -> list[str]
 def count_words(text: str, known_footnotes: Container[int] | None = None) -> int:
     """How many words ``text`` has (see the module docstring for what a word is)."""
     return len(words(text, known_footnotes))
+
+
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
+
+def has_visible_text(text: str) -> bool:
+    """True if ``text`` shows something: not only spaces and invisible characters (zero-width
+    spaces, soft hyphens, direction marks, control characters)."""
+    return any(
+        not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in text
+    )

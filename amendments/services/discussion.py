@@ -10,12 +10,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Comment
-from amendments.services.proposing import (
-    UNSTORABLE_MESSAGE,
-    has_unstorable_characters,
-    has_visible_text,
-)
+from amendments.services.proposing import UNSTORABLE_MESSAGE, has_unstorable_characters
 from manifesto.models import Paragraph
+from textcore.words import has_visible_text
 
 MAX_COMMENT_CHARS = 5000
 # The same comment from the same author in the same place within this many seconds is a double

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,7 +13,7 @@ from amendments.models import Amendment, Support
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from textcore.rebase import change_spans, rebase
-from textcore.words import count_words
+from textcore.words import count_words, has_visible_text
 
 MAX_TEXT_CHARS = 5000
 MAX_TITLE_CHARS = 120
@@ -29,20 +28,11 @@ UNSTORABLE_MESSAGE = (
     "This contains a character that cannot be stored (a NUL byte or a broken character, "
     "perhaps from a paste). Remove it and try again."
 )
-_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
 def normalise_text(text: str) -> str:
     """One paragraph: line breaks become single spaces, ends are trimmed."""
     return _LINE_BREAKS.sub(" ", text).strip()
-
-
-def has_visible_text(text: str) -> bool:
-    """True if ``text`` shows something: not only spaces and invisible characters (zero-width
-    spaces, soft hyphens, direction marks, control characters)."""
-    return any(
-        not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in text
-    )
 
 
 def has_unstorable_characters(text: str) -> bool:

@@ -132,3 +132,30 @@ def test_seed_command_creates_demo_accounts_only_locally(db, settings, monkeypat
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="local mode"):
         call_command("seed", stdout=out)
+
+
+@pytest.mark.parametrize("invisible", ["\u200b\u200b", " \u00ad ", "\u200e\u2066", "\t"])
+def test_a_display_name_of_invisible_characters_is_no_name(member, invisible: str) -> None:
+    client = client_for(member)
+    client.post(
+        reverse("accounts:profile"),
+        {"display_name": invisible, "email": member.email},
+    )
+    member.refresh_from_db()
+    assert member.display_name == ""
+    assert member.public_name == "alice"  # the username shows instead
+
+
+def test_display_names_are_one_line_with_single_spaces(member) -> None:
+    client_for(member).post(
+        reverse("accounts:profile"), {"display_name": " Rosa \n  Luxemburg ", "email": member.email}
+    )
+    member.refresh_from_db()
+    assert member.display_name == "Rosa Luxemburg"
+
+
+def test_the_create_user_service_cleans_display_names_too(db) -> None:
+    from accounts.services import user_create
+
+    user = user_create(username="zw", password="x", display_name="\u200b", validate=False)
+    assert (user.display_name, user.public_name) == ("", "zw")

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from textcore.chapter_text import parse_chapter
-from textcore.words import count_words, words
+from textcore.words import count_words, has_visible_text, words
 
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "socialism-and-the-soviet-union.txt"
 
@@ -54,3 +54,21 @@ def test_the_seed_chapter_has_5193_words_of_text_and_538_of_footnotes() -> None:
     assert note_words == 538
     # The editorial note is not chapter text; it is counted nowhere.
     assert count_words(chapter.editorial_note) == 51
+
+
+@pytest.mark.parametrize(
+    ("text", "visible"),
+    [
+        ("", False),
+        (" \t\n", False),
+        ("\u200b\u200c\u200d\u2060\ufeff", False),  # zero-width characters
+        ("\u00ad\u200e\u200f\u202e\u2066", False),  # soft hyphen, direction marks
+        ("\u00a0\u2009\u3000", False),  # non-breaking, thin and ideographic spaces
+        ("a", True),
+        ("\u0627", True),  # Arabic alef
+        ("👍", True),
+        ("\u200bx\u200b", True),
+    ],
+)
+def test_visible_text_is_more_than_spaces_and_invisible_marks(text: str, visible: bool) -> None:
+    assert has_visible_text(text) is visible
