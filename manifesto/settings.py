@@ -143,6 +143,8 @@ STORAGES = {
     },
 }
 
+# The cache holds the chapter page's text, keyed on a stamp of its newest history rows, so a
+# cache of each process's own is never stale; CACHE_URL=redis://… lets the processes share it.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES["default"] = {

@@ -22,6 +22,27 @@ SEED_SLUG = "socialism-and-the-soviet-union"
 PASSWORD = "correct horse battery staple"
 
 
+def postgres_only(reason: str) -> list[pytest.MarkDecorator]:
+    """Marks for a module of proofs that need PostgreSQL: committed transactions, skipped with
+    ``reason`` elsewhere (CI runs them on PostgreSQL and fails if they were skipped)."""
+    from django.db import connection
+
+    return [
+        pytest.mark.postgres,
+        pytest.mark.django_db(transaction=True),
+        pytest.mark.skipif(connection.vendor != "postgresql", reason=reason),
+    ]
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for another process (gunicorn, a script) to use."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    user, host = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1"
+    return f"postgres://{user}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
 @pytest.fixture(autouse=True)
 def _no_rate_limits(request):  # type: ignore[no-untyped-def]
     # Rate limits have their own tests, which switch them back on.

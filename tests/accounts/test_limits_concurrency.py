@@ -24,18 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
-from tests.conftest import PASSWORD, ROOT, make_user
+from tests.conftest import PASSWORD, ROOT, database_url, make_user, postgres_only
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="other processes must reach the test database: PostgreSQL (CI runs it there)",
-    ),
-]
+pytestmark = postgres_only(
+    "other processes must reach the test database: PostgreSQL (CI runs it there)"
+)
 
 
 @dataclass
@@ -48,14 +42,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    user = db.get("USER") or "postgres"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
 
 
 def _wait_for(port: int, process: subprocess.Popen) -> None:  # type: ignore[type-arg]
@@ -75,7 +61,7 @@ def _wait_for(port: int, process: subprocess.Popen) -> None:  # type: ignore[typ
 def servers(tmp_path: Path) -> Iterator[list[Server]]:
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "APP_MODE": "local",
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",

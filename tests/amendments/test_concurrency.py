@@ -12,22 +12,16 @@ from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from amendments.models import Amendment
 from amendments.services import guard
 from amendments.services.review import amendment_accept, chapter_set_limit
 from manifesto.models import Paragraph
 from tests.amendments.conftest import body_paragraph, propose
+from tests.conftest import postgres_only
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row-lock proofs need PostgreSQL (set DATABASE_URL; CI runs them there)",
-    ),
-]
+pytestmark = postgres_only("row-lock proofs need PostgreSQL (set DATABASE_URL; CI runs them there)")
 
 
 def _at_the_same_moment(*actions: Callable[[], object]) -> list[object]:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from amendments.models import Amendment, Comment, Decision, Support
 from amendments.services.discussion import comment_post
@@ -24,16 +23,9 @@ from amendments.services.review import amendment_accept, amendment_reject
 from manifesto.models import Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.amendments.test_concurrency import _at_the_same_moment
-from tests.conftest import ROOT, make_user
+from tests.conftest import ROOT, database_url, make_user, postgres_only
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="a killed process and row locks need PostgreSQL (CI runs it there)",
-    ),
-]
+pytestmark = postgres_only("a killed process and row locks need PostgreSQL (CI runs it there)")
 
 
 def test_a_crowd_on_one_paragraph_loses_and_duplicates_nothing(
@@ -126,14 +118,10 @@ def test_an_acceptance_killed_halfway_leaves_no_trace(
     accepted = propose(member, p5, original.replace("a myriad of problems", "many problems"))
     pending = propose(other_member, p5, original.replace("weakest link", "weakest point"))
     flag = tmp_path / "halfway"
-    db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "manifesto.settings",
-        "DATABASE_URL": (
-            f"postgres://{db.get('USER') or 'postgres'}@{db.get('HOST') or '127.0.0.1'}:"
-            f"{db.get('PORT') or 5432}/{db['NAME']}"
-        ),
+        "DATABASE_URL": database_url(),
     }
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-c", _STALLED_ACCEPTANCE, str(accepted.pk), str(flag)],

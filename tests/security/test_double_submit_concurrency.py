@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from amendments.models import Amendment, Comment
 from amendments.services import proposing
 from amendments.services.discussion import comment_post
 from amendments.services.proposing import amendment_propose
 from tests.amendments.test_concurrency import _at_the_same_moment
+from tests.conftest import postgres_only
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row-lock proofs need PostgreSQL (set DATABASE_URL; CI runs them there)",
-    ),
-]
+pytestmark = postgres_only("row-lock proofs need PostgreSQL (set DATABASE_URL; CI runs them there)")
 
 
 def test_a_proposal_sent_twice_at_once_is_stored_once(member, p5, monkeypatch) -> None:
