@@ -7,6 +7,8 @@ import secrets
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
 from accounts.models import Invitation, User
 from textcore.words import has_visible_text
@@ -57,19 +59,25 @@ def _apply_role(user: User, role: str) -> None:
     user.is_superuser = role == User.Role.ADMIN
 
 
-@transaction.atomic
 def invitation_redeem(*, code: str) -> Invitation:
-    """Use one of an invitation's uses, refusing unknown, used-up or expired codes."""
-    invitation = Invitation.objects.select_for_update().filter(code=code.strip()).first()
-    if invitation is None or not invitation.is_usable:
-        raise ValidationError(
-            "This invitation code is not valid (unknown, used up or expired). "
-            "Ask an admin of the organisation for a new one.",
-            code="invitation_invalid",
-        )
-    invitation.uses += 1
-    invitation.save(update_fields=["uses"])
-    return invitation
+    """Use one of an invitation's uses, refusing unknown, used-up or expired codes.
+
+    One conditional UPDATE checks and counts the use, so two sign-ups racing for the last use
+    cannot both have it: the second waits for the first's row and then finds it used up.
+    """
+    usable = Invitation.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+        code=code.strip(),
+        uses__lt=F("max_uses"),
+    )
+    with transaction.atomic():
+        if not usable.update(uses=F("uses") + 1):
+            raise ValidationError(
+                "This invitation code is not valid (unknown, used up or expired). "
+                "Ask an admin of the organisation for a new one.",
+                code="invitation_invalid",
+            )
+        return Invitation.objects.get(code=code.strip())
 
 
 def demo_password() -> str:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Invitation, User
+from accounts.services import invitation_redeem
 from tests.conftest import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +27,23 @@ SIGNUP = {
     "password1": "a long enough passphrase 42",
     "password2": "a long enough passphrase 42",
 }
+
+
+def test_an_invitation_is_refused_when_unknown_used_up_or_expired() -> None:
+    now = timezone.now()
+    Invitation.objects.create(code="used-up", max_uses=1, uses=1)
+    Invitation.objects.create(code="expired", max_uses=5, expires_at=now - timedelta(minutes=1))
+    Invitation.objects.create(code="fresh", max_uses=2, expires_at=now + timedelta(days=1))
+    for code in ("unknown", "used-up", "expired", "", "  "):
+        with pytest.raises(ValidationError) as refused:
+            invitation_redeem(code=code)
+        assert refused.value.code == "invitation_invalid"
+    assert invitation_redeem(code=" fresh ").uses == 1
+    assert invitation_redeem(code="fresh").uses == 2
+    with pytest.raises(ValidationError):
+        invitation_redeem(code="fresh")
+    uses = dict(Invitation.objects.values_list("code", "uses"))
+    assert uses == {"used-up": 1, "expired": 0, "fresh": 2}
 
 
 def test_sign_up_creates_a_member_and_logs_them_in(client, settings) -> None:
