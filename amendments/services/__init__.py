@@ -1,5 +1,6 @@
 """Services of the amendment desk: proposing, discussion, review and the word-count guard.
 
 Views, forms, admin actions and commands all call these functions; each runs in a
-transaction, takes the row locks it needs and raises ValidationError with a ``code``.
+transaction, takes the row locks it needs (through ``locking.lock_rows``, the only way)
+and raises ValidationError with a ``code``.
 """

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Comment
+from amendments.services.locking import lock_rows
 from amendments.services.proposing import UNSTORABLE_MESSAGE, has_unstorable_characters
 from manifesto.models import Paragraph
 from textcore.words import has_visible_text
@@ -53,9 +54,8 @@ def comment_post(
         raise ValidationError("The reply belongs to another thread.", code="wrong_thread")
     body = _clean_body(body)
     with transaction.atomic():
-        # Two copies sent together queue on the author's row; no_key leaves the row free for
-        # the key-share locks other writes referring to this user take.
-        User.objects.select_for_update(no_key=True).get(pk=author.pk)
+        # Two copies sent together queue on the author's row, so the second finds the first.
+        lock_rows(users=[author])
         earlier = (
             Comment.objects.filter(
                 author=author,
@@ -80,7 +80,7 @@ def comment_post(
 
 
 def _lock_own_comment(comment: Comment, user: User) -> Comment:
-    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    locked = lock_rows(comments=[comment]).comments[comment.pk]
     if locked.author_id != user.pk:
         raise ValidationError("Only its author can change a comment.", code="not_author")
     if locked.is_deleted:
@@ -117,7 +117,7 @@ def comment_hide(*, comment: Comment, editor: User, reason: str) -> Comment:
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the comment is hidden."]}, code="reason")
     with transaction.atomic():
-        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        locked = lock_rows(comments=[comment]).comments[comment.pk]
         locked.hidden_by = editor
         locked.hidden_reason = reason.strip()[:300]
         locked._change_reason = f"hidden by an editor: {locked.hidden_reason}"  # type: ignore[attr-defined]

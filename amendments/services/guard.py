@@ -1,9 +1,9 @@
 """The word-count guard: ledgers of words now, limits and projections, and the one check.
 
 Every path that changes a paragraph's text (accepting, accepting with changes, editing in the
-admin, reverting) calls ``guard_check`` inside its transaction, after locking the Manifesto
-and chapter rows, so two acceptances that each fit but together would not are serialised and
-the second is judged against the words the first left.
+admin, reverting) calls ``guard_enforce`` inside its transaction, after ``lock_rows`` locked
+the Manifesto and chapter rows, so two acceptances that each fit but together would not are
+serialised and the second is judged against the words the first left.
 """
 
 from __future__ import annotations

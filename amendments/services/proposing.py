@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Support
+from amendments.services.locking import lock_rows
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from textcore.rebase import change_spans, rebase
@@ -195,11 +196,7 @@ def amendment_propose(
     """Propose an amendment to ``paragraph``, written against its current version
     (``seen_version_id``: the version the member's page showed, if it may be older)."""
     with transaction.atomic():
-        paragraph = (
-            Paragraph.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("chapter__manifesto")
-            .get(pk=paragraph.pk)
-        )
+        paragraph = lock_rows(paragraphs=[paragraph]).paragraphs[paragraph.pk]
         chapter = paragraph.chapter
         _raise_if(
             validate_proposal(
@@ -272,8 +269,8 @@ def _refuse_repeated_proposal(
         )
 
 
-def _lock_own_open_amendment(amendment: Amendment, user: User) -> Amendment:
-    locked = Amendment.objects.select_for_update(no_key=True).get(pk=amendment.pk)
+def _own_open_amendment(locked: Amendment, user: User) -> Amendment:
+    """``locked``, if ``user`` wrote it and it is still open; the caller holds its lock."""
     if locked.author_id != user.pk:
         raise ValidationError("Only the author can change this amendment.", code="not_author")
     if not locked.is_open:
@@ -297,14 +294,9 @@ def amendment_edit(
     """The author edits a pending (or in-conflict) amendment; it is rewritten against the
     paragraph's current text, which also resolves a conflict. Earlier wording stays in history."""
     with transaction.atomic():
-        # Paragraph first, then the amendment: the order an acceptance takes them in, so an
-        # edit and an acceptance on the same paragraph queue instead of deadlocking.
-        paragraph = (
-            Paragraph.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("chapter__manifesto")
-            .get(pk=amendment.paragraph_id)
-        )
-        locked = _lock_own_open_amendment(amendment, user)
+        rows = lock_rows(paragraphs=[amendment.paragraph_id], amendments=[amendment])
+        paragraph = rows.paragraphs[amendment.paragraph_id]
+        locked = _own_open_amendment(rows.amendments[amendment.pk], user)
         _raise_if(
             validate_proposal(
                 chapter=paragraph.chapter,
@@ -354,7 +346,8 @@ def amendment_edit(
 def amendment_withdraw(*, amendment: Amendment, user: User) -> Amendment:
     """The author withdraws their pending or in-conflict amendment."""
     with transaction.atomic():
-        locked = _lock_own_open_amendment(amendment, user)
+        rows = lock_rows(amendments=[amendment])
+        locked = _own_open_amendment(rows.amendments[amendment.pk], user)
         locked.status = Amendment.Status.WITHDRAWN
         locked.updated_at = timezone.now()
         locked._change_reason = "withdrawn by the author"  # type: ignore[attr-defined]

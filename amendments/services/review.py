@@ -1,14 +1,15 @@
 """Editorial review: accepting, rejecting, duplicates, reopening, direct edits and limits.
 
-Every action that changes a paragraph locks, in this order, the Manifesto row, the chapter
-row, the amendments involved and their paragraphs; re-reads them; applies the change with
-history; carries every other pending amendment on the paragraph forward (or puts it in
-conflict); and lets the word-count guard judge the net effect before the transaction commits.
+Every action that changes a paragraph first takes, in one ``lock_rows`` call, every row it
+will change (the Manifesto and chapter rows among them, so editors' actions queue); applies the
+change with history; carries every other pending amendment on the paragraph forward (or puts
+it in conflict); and lets the word-count guard judge the net effect before the transaction
+commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from accounts.models import User
 from amendments.models import Amendment, Decision
 from amendments.services import notifications
 from amendments.services.guard import guard_enforce, guard_snapshot
+from amendments.services.locking import lock_rows
 from amendments.services.proposing import (
     change_spans_of,
     normalise_text,
@@ -44,28 +46,6 @@ class AcceptItem:
 def _require_editor(user: User) -> None:
     if not user.is_editor:
         raise ValidationError("Only editors can review amendments.", code="not_editor")
-
-
-def lock_chapter(chapter_id: int) -> Chapter:
-    """Lock the Manifesto, then the chapter (always in this order, so editors queue, never
-    deadlock) and return the chapter with its Manifesto attached.
-
-    Every editor's action takes this lock first. The locks are "no key" locks: they queue
-    editors but let members go on adding rows that refer to the chapter (amendments, decisions),
-    which would otherwise wait on the editor and could deadlock with them.
-    """
-    manifesto_id = Chapter.objects.values_list("manifesto_id", flat=True).get(pk=chapter_id)
-    manifesto = Manifesto.objects.select_for_update(no_key=True).get(pk=manifesto_id)
-    chapter = Chapter.objects.select_for_update(no_key=True).get(pk=chapter_id)
-    chapter.manifesto = manifesto
-    return chapter
-
-
-def _lock_amendments(ids: Iterable[int]) -> dict[int, Amendment]:
-    return {
-        a.pk: a
-        for a in Amendment.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
-    }
 
 
 def _save_paragraph(paragraph: Paragraph, *, user: User | None, reason: str) -> None:
@@ -138,10 +118,18 @@ def amendments_accept(
         raise ValidationError(
             "Amendments accepted together must belong to one chapter.", code="chapters"
         )
+    chapter_id = chapter_ids.pop()
     with transaction.atomic():
-        chapter = lock_chapter(chapter_ids.pop())
+        # Everything an acceptance changes, up front: the items, their paragraphs and the
+        # pending amendments on those paragraphs that will be carried forward.
+        locked = lock_rows(
+            chapters=[chapter_id],
+            paragraphs=[item.amendment.paragraph_id for item in items],
+            amendments=[item.amendment.pk for item in items],
+            pending_on_paragraphs=True,
+        )
+        chapter = locked.chapters[chapter_id]
         before = guard_snapshot(chapter)
-        _lock_amendments(item.amendment.pk for item in items)
         accepted = [_accept_one(chapter, item, editor, reason) for item in items]
         guard_enforce(chapter=chapter, before=before)
         for amendment in accepted:
@@ -150,8 +138,9 @@ def amendments_accept(
 
 
 def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -> Amendment:
-    # Re-read under lock: an earlier item of the same batch may have carried this one forward.
-    amendment = Amendment.objects.select_for_update(no_key=True).get(pk=item.amendment.pk)
+    # Both are locked; read them again, as an earlier item of the same batch may have changed
+    # the paragraph and carried this amendment forward.
+    amendment = Amendment.objects.get(pk=item.amendment.pk)
     if amendment.author_id == editor.pk:
         raise ValidationError(
             f"#{amendment.pk}: editors cannot decide their own amendments; another editor must.",
@@ -163,7 +152,7 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
             "decided or changed meanwhile. Reload the page to see its state.",
             code="not_pending",
         )
-    paragraph = Paragraph.objects.select_for_update(no_key=True).get(pk=amendment.paragraph_id)
+    paragraph = Paragraph.objects.get(pk=amendment.paragraph_id)
     paragraph.chapter = chapter
     latest = latest_version(paragraph)
     if item.seen_version_id is not None and latest.history_id != item.seen_version_id:
@@ -246,11 +235,11 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
 
 def carry_forward(*, paragraph: Paragraph, cause: Amendment | None) -> None:
     """After ``paragraph`` changed, rebase every other pending amendment on it onto the new
-    text; what no longer fits goes into conflict, with what collided, and its author is told."""
+    text; what no longer fits goes into conflict, with what collided, and its author is told.
+
+    The caller holds the locks: ``lock_rows(paragraphs=…, pending_on_paragraphs=True)``."""
     version = latest_version(paragraph)
-    others = Amendment.objects.select_for_update(no_key=True).filter(
-        paragraph=paragraph, status=Amendment.Status.PENDING
-    )
+    others = Amendment.objects.filter(paragraph=paragraph, status=Amendment.Status.PENDING)
     if cause is not None:
         others = others.exclude(pk=cause.pk)
     by = f"amendment #{cause.pk}" if cause else "an editor"
@@ -397,9 +386,9 @@ def amendments_reject(
     if not amendments:
         raise ValidationError("Choose at least one amendment to reject.", code="empty")
     with transaction.atomic():
-        for chapter_id in sorted({a.chapter_id for a in amendments}):
-            lock_chapter(chapter_id)  # editors' actions queue per chapter, always chapter first
-        locked = _lock_amendments(a.pk for a in amendments)
+        locked = lock_rows(
+            chapters=[a.chapter_id for a in amendments], amendments=amendments
+        ).amendments
         problems = [
             f"#{a.pk} is {a.get_status_display().lower()}" for a in locked.values() if not a.is_open
         ] + [f"#{a.pk} is your own" for a in locked.values() if a.author_id == editor.pk]
@@ -439,8 +428,9 @@ def amendment_mark_duplicate(
     if duplicate_of.chapter_id != amendment.chapter_id:
         raise ValidationError("The original must be in the same chapter.", code="chapter")
     with transaction.atomic():
-        lock_chapter(amendment.chapter_id)
-        locked = _lock_amendments([amendment.pk])[amendment.pk]
+        locked = lock_rows(chapters=[amendment.chapter_id], amendments=[amendment]).amendments[
+            amendment.pk
+        ]
         if not locked.is_open:
             raise ValidationError(
                 f"#{locked.pk} is {locked.get_status_display().lower()} already.", code="decided"
@@ -472,8 +462,14 @@ def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amend
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the decision is reopened."]}, code="reason")
     with transaction.atomic():
-        chapter = lock_chapter(amendment.chapter_id)
-        locked = _lock_amendments([amendment.pk])[amendment.pk]
+        rows = lock_rows(
+            chapters=[amendment.chapter_id],
+            paragraphs=[amendment.paragraph_id],
+            amendments=[amendment],
+        )
+        chapter = rows.chapters[amendment.chapter_id]
+        paragraph = rows.paragraphs[amendment.paragraph_id]
+        locked = rows.amendments[amendment.pk]
         if locked.is_accepted:
             raise ValidationError(
                 "An accepted amendment changed the text. To undo it, revert the paragraph to "
@@ -505,8 +501,6 @@ def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amend
             amendment=locked,
             reason=reason.strip(),
         )
-        paragraph = Paragraph.objects.select_for_update(no_key=True).get(pk=locked.paragraph_id)
-        paragraph.chapter = chapter
         if locked.kind != Amendment.Kind.INSERT and (
             paragraph.is_deleted or locked.base_version_id != latest_version(paragraph).history_id
         ):
@@ -546,10 +540,11 @@ def paragraph_edit(*, paragraph: Paragraph, editor: User, text: str, reason: str
     if not normalise_text(text):
         raise ValidationError({"text": ["The text is empty."]}, code="text_empty")
     with transaction.atomic():
-        chapter = lock_chapter(paragraph.chapter_id)
+        rows = lock_rows(
+            chapters=[paragraph.chapter_id], paragraphs=[paragraph], pending_on_paragraphs=True
+        )
+        chapter, locked = rows.chapters[paragraph.chapter_id], rows.paragraphs[paragraph.pk]
         before = guard_snapshot(chapter)
-        locked = Paragraph.objects.select_for_update(no_key=True).get(pk=paragraph.pk)
-        locked.chapter = chapter
         new_text = proposed_paragraph_text(kind="replace", base_text=locked.text, text=text)
         if new_text == locked.text:
             raise ValidationError({"text": ["This changes nothing."]}, code="no_change")
@@ -576,10 +571,11 @@ def paragraph_revert(
     version; guarded like any other change."""
     _require_editor(editor)
     with transaction.atomic():
-        chapter = lock_chapter(paragraph.chapter_id)
+        rows = lock_rows(
+            chapters=[paragraph.chapter_id], paragraphs=[paragraph], pending_on_paragraphs=True
+        )
+        chapter, locked = rows.chapters[paragraph.chapter_id], rows.paragraphs[paragraph.pk]
         before = guard_snapshot(chapter)
-        locked = Paragraph.objects.select_for_update(no_key=True).get(pk=paragraph.pk)
-        locked.chapter = chapter
         version = locked.history.filter(history_id=history_id).first()
         if version is None:
             raise ValidationError("That version does not belong to this paragraph.", code="version")
@@ -618,7 +614,7 @@ def chapter_set_limit(
     if word_limit is not None and word_limit <= 0:
         raise ValidationError({"word_limit": ["A limit is a positive number of words."]})
     with transaction.atomic():
-        locked = lock_chapter(chapter.pk)
+        locked = lock_rows(chapters=[chapter]).chapters[chapter.pk]
         old = locked.effective_word_limit
         locked.word_limit = word_limit
         if tolerance_percent is not None:
@@ -651,7 +647,7 @@ def manifesto_set_limit(
     if word_limit is not None and word_limit <= 0:
         raise ValidationError({"word_limit": ["A limit is a positive number of words."]})
     with transaction.atomic():
-        locked = Manifesto.objects.select_for_update(no_key=True).get(pk=manifesto.pk)
+        locked = lock_rows(manifesto=manifesto).manifestos[manifesto.pk]
         locked.word_limit = word_limit
         locked.count_footnotes = count_footnotes
         locked._change_reason = f"word limit: {reason.strip()}"  # type: ignore[attr-defined]
