@@ -101,8 +101,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a competing writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent writers wait their turn (up to 20 s) instead of failing with "database is
+    # locked". A transaction takes SQLite's write lock when it begins (IMMEDIATE): one that read
+    # first and wrote later could not wait for another writer, as SQLite refuses at once where
+    # waiting could deadlock. WAL lets pages be read while a writer works; synchronous=NORMAL
+    # is WAL's usual setting (a power cut may lose the last commits, never corrupt the file).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
     # SQLite builds the amendments' covering indexes without their extra columns, which
     # only PostgreSQL's index-only scans use; nothing to warn about.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
