@@ -6,7 +6,7 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -33,14 +33,23 @@ def user_create(
     """Create an active user with ``role`` (admins also get Django admin rights)."""
     if role not in User.Role.values:
         raise ValidationError(f"Unknown role “{role}”.", code="role")
+    taken = ValidationError(f"The username “{username}” is taken.", code="username_taken")
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError(f"The username “{username}” is taken.", code="username_taken")
+        raise taken
     user = User(username=username, email=email, display_name=display_name_clean(display_name))
     if validate:
         validate_password(password, user)
     user.set_password(password)
     _apply_role(user, role)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        # The same sign-up sent twice at once (a double click): the other one took the name
+        # between the check above and this write.
+        if User.objects.filter(username__iexact=username).exists():
+            raise taken from error
+        raise
     return user
 
 

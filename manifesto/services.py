@@ -7,7 +7,7 @@ with a ``code`` when a rule refuses the change.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
@@ -127,10 +127,18 @@ def milestone_create(*, chapter: Chapter, editor: User, name: str) -> Milestone:
         "milestone:"
     ):
         raise ValidationError({"name": [f"“{name}” is reserved; choose another name."]})
-    with transaction.atomic():
-        if chapter.milestones.filter(name__iexact=name).exists():
-            raise ValidationError(
-                {"name": [f"“{chapter.title}” already has a milestone called “{name}”."]},
-                code="name_taken",
+    taken = ValidationError(
+        {
+            "name": ValidationError(
+                f"“{chapter.title}” already has a milestone called “{name}”.", code="name_taken"
             )
-        return Milestone.objects.create(chapter=chapter, name=name, created_by=editor)
+        }
+    )
+    if chapter.milestones.filter(name__iexact=name).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            return Milestone.objects.create(chapter=chapter, name=name, created_by=editor)
+    except IntegrityError as error:
+        # The same name sent twice at once (a double click): the other one was stored first.
+        raise taken from error
