@@ -278,21 +278,26 @@ _SENTENCE_END = tuple(".!?;:…”’\"')")
 
 
 def _reads_well(edit: list[str], previous: str | None, following: str | None) -> int:
-    # A change reads naturally when it starts with a word, or with the space after a finished
-    # sentence (an added sentence: "link. [Workers mattered.]" rather than
-    # "link[. Workers mattered]."), and ends at a space, or with a sentence's own full stop.
-    first, last = edit[0], edit[-1]
+    return start_reads_well(edit[0], previous) + end_reads_well(edit[-1], following)
+
+
+def start_reads_well(first: str, previous: str | None) -> int:
+    """How naturally a change whose first token is ``first`` begins after ``previous`` (None at
+    the text's start): best with the space after a finished sentence (an added sentence:
+    "link. [Workers mattered.]" rather than "link[. Workers mattered]."), then with a word."""
     if first.isspace():
-        start = 3 if previous is None or previous.endswith(_SENTENCE_END) else 0
-    else:
-        start = 2 if is_word(first) else 1
+        return 3 if previous is None or previous.endswith(_SENTENCE_END) else 0
+    return 2 if is_word(first) else 1
+
+
+def end_reads_well(last: str, following: str | None) -> int:
+    """How naturally a change whose last token is ``last`` ends before ``following`` (None at
+    the text's end): best with a sentence's own full stop, then at a space."""
     if last.isspace():
-        end = 1
-    elif last.endswith(_SENTENCE_END) and (following is None or following.isspace()):
-        end = 2
-    else:
-        end = 0
-    return start + end
+        return 1
+    if last.endswith(_SENTENCE_END) and (following is None or following.isspace()):
+        return 2
+    return 0
 
 
 def _is_mark(token: str) -> bool:

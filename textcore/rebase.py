@@ -8,29 +8,70 @@ neither touched. Two changes separated by nothing but a space or punctuation col
 amendments that change the same words never both apply silently, and nothing is fuzzy: the
 author's words go exactly where the alignment puts them, or the amendment is in conflict.
 
-The merge first tries diff-match-patch's own alignments of base→current and base→proposed.
-Where those collide, a repeated word may have made dmp place a change somewhere else than an
-equally short reading would ("x x x" → "x x" may have lost its first x or its last), so the
-search tries every minimal reading of both changes there (fewest changed tokens, then fewest
-separate regions) and accepts a merge only if some pair keeps the two changes apart;
-otherwise it reports the collisions.
+A change can often be read in more than one way. A reading is a token alignment; a minimal
+one changes as few tokens as possible and, among those, has as few separate change regions as
+possible. Among repeated words there can be several ("x x x" → "x x" lost its first x, its
+second or its last; deleting one of two twin sentences is as much deleting the end of the one
+and the start of the other). The merge carries the author's change forward only if
+
+- some pair of minimal readings (of the accepted change and of the author's) keeps the two
+  changes apart, and every such pair gives the same text: the author's words end up between
+  the same neighbours whichever way the changes are read; and
+- every pair of most natural readings keeps them apart. A reading is natural when its changes
+  begin and end where a reader's would (``start_reads_well`` and ``end_reads_well``, the
+  rules by which the diff chooses where to show a change): whole words, whole sentences. If
+  several readings are equally natural, which one the other side meant is a guess, so all of
+  them must keep the changes apart.
+
+Otherwise the amendment is in conflict. A conflict where some reading would have kept the
+changes apart carries a collision of kind ``AMBIGUOUS``: the changes can be read in more than
+one way there, and not every way leaves the author's change where its author put it.
+
+Work is bounded. Each change is read in windows around its regions, grown while its readings
+reach a window's edge (a deleted twin sentence slides as far as the twins go); beyond a
+window, diff-match-patch's reading stands. Where the two changes meet, a joint search walks
+a reading of each side at once over the passage between words that every reading of both
+keeps. Past the table and state limits below, the answer is a conflict, never a guess.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from textcore.diff import DELETE, EQUAL, INSERT, is_word, token_diff, tokenize
+from textcore.diff import (
+    DELETE,
+    EQUAL,
+    end_reads_well,
+    is_word,
+    start_reads_well,
+    token_diff,
+    tokenize,
+)
 
-# The search over readings fills tables of a stretch of the base against both sides; past
-# this many cells (a stretch of some 170 words) it reports a conflict rather than keep
-# an editor waiting. Only a collision in a long passage both sides rewrote gets there.
+# The tables of minimal readings of a passage fill one cell per (base token, other token)
+# pair near the diagonal. A passage where the two sides meet is read whole up to this many
+# cells per side (a stretch of some 350 tokens both rewrote); past it, the merge reports a
+# conflict rather than keep an editor waiting or guess.
 MAX_TABLE_CELLS = 250_000
 
-# How many tokens around the colliding zones the search may re-read; further out, dmp's
-# reading stands. Ambiguity from repeated words in real prose spans a few words at most.
-SEARCH_MARGIN = 40
+# The joint search visits at most this many states (pairs of reading positions).
+MAX_SEARCH_STATES = 250_000
+
+# A window around one side's change is read exactly up to this many cells; a larger one (a
+# rewrite of some 100 tokens) is taken as touching everything between its first and last
+# change and wherever a lone deleted or inserted run could slide.
+WINDOW_CELLS = 20_000
+
+# A window must leave this many tokens untouched by every reading at each edge (or reach the
+# text's edge); otherwise it grows. Its first margin is twice as wide.
+QUIET = 12
+
+# The kinds of collision: the two changes touch under every reading, or only under some.
+OVERLAP = "overlap"
+AMBIGUOUS = "ambiguous"
 
 
 @dataclass(frozen=True)
@@ -39,11 +80,14 @@ class Collision:
 
     ``deleted`` is the passage as the author saw it, ``inserted`` what the author wanted it to
     say, ``current`` what it says now: "you wanted to change X into Y, but it now reads Z".
+    ``kind`` is ``OVERLAP`` when every reading has the two changes touch, ``AMBIGUOUS`` when
+    only some do (a repeated word, phrase or sentence lets the changes be read apart or not).
     """
 
     deleted: str
     inserted: str
     current: str
+    kind: str = OVERLAP
 
 
 @dataclass(frozen=True)
@@ -68,7 +112,8 @@ def rebase(base: str, proposed: str, current: str) -> RebaseResult:
 
 
 def competing(base: str, proposed_a: str, proposed_b: str) -> bool:
-    """True if two amendments written against ``base`` change the same or touching words."""
+    """True if two amendments written against ``base`` cannot both be carried: they change the
+    same or touching words, under every reading or under some."""
     if base in (proposed_a, proposed_b):
         return False
     merged, _ = _merge(tokenize(base), tokenize(proposed_a), tokenize(proposed_b))
@@ -79,24 +124,24 @@ Spans = list[tuple[int, int]]
 
 
 def change_spans(base: str, proposed: str) -> Spans:
-    """Where the change ``base``→``proposed`` touches ``base``, as runs (first, last) of
-    positions: word j of the base is position 2j+1, the stretch before it (spaces,
-    punctuation, insertions there) 2j. Stored with an amendment, so that ``spans_compete``
-    can compare two amendments without diffing again."""
+    """Where the change ``base``→``proposed`` may touch ``base`` under any of its minimal
+    readings, as runs (first, last) of positions: word j of the base is position 2j+1, the
+    stretch before it (spaces, punctuation, insertions there) 2j. Stored with an amendment, so
+    that ``spans_compete`` can compare two amendments without diffing again."""
     base_tokens = tokenize(base)
-    alignment = _Alignment(base_tokens, tokenize(proposed))
+    side = _side(tuple(base_tokens), tuple(tokenize(proposed)))
     positions: list[int] = []
     words = 0
     for index, token in enumerate(base_tokens):
-        if alignment.inserted_at[index]:
+        if side.added[index]:
             positions.append(2 * words)
         if is_word(token):
-            if alignment.changed[index]:
+            if side.dropped[index]:
                 positions.append(2 * words + 1)
             words += 1
-        elif alignment.changed[index]:
+        elif side.dropped[index]:
             positions.append(2 * words)
-    if alignment.inserted_at[len(base_tokens)]:
+    if side.added[len(base_tokens)]:
         positions.append(2 * words)
     runs: Spans = []
     for position in positions:
@@ -108,11 +153,11 @@ def change_spans(base: str, proposed: str) -> Spans:
 
 
 def spans_compete(first: Spans, second: Spans) -> bool:
-    """True if, under each change's own word alignment, some change of ``first`` and some
-    change of ``second`` (spans of one base) have no word between them that both kept.
+    """True if some place ``first`` may touch and some place ``second`` may touch (spans of
+    one base) have no word between them that every reading of both keeps.
 
-    This is ``competing``'s first test, without the diffs: it never misses a competing pair,
-    and flags the rare pair that only a re-reading of repeated words would keep apart."""
+    This is exactly the merge's test for where to look closer, without the diffs: it never
+    misses a competing pair, and flags the pair that a closer look finds can be carried."""
     runs = sorted(
         [(low, high, 0) for low, high in first] + [(low, high, 1) for low, high in second]
     )
@@ -134,165 +179,472 @@ def _merge(
 ) -> tuple[list[str] | None, list[Collision]]:
     """Three-way merge of token lists; the merged tokens, or None and the collisions."""
     zones = _Zones(base, current, proposed)
-    if not zones.conflicting:
-        return zones.merged(), []
-    # dmp's alignments collide; a different, equally minimal reading of a repeated word may
-    # not. Each cluster of colliding zones is searched again with the words around it; dmp's
-    # reading stands further out.
-    replacements = []
-    for first, last in zones.windows(SEARCH_MARGIN):
-        merged = _search_readings(*zones.span(first, last))
-        if merged is None:
-            return None, zones.collisions()
-        replacements.append((first, last, merged))
-    return zones.merged(replacements), []
-
-
-class _Alignment:
-    """dmp's token alignment of ``base`` with ``other``: which base tokens changed, and where."""
-
-    def __init__(self, base: list[str], other: list[str]) -> None:
-        self.changed = [False] * len(base)
-        self.inserted_at = [False] * (len(base) + 1)
-        # other_index[i] is where base token i sits in ``other`` if it was kept.
-        self.other_index: list[int | None] = [None] * len(base)
-        base_index = other_index = 0
-        for op, tokens in token_diff(base, other, semantic=False):
-            if op == EQUAL:
-                for offset in range(len(tokens)):
-                    self.other_index[base_index + offset] = other_index + offset
-                base_index += len(tokens)
-                other_index += len(tokens)
-            elif op == DELETE:
-                for offset in range(len(tokens)):
-                    self.changed[base_index + offset] = True
-                base_index += len(tokens)
-            elif op == INSERT:
-                self.inserted_at[base_index] = True
-                other_index += len(tokens)
-
-
-@lru_cache(maxsize=256)
-def _aligned(base: tuple[str, ...], other: tuple[str, ...]) -> _Alignment:
-    # Carrying a paragraph's pending amendments forward rebases each of them onto the same
-    # new text: its alignment with the old text is diffed once, not once per amendment (a
-    # rewritten paragraph takes some 15 ms). An alignment is never changed once made.
-    return _Alignment(list(base), list(other))
+    tokens: list[str] = []
+    collisions: list[Collision] = []
+    for zone in range(len(zones.changed_by)):
+        piece_base, piece_current, piece_proposed = zones.span(zone)
+        by_accepted, by_author = zones.changed_by[zone]
+        if by_accepted and by_author:
+            before, after = zones.context(zone)
+            merged, kind = _settle(piece_base, piece_current, piece_proposed, before, after)
+            if merged is None:
+                # An ambiguous passage is shown whole: which of its words changed is the doubt.
+                was, now, wanted = _trim_common(
+                    piece_base, piece_current, piece_proposed, words=kind != AMBIGUOUS
+                )
+                collisions.append(
+                    Collision(
+                        deleted="".join(was),
+                        inserted="".join(wanted),
+                        current="".join(now),
+                        kind=kind,
+                    )
+                )
+                continue
+            tokens.extend(merged)
+        else:
+            tokens.extend(piece_current if by_accepted else piece_proposed)
+        tokens.extend(zones.boundary(zone))
+    if collisions:
+        return None, collisions
+    return tokens, []
 
 
 class _Zones:
-    """The base cut at words neither side changed, each zone marked with who changed it."""
+    """The base cut at words that every minimal reading of both changes keeps in one place,
+    each zone marked with which side may change it."""
 
     def __init__(self, base: list[str], current: list[str], proposed: list[str]) -> None:
         self.base, self.current, self.proposed = base, current, proposed
-        accepted = _aligned(tuple(base), tuple(current))
-        authored = _aligned(tuple(base), tuple(proposed))
-        # Boundaries are (base, current, proposed) indices of unchanged words, plus both ends.
+        accepted = _side(tuple(base), tuple(current))
+        authored = _side(tuple(base), tuple(proposed))
+        # Boundaries are (base, current, proposed) indices of firm words, plus both ends.
         self.bounds: list[tuple[int, int, int]] = [(-1, -1, -1)]
-        for index, token in enumerate(base):
-            in_current = accepted.other_index[index]
-            in_proposed = authored.other_index[index]
-            if in_current is not None and in_proposed is not None and is_word(token):
+        for index in range(len(base)):
+            in_current, in_proposed = accepted.firm[index], authored.firm[index]
+            if in_current is not None and in_proposed is not None:
                 self.bounds.append((index, in_current, in_proposed))
         self.bounds.append((len(base), len(current), len(proposed)))
-        self.changed_by: list[tuple[bool, bool]] = []
-        for (low, _, _), (high, _, _) in zip(self.bounds, self.bounds[1:], strict=False):
-            self.changed_by.append(
-                (_touched(accepted, low, high), _touched(authored, low, high)),
-            )
-        self.conflicting = [i for i, (a, p) in enumerate(self.changed_by) if a and p]
+        self.changed_by: list[tuple[bool, bool]] = [
+            (accepted.touches(low, high), authored.touches(low, high))
+            for (low, _, _), (high, _, _) in zip(self.bounds, self.bounds[1:], strict=False)
+        ]
 
-    def windows(self, margin: int) -> list[tuple[int, int]]:
-        """Stretches of zones (first, last) holding the colliding zones and ``margin`` tokens
-        (or the text's end) on either side of them; stretches that would overlap are joined."""
-        stretches: list[tuple[int, int]] = []
-        for zone in self.conflicting:
-            first = last = zone
-            start, end = self.bounds[zone][0], self.bounds[zone + 1][0]
-            while first > 0 and start - self.bounds[first][0] < margin:
-                first -= 1
-            while last < len(self.changed_by) - 1 and self.bounds[last + 1][0] - end < margin:
-                last += 1
-            if stretches and first <= stretches[-1][1]:
-                first = stretches.pop()[0]
-            stretches.append((first, last))
-        return stretches
-
-    def span(self, first: int, last: int) -> tuple[list[str], list[str], list[str]]:
-        """The base, current and proposed tokens of zones ``first`` to ``last``."""
-        (b0, c0, p0), (b1, c1, p1) = self.bounds[first], self.bounds[last + 1]
+    def span(self, zone: int) -> tuple[list[str], list[str], list[str]]:
+        """The base, current and proposed tokens of ``zone``."""
+        (b0, c0, p0), (b1, c1, p1) = self.bounds[zone], self.bounds[zone + 1]
         return self.base[b0 + 1 : b1], self.current[c0 + 1 : c1], self.proposed[p0 + 1 : p1]
 
-    def merged(self, replacements: list[tuple[int, int, list[str]]] | None = None) -> list[str]:
-        """The merged tokens: each zone from whichever side changed it.
+    def context(self, zone: int) -> tuple[str | None, str | None]:
+        """The firm words around ``zone`` (None at the text's edges)."""
+        low, high = self.bounds[zone][0], self.bounds[zone + 1][0]
+        return (
+            self.base[low] if low >= 0 else None,
+            self.base[high] if high < len(self.base) else None,
+        )
 
-        Each (first, last, tokens) in ``replacements`` puts ``tokens`` in place of zones first
-        to last and the unchanged words between them.
-        """
-        # Which replacement, if any, each zone belongs to.
-        owner: dict[int, int] = {}
-        for number, (first, last, _) in enumerate(replacements or []):
-            owner.update(dict.fromkeys(range(first, last + 1), number))
-        tokens: list[str] = []
-        for zone, (by_accepted, _) in enumerate(self.changed_by):
-            if zone not in owner:
-                _, current_piece, proposed_piece = self.span(zone, zone)
-                tokens.extend(current_piece if by_accepted else proposed_piece)
-            elif replacements and replacements[owner[zone]][0] == zone:
-                tokens.extend(replacements[owner[zone]][2])
-            boundary = self.bounds[zone + 1][0]
-            # A boundary word inside a replaced stretch is already in its tokens.
-            inside = zone in owner and owner.get(zone + 1) == owner[zone]
-            if boundary < len(self.base) and not inside:
-                tokens.append(self.base[boundary])
-        return tokens
+    def boundary(self, zone: int) -> list[str]:
+        """The firm word after ``zone``, if any."""
+        high = self.bounds[zone + 1][0]
+        return [self.base[high]] if high < len(self.base) else []
 
-    def collisions(self) -> list[Collision]:
-        """What the author wanted and what the text says now, for each zone both sides changed."""
-        found = []
-        for zone in self.conflicting:
-            was, now, wanted = _trim_common(*self.span(zone, zone))
-            found.append(
-                Collision(deleted="".join(was), inserted="".join(wanted), current="".join(now))
+
+# --- one side: where a change may lie under its minimal readings -------------------------------
+
+
+class _Side:
+    """Every minimal reading of ``base``→``other``, as far as the merge needs them: which base
+    tokens some reading drops (``dropped``), before which base tokens some reading inserts
+    (``added``, one more entry for the end), and, for each base word that every reading keeps
+    in one place, that place in ``other`` (``firm``, None elsewhere)."""
+
+    def __init__(self, base: Sequence[str], other: Sequence[str]) -> None:
+        n = len(base)
+        self.base, self.other = base, other
+        self.dropped = [False] * n
+        self.added = [False] * (n + 1)
+        # Where diff-match-patch keeps each base token in ``other`` (None if it changed it),
+        # and its change regions [first, end) of base and of other.
+        self.column: list[int | None] = [None] * n
+        self.regions: list[tuple[int, int, int, int]] = []
+        base_index = other_index = 0
+        in_region = False
+        for op, tokens in token_diff(list(base), list(other), semantic=False):
+            size = len(tokens)
+            if op == EQUAL:
+                for offset in range(size):
+                    self.column[base_index + offset] = other_index + offset
+                base_index += size
+                other_index += size
+                in_region = False
+                continue
+            if not in_region:
+                self.regions.append((base_index, base_index, other_index, other_index))
+                in_region = True
+            first, end, other_first, other_end = self.regions[-1]
+            if op == DELETE:
+                base_index += size
+                self.regions[-1] = (first, base_index, other_first, other_end)
+            else:
+                other_index += size
+                self.regions[-1] = (first, end, other_first, other_index)
+        self.firm: list[int | None] = [
+            column if is_word(token) else None
+            for column, token in zip(self.column, base, strict=True)
+        ]
+        self._read_windows()
+        # Prefix counts, so that ``touches`` costs the same for any stretch.
+        self._dropped_before = [0]
+        for dropped in self.dropped:
+            self._dropped_before.append(self._dropped_before[-1] + dropped)
+        self._added_before = [0]
+        for added in self.added:
+            self._added_before.append(self._added_before[-1] + added)
+
+    def touches(self, low: int, high: int) -> bool:
+        """Can a reading change the base tokens strictly between ``low`` and ``high``, or insert
+        anywhere after ``low`` up to right before ``high``?"""
+        return (
+            self._dropped_before[high] - self._dropped_before[low + 1] > 0
+            or self._added_before[high + 1] - self._added_before[low + 1] > 0
+        )
+
+    def _read_windows(self) -> None:
+        # Each region gets a margin on either side; a window whose readings come within QUIET
+        # tokens of its edge has the margins of its regions on that side doubled, and is read
+        # again, until every window is quiet at its edges, reaches the text's edges, or is too
+        # large to read exactly.
+        n = len(self.base)
+        # A lone deleted or inserted run reads as far as it can slide, so that is read at once.
+        margins = [
+            [2 * QUIET + left, 2 * QUIET + right]
+            for left, right in (
+                _slide_room(self.base, self.other, region) for region in self.regions
             )
-        return found
+        ]
+        read: dict[tuple[int, int], _Readings | None] = {}
+        while True:
+            grown = False
+            windows = self._windows(margins)
+            for first, last, members in windows:
+                if (first, last) not in read:
+                    read[(first, last)] = self._read_window(first, last, members)
+                readings = read[(first, last)]
+                if readings is None:
+                    continue
+                touched = [i for i, row in enumerate(readings.points) if _row_changes(row)]
+                if first > 0 and touched[0] < QUIET:
+                    for region in members:
+                        margins[region][0] *= 2
+                    grown = True
+                if last < n and (last - first) - touched[-1] < QUIET:
+                    for region in members:
+                        margins[region][1] *= 2
+                    grown = True
+            if not grown:
+                break
+        for first, last, members in windows:
+            readings = read[(first, last)]
+            if readings is None:
+                self._mark_coarsely(members)
+            else:
+                self._mark(first, readings)
+
+    def _windows(self, margins: list[list[int]]) -> list[tuple[int, int, list[int]]]:
+        # Windows (first row, last row, regions): rows first..last of the base, the last one
+        # ending right before a token diff-match-patch keeps (or the end). Overlapping ones join.
+        n = len(self.base)
+        windows: list[tuple[int, int, list[int]]] = []
+        for number, (first, end, _, _) in enumerate(self.regions):
+            low, high = max(0, first - margins[number][0]), min(n, end + margins[number][1])
+            members = [number]
+            while windows and low <= windows[-1][1]:
+                previous = windows.pop()
+                low, high = min(previous[0], low), max(previous[1], high)
+                members = [*previous[2], *members]
+            windows.append((low, high, members))
+        return windows
+
+    def _read_window(self, first: int, last: int, members: list[int]) -> _Readings | None:
+        """The readings of one window, or None if it is too large to read exactly. A window
+        starts right after, and ends right before, a token diff-match-patch keeps."""
+        kept_before = self.column[first - 1] if first > 0 else -1
+        kept_after = self.column[last] if last < len(self.base) else len(self.other)
+        assert kept_before is not None and kept_after is not None
+        start, end = kept_before + 1, kept_after
+        distance = sum(
+            (high - low) + (other_high - other_low)
+            for low, high, other_low, other_high in (self.regions[r] for r in members)
+        )
+        readings = _Readings(
+            self.base[first:last], self.other[start:end], distance, cap=WINDOW_CELLS
+        )
+        if readings.too_large:
+            return None
+        readings.offset = (first, start)
+        return readings
+
+    def _mark(self, first: int, readings: _Readings) -> None:
+        """Copy a window's readings into the marks: what some reading changes, what every
+        reading keeps in one place."""
+        _, start = readings.offset
+        for row, points in enumerate(readings.points):
+            index = first + row
+            self.added[index] = any(adds for _, _, _, _, adds in points)
+            if row == len(readings.points) - 1:
+                break  # the window's last row is a kept token's: only insertions before it
+            self.dropped[index] = any(drops for _, _, _, drops, _ in points)
+            kept_at = {j for j, _, keeps, _, _ in points if keeps}
+            firm = not self.dropped[index] and len(kept_at) == 1 and is_word(self.base[index])
+            self.firm[index] = start + kept_at.pop() if firm else None
+
+    def _mark_coarsely(self, members: list[int]) -> None:
+        """A window too large to read exactly: every region is taken to touch all it spans and,
+        if it only deletes or only inserts, wherever that run could slide."""
+        for region in members:
+            first, end, other_first, other_end = self.regions[region]
+            left, right = _slide_room(self.base, self.other, self.regions[region])
+            low, high = first - left, end + right
+            for index in range(low, high):
+                self.dropped[index] = self.dropped[index] or first < end
+                self.firm[index] = None
+            if other_first < other_end:
+                for gap in range(low, high + 1):
+                    self.added[gap] = True
 
 
-def _touched(alignment: _Alignment, low: int, high: int) -> bool:
-    # A zone holds the base tokens strictly between two boundary words and the gaps around
-    # them, so an insertion right next to a boundary word belongs to the zone.
-    return any(alignment.changed[low + 1 : high]) or any(alignment.inserted_at[low + 1 : high + 1])
+def _row_changes(points: list[_Point]) -> bool:
+    """Does some reading drop or insert a token at this row's points?"""
+    return any(drops or adds for _, _, _, drops, adds in points)
+
+
+def _slide_room(
+    base: Sequence[str], other: Sequence[str], region: tuple[int, int, int, int]
+) -> tuple[int, int]:
+    """How many tokens a lone deleted or inserted run can slide left and right and still say
+    the same (a run of repeated words, a twin sentence); 0 for a replacement."""
+    first, end, other_first, other_end = region
+    if (first < end) == (other_first < other_end):
+        return 0, 0
+    run = list(base[first:end]) if first < end else list(other[other_first:other_end])
+    left = 0
+    while first - left > 0 and base[first - left - 1] == run[-1 - left % len(run)]:
+        left += 1
+    right = 0
+    while end + right < len(base) and base[end + right] == run[right % len(run)]:
+        right += 1
+    return left, right
+
+
+@lru_cache(maxsize=256)
+def _side(base: tuple[str, ...], other: tuple[str, ...]) -> _Side:
+    # Carrying a paragraph's pending amendments forward rebases each of them onto the same
+    # new text: its readings of the old text are worked out once, not once per amendment.
+    # A side is never changed once made.
+    return _Side(base, other)
+
+
+# --- the minimal readings of a passage ---------------------------------------------------------
+
+# A step of a reading keeps a token (both texts have it) or is part of a change region; the
+# mode of a point is the kind of step that reached it.
+_KEEP, _CHANGE = 0, 1
+
+# (other index, mode, can keep base[i] next, can drop it, can insert other[j]) on row i.
+_Point = tuple[int, int, bool, bool, bool]
+
+
+class _Readings:
+    """Every minimal reading of ``base`` as ``other``: for each base index (row), the points
+    (other index, mode) some minimal reading passes, with the steps it may take from there.
+
+    Cost counts changed tokens first and change regions second (a reading that splits one
+    change into scattered pieces is not how anyone edits), folded into one integer. No
+    minimal reading changes more tokens than ``distance`` (diff-match-patch's count), so only
+    the diagonals that allows are filled; more than ``cap`` cells sets ``too_large``.
+    """
+
+    def __init__(
+        self, base: Sequence[str], other: Sequence[str], distance: int, *, cap: int
+    ) -> None:
+        self.base, self.other = base, other
+        self.offset = (0, 0)
+        n, m = len(base), len(other)
+        # A point (i, j) has changed at least |i - j| tokens and will change at least
+        # |(n - i) - (m - j)| more, so i - j lies within these bounds.
+        least, most = (n - m - distance) // 2, (n - m + distance) // 2
+        lows = [max(0, i - most) for i in range(n + 1)]
+        highs = [min(m, i - least) for i in range(n + 1)]
+        self.too_large = sum(high - low + 1 for low, high in zip(lows, highs, strict=True)) > cap
+        self.points: list[list[_Point]] = []
+        if self.too_large:
+            return
+        unit = n + m + 2  # more than any number of regions, so tokens always weigh more
+        opening = unit + 1  # a change after a kept token opens a region
+        infinity = math.inf
+        # before[i]: cheapest reading of base[:i] as other[:j] whose last step keeps / changes;
+        # after[i]: cheapest reading of base[i:] as other[j:] following a keep / a change.
+        # Row i holds columns lows[i]..highs[i]; this is the rebase's innermost loop, so the
+        # band's edges are checked inline.
+        keep_before = [[infinity] * (highs[i] - lows[i] + 1) for i in range(n + 1)]
+        change_before = [[infinity] * (highs[i] - lows[i] + 1) for i in range(n + 1)]
+        keep_before[0][0] = 0
+        for j in range(1, highs[0] + 1):  # row 0 reads only insertions
+            change_before[0][j] = min(
+                keep_before[0][j - 1] + opening, change_before[0][j - 1] + unit
+            )
+        for i in range(1, n + 1):
+            keep_row, change_row, low = keep_before[i], change_before[i], lows[i]
+            keep_above, change_above = keep_before[i - 1], change_before[i - 1]
+            low_above, high_above = lows[i - 1], highs[i - 1]
+            token = base[i - 1]
+            for j in range(low, highs[i] + 1):
+                kept = changed = infinity
+                if low_above < j <= high_above + 1 and token == other[j - 1]:
+                    x = j - 1 - low_above
+                    kept = min(keep_above[x], change_above[x])
+                if low_above <= j <= high_above:
+                    x = j - low_above
+                    changed = min(keep_above[x] + opening, change_above[x] + unit)
+                if j > low:
+                    x = j - 1 - low
+                    changed = min(changed, keep_row[x] + opening, change_row[x] + unit)
+                keep_row[j - low] = kept
+                change_row[j - low] = changed
+        keep_after = [[infinity] * (highs[i] - lows[i] + 1) for i in range(n + 1)]
+        change_after = [[infinity] * (highs[i] - lows[i] + 1) for i in range(n + 1)]
+        for i in range(n, -1, -1):
+            keep_row, change_row, low, high = keep_after[i], change_after[i], lows[i], highs[i]
+            if i < n:
+                keep_below, change_below = keep_after[i + 1], change_after[i + 1]
+                low_below, high_below = lows[i + 1], highs[i + 1]
+                token = base[i]
+            for j in range(high, low - 1, -1):
+                if i == n and j == m:
+                    keep_row[j - low] = change_row[j - low] = 0
+                    continue
+                kept = rest = infinity
+                if i < n:
+                    if j < m and low_below <= j + 1 <= high_below and token == other[j]:
+                        kept = keep_below[j + 1 - low_below]
+                    if low_below <= j <= high_below:
+                        rest = change_below[j - low_below]
+                if j < high:
+                    rest = min(rest, change_row[j + 1 - low])
+                keep_row[j - low] = min(kept, opening + rest)
+                change_row[j - low] = min(kept, unit + rest)
+        best = keep_after[0][0]
+
+        def at(row: list[float], i: int, j: int) -> float:
+            low = lows[i]
+            return row[j - low] if low <= j <= highs[i] else infinity
+
+        befores, afters = (keep_before, change_before), (keep_after, change_after)
+        for i in range(n + 1):
+            row: list[_Point] = []
+            low = lows[i]
+            for j in range(low, highs[i] + 1):
+                for mode in (_KEEP, _CHANGE):
+                    so_far = befores[mode][i][j - low]
+                    if so_far + afters[mode][i][j - low] != best:
+                        continue
+                    step = unit + (1 if mode == _KEEP else 0)
+                    keeps = (
+                        i < n
+                        and j < m
+                        and base[i] == other[j]
+                        and so_far + at(keep_after[i + 1], i + 1, j + 1) == best
+                    )
+                    drops = i < n and so_far + step + at(change_after[i + 1], i + 1, j) == best
+                    adds = j < m and so_far + step + at(change_after[i], i, j + 1) == best
+                    row.append((j, mode, keeps, drops, adds))
+            self.points.append(row)
+        self.moves = {
+            (i, j, mode): (keeps, drops, adds)
+            for i, row in enumerate(self.points)
+            for j, mode, keeps, drops, adds in row
+        }
+
+
+# --- where the two changes meet ------------------------------------------------------------------
+
+
+def _settle(
+    base: list[str],
+    current: list[str],
+    proposed: list[str],
+    before: str | None,
+    after: str | None,
+) -> tuple[list[str] | None, str]:
+    """The merge of a passage both sides may change, or None and the kind of collision.
+
+    ``before`` and ``after`` are the words around the passage (None at the text's edges),
+    which decide how naturally a change at its edges reads."""
+    if _never_apart(base, current, proposed):
+        return None, OVERLAP
+    return _read_together(base, current, proposed, before, after)
+
+
+def _read_together(
+    base: list[str],
+    current: list[str],
+    proposed: list[str],
+    before: str | None,
+    after: str | None,
+) -> tuple[list[str] | None, str]:
+    """``_settle`` without its shortcut: the search over both sides' minimal readings. A
+    passage too large to read within the limits is reported as ambiguous: never guessed."""
+    accepted = _Readings(base, current, _distance(base, current), cap=MAX_TABLE_CELLS)
+    authored = _Readings(base, proposed, _distance(base, proposed), cap=MAX_TABLE_CELLS)
+    if accepted.too_large or authored.too_large:
+        return None, AMBIGUOUS
+    states = sum(
+        len(ours) * len(theirs) * 3
+        for ours, theirs in zip(accepted.points, authored.points, strict=True)
+    )
+    if states > MAX_SEARCH_STATES:
+        return None, AMBIGUOUS
+    search = _ReadingSearch(accepted, authored)
+    if not search.some_reading_apart():
+        return None, OVERLAP
+    merged = search.only_merge()
+    if merged is None:
+        return None, AMBIGUOUS
+    if _natural_readings_touch(
+        _NaturalReadings(accepted, before, after), _NaturalReadings(authored, before, after)
+    ):
+        return None, AMBIGUOUS
+    return merged, OVERLAP
+
+
+def _distance(base: list[str], other: list[str]) -> int:
+    """How many tokens diff-match-patch changes (as few as any reading can)."""
+    return sum(len(tokens) for op, tokens in token_diff(base, other, semantic=False) if op)
 
 
 def _trim_common(
-    base: list[str], current: list[str], proposed: list[str]
+    base: list[str], current: list[str], proposed: list[str], *, words: bool = True
 ) -> tuple[list[str], list[str], list[str]]:
-    """Drop the leading and trailing tokens all three pieces share, to show only the clash."""
+    """Drop the leading and trailing tokens all three pieces share, to show only the clash;
+    without ``words``, only the spaces and punctuation they start with and the spaces they
+    end with (a passage then reads from a word to its sentence's full stop)."""
     head = 0
     shortest = min(len(base), len(current), len(proposed))
-    while head < shortest and base[head] == current[head] == proposed[head]:
+    while (
+        head < shortest
+        and base[head] == current[head] == proposed[head]
+        and (words or not is_word(base[head]))
+    ):
         head += 1
     tail = 0
-    while tail < shortest - head and base[-1 - tail] == current[-1 - tail] == proposed[-1 - tail]:
+    while (
+        tail < shortest - head
+        and base[-1 - tail] == current[-1 - tail] == proposed[-1 - tail]
+        and (words or base[-1 - tail].isspace())
+    ):
         tail += 1
     end = -tail or None
     return base[head:end], current[head:end], proposed[head:end]
-
-
-def _search_readings(base: list[str], current: list[str], proposed: list[str]) -> list[str] | None:
-    """Merge under any minimal reading of each change that keeps the two apart, or None.
-
-    A reading of base→current (or base→proposed) is a token alignment; a minimal one changes
-    as few tokens as possible and, among those, has as few separate change regions as
-    possible. With repeated words there can be several. The search walks a reading of each
-    side along the base at once and refuses any step that would bring a change of the one side
-    next to a change of the other without an unchanged word in between. It runs with the two
-    sides in both roles and keeps the smaller text, so that the result never depends on which
-    amendment was accepted first.
-    """
-    if _never_apart(base, current, proposed):
-        return None
-    return _search_all_readings(base, current, proposed)
 
 
 def _never_apart(base: list[str], current: list[str], proposed: list[str]) -> bool:
@@ -300,10 +652,16 @@ def _never_apart(base: list[str], current: list[str], proposed: list[str]) -> bo
     tables (which cost up to a few hundred milliseconds on a long stretch).
 
     Each step of the search keeps the base token on one side at least, so a base token
-    neither text has cannot be passed. And when each side only inserts (or only deletes) one
-    run of tokens, its minimal readings are exactly the places that run can slide to; if no
-    word lies between the two runs wherever they slide, they always touch."""
+    neither text has cannot be passed. A side that keeps none of the passage's words (a
+    rewrite) leaves no word to stand between its change and any of the other's. And when
+    each side only inserts (or only deletes) one run of tokens, its minimal readings are
+    exactly the places that run can slide to; if no word lies between the two runs wherever
+    they slide, they always touch."""
     if not set(base) <= set(current) | set(proposed):
+        return True
+    words = {token for token in base if is_word(token)}
+    both_change = current != base and proposed != base
+    if words and both_change and (words.isdisjoint(current) or words.isdisjoint(proposed)):
         return True
     accepted, authored = _sliding_run(base, current), _sliding_run(base, proposed)
     if accepted is None or authored is None:
@@ -330,142 +688,11 @@ def _sliding_run(base: list[str], other: list[str]) -> tuple[int, int, int] | No
     return (first, last, 0) if inserted > 0 else (first, last, -inserted)
 
 
-def _word_between(base: list[str], before: tuple[int, int, int], after: tuple[int, int, int]):  # type: ignore[no-untyped-def]
+def _word_between(
+    base: list[str], before: tuple[int, int, int], after: tuple[int, int, int]
+) -> bool:
     # A word of the base after ``before`` at its leftmost and before ``after`` at its rightmost.
     return any(is_word(token) for token in base[before[0] + before[2] : after[1]])
-
-
-def _search_all_readings(
-    base: list[str], current: list[str], proposed: list[str]
-) -> list[str] | None:
-    if (len(base) + 1) * (len(current) + len(proposed) + 2) > MAX_TABLE_CELLS:
-        return None
-    accepted, authored = _MinimalScripts(base, current), _MinimalScripts(base, proposed)
-    candidates = [
-        merged
-        for merged in (
-            _ReadingSearch(accepted, authored).merged(),
-            _ReadingSearch(authored, accepted).merged(),
-        )
-        if merged is not None
-    ]
-    return min(candidates) if candidates else None
-
-
-# A step of an alignment keeps a token (both texts have it) or is part of a change region.
-_KEEP, _CHANGE = 0, 1
-
-
-class _MinimalScripts:
-    """Which alignment steps of ``base`` with ``other`` lie on some minimal reading.
-
-    Cost counts changed tokens first and change regions second (a reading that splits one
-    change into scattered pieces is not how anyone edits), folded into one integer.
-    """
-
-    def __init__(self, base: list[str], other: list[str]) -> None:
-        self.base, self.other = base, other
-        n, m = len(base), len(other)
-        self.unit = n + m + 2  # more than any number of regions, so tokens always weigh more
-        infinity = self.unit * self.unit
-        # before[mode][i][j]: cheapest reading of base[:i] as other[:j] whose last step is in
-        # ``mode``; after[mode][i][j]: cheapest reading of base[i:] as other[j:] that follows
-        # a step in ``mode``.
-        unit, opening = self.unit, self.unit + 1  # a change after a kept token opens a region
-        # Both tables are filled row by row with plain local lists: this is the rebase's
-        # innermost loop, run for every cell of a colliding stretch.
-        keep_before = [[infinity] * (m + 1) for _ in range(n + 1)]
-        change_before = [[infinity] * (m + 1) for _ in range(n + 1)]
-        keep_before[0][0] = 0
-        for i in range(n + 1):
-            keep_row, change_row = keep_before[i], change_before[i]
-            keep_above = change_above = None
-            token = None
-            if i:
-                keep_above, change_above, token = (
-                    keep_before[i - 1],
-                    change_before[i - 1],
-                    base[i - 1],
-                )
-            for j in range(m + 1):
-                if not (i or j):
-                    continue
-                kept = changed = infinity
-                if keep_above is not None and change_above is not None:
-                    if j and token == other[j - 1]:
-                        kept = min(keep_above[j - 1], change_above[j - 1])
-                    changed = min(keep_above[j] + opening, change_above[j] + unit)
-                if j:
-                    changed = min(changed, keep_row[j - 1] + opening, change_row[j - 1] + unit)
-                keep_row[j] = kept
-                change_row[j] = changed if changed < infinity else infinity
-        keep_after = [[infinity] * (m + 1) for _ in range(n + 1)]
-        change_after = [[infinity] * (m + 1) for _ in range(n + 1)]
-        for i in range(n, -1, -1):
-            keep_row, change_row = keep_after[i], change_after[i]
-            keep_below = keep_after[i + 1] if i < n else None
-            change_below = change_after[i + 1] if i < n else None
-            token = base[i] if i < n else None
-            for j in range(m, -1, -1):
-                if i == n and j == m:
-                    keep_row[j] = change_row[j] = 0
-                    continue
-                kept = infinity
-                if keep_below is not None and j < m and token == other[j]:
-                    kept = keep_below[j + 1]
-                rest = change_below[j] if change_below is not None else None
-                if j < m:
-                    rest = change_row[j + 1] if rest is None else min(rest, change_row[j + 1])
-                if rest is None:
-                    keep_row[j] = change_row[j] = kept
-                else:
-                    keep_row[j] = min(kept, opening + rest)
-                    change_row[j] = min(kept, unit + rest)
-        before, after = [keep_before, change_before], [keep_after, change_after]
-        self.before, self.after = before, after
-        self.best = after[_KEEP][0][0]
-        # For each base index, the (other index, mode) points some minimal reading passes.
-        self.points = []
-        best = self.best
-        for i in range(n + 1):
-            keep_early, change_early = keep_before[i], change_before[i]
-            keep_late, change_late = keep_after[i], change_after[i]
-            row = []
-            for j in range(m + 1):
-                if keep_early[j] + keep_late[j] == best:
-                    row.append((j, _KEEP))
-                if change_early[j] + change_late[j] == best:
-                    row.append((j, _CHANGE))
-            self.points.append(row)
-
-    def _change_cost(self, mode: int) -> int:
-        # Every changed token costs a unit; starting a new change region costs one more.
-        return self.unit + (1 if mode == _KEEP else 0)
-
-    def keeps(self, i: int, j: int, mode: int) -> bool:
-        """Can a minimal reading at (i, j, mode) keep base[i] as other[j]?"""
-        return (
-            i < len(self.base)
-            and j < len(self.other)
-            and self.base[i] == self.other[j]
-            and self.before[mode][i][j] + self.after[_KEEP][i + 1][j + 1] == self.best
-        )
-
-    def drops(self, i: int, j: int, mode: int) -> bool:
-        """Can a minimal reading at (i, j, mode) delete base[i]?"""
-        return (
-            i < len(self.base)
-            and self.before[mode][i][j] + self._change_cost(mode) + self.after[_CHANGE][i + 1][j]
-            == self.best
-        )
-
-    def adds(self, i: int, j: int, mode: int) -> bool:
-        """Can a minimal reading at (i, j, mode) insert other[j]?"""
-        return (
-            j < len(self.other)
-            and self.before[mode][i][j] + self._change_cost(mode) + self.after[_CHANGE][i][j + 1]
-            == self.best
-        )
 
 
 # Who has changed the text since the last word both sides kept.
@@ -476,9 +703,11 @@ _State = tuple[int, int, int, int, int, int]
 
 
 class _ReadingSearch:
-    """Walks a minimal reading of base→current and one of base→proposed side by side."""
+    """Walks a minimal reading of base→current and one of base→proposed side by side, refusing
+    any step that would bring a change of the one next to a change of the other without an
+    unchanged word in between."""
 
-    def __init__(self, accepted: _MinimalScripts, authored: _MinimalScripts) -> None:
+    def __init__(self, accepted: _Readings, authored: _Readings) -> None:
         self.accepted, self.authored = accepted, authored
         self.base, self.current, self.proposed = accepted.base, accepted.other, authored.other
         self.end = (len(self.base), len(self.current), len(self.proposed))
@@ -487,22 +716,9 @@ class _ReadingSearch:
         self.reaches_end: set[_State] = set()
         reaches = self.reaches_end
         for i in range(len(self.base), -1, -1):
-            # What each side can do from each of its points here, asked once rather than for
-            # every pairing and every ``changed``: the steps are exactly those of ``_steps``.
             word = i < len(self.base) and is_word(self.base[i])
-            sides = [
-                (
-                    k,
-                    mode,
-                    authored.keeps(i, k, mode),
-                    authored.drops(i, k, mode),
-                    authored.adds(i, k, mode),
-                )
-                for k, mode in reversed(authored.points[i])
-            ]
-            for j, a_mode in reversed(accepted.points[i]):
-                a_keeps, a_drops = accepted.keeps(i, j, a_mode), accepted.drops(i, j, a_mode)
-                a_adds = accepted.adds(i, j, a_mode)
+            sides = list(reversed(authored.points[i]))
+            for j, a_mode, a_keeps, a_drops, a_adds in reversed(accepted.points[i]):
                 for k, p_mode, p_keeps, p_drops, p_adds in sides:
                     at_end = (i, j, k) == self.end
                     for changed in (_UNTOUCHED, _BY_ACCEPTED, _BY_AUTHOR):
@@ -554,37 +770,171 @@ class _ReadingSearch:
                             continue
                         reaches.add((i, j, a_mode, k, p_mode, changed))
 
-    def merged(self) -> list[str] | None:
-        """The merged tokens along the first reading that reaches the end, or None."""
-        state: _State = (0, 0, _KEEP, 0, _KEEP, _UNTOUCHED)
-        if state not in self.reaches_end:
-            return None
-        tokens: list[str] = []
-        while (state[0], state[1], state[3]) != self.end:
-            token, state = next(
-                (token, after) for token, after in self._steps(state) if after in self.reaches_end
-            )
-            if token is not None:
-                tokens.append(token)
-        return tokens
+    def some_reading_apart(self) -> bool:
+        """Does some pair of minimal readings keep the two changes apart?"""
+        return (0, 0, _KEEP, 0, _KEEP, _UNTOUCHED) in self.reaches_end
+
+    def only_merge(self) -> list[str] | None:
+        """The merged tokens if every pair of readings that keeps the changes apart gives the
+        same ones, else None.
+
+        A walk that has kept, deleted and inserted tokens up to (i, j, k) has written exactly
+        j + k - i tokens of the merge, so two walks give different texts exactly when some
+        step on a complete walk writes a token another writes differently at that place."""
+        written: dict[int, str] = {}
+        start: _State = (0, 0, _KEEP, 0, _KEEP, _UNTOUCHED)
+        seen, waiting = {start}, [start]
+        while waiting:
+            state = waiting.pop()
+            place = state[1] + state[3] - state[0]
+            for token, after in self._steps(state):
+                if after not in self.reaches_end:
+                    continue
+                if token is not None and written.setdefault(place, token) != token:
+                    return None
+                if after not in seen:
+                    seen.add(after)
+                    waiting.append(after)
+        return [written[place] for place in range(len(written))]
 
     def _steps(self, state: _State) -> list[tuple[str | None, _State]]:
         """The allowed next steps from ``state``, each with the token it adds to the merge."""
         i, j, a_mode, k, p_mode, changed = state
-        accepted, authored = self.accepted, self.authored
+        a_keeps, a_drops, a_adds = self.accepted.moves[(i, j, a_mode)]
+        p_keeps, p_drops, p_adds = self.authored.moves[(i, k, p_mode)]
         steps: list[tuple[str | None, _State]] = []
-        if accepted.keeps(i, j, a_mode) and authored.keeps(i, k, p_mode):
+        if a_keeps and p_keeps:
             # A word both sides kept separates what comes before it from what comes after.
             kept = _UNTOUCHED if is_word(self.base[i]) else changed
             steps.append((self.base[i], (i + 1, j + 1, _KEEP, k + 1, _KEEP, kept)))
         if changed != _BY_AUTHOR:
-            if accepted.drops(i, j, a_mode) and authored.keeps(i, k, p_mode):
+            if a_drops and p_keeps:
                 steps.append((None, (i + 1, j, _CHANGE, k + 1, _KEEP, _BY_ACCEPTED)))
-            if accepted.adds(i, j, a_mode):
+            if a_adds:
                 steps.append((self.current[j], (i, j + 1, _CHANGE, k, p_mode, _BY_ACCEPTED)))
         if changed != _BY_ACCEPTED:
-            if authored.drops(i, k, p_mode) and accepted.keeps(i, j, a_mode):
+            if p_drops and a_keeps:
                 steps.append((None, (i + 1, j + 1, _KEEP, k, _CHANGE, _BY_AUTHOR)))
-            if authored.adds(i, k, p_mode):
+            if p_adds:
                 steps.append((self.proposed[k], (i, j, a_mode, k + 1, _CHANGE, _BY_AUTHOR)))
         return steps
+
+
+# --- the most natural readings ---------------------------------------------------------------
+
+# Where a natural reading stands: after a kept token, inside a region after a deletion, or
+# inside a region after an insertion. A region's deletions come before its insertions (the
+# order the diff shows them), so a region starts with its first deleted token if it deletes
+# any and ends with its last inserted token if it inserts any.
+_AFTER_KEEP, _AFTER_DROP, _AFTER_ADD = 0, 1, 2
+_KEEP_STEP, _DROP_STEP, _ADD_STEP = 0, 1, 2
+
+# (base index, other index, where)
+_NaturalState = tuple[int, int, int]
+
+
+class _NaturalReadings:
+    """The minimal readings whose change regions read best, summed over the regions
+    (``start_reads_well`` + ``end_reads_well``): ``steps`` holds, for each state on one of
+    them, the steps that stay on one."""
+
+    def __init__(self, readings: _Readings, before: str | None, after: str | None) -> None:
+        base, other = readings.base, readings.other
+        n, m = len(base), len(other)
+        self.base = base
+        best: dict[_NaturalState, float] = {}
+        options: dict[_NaturalState, list[tuple[int, _NaturalState | None, int]]] = {}
+        for i in range(n, -1, -1):
+            for j, mode, keeps, drops, adds in reversed(readings.points[i]):
+                wheres = (_AFTER_KEEP,) if mode == _KEEP else (_AFTER_DROP, _AFTER_ADD)
+                for where in wheres:
+                    if (where == _AFTER_DROP and not i) or (where == _AFTER_ADD and not j):
+                        continue
+                    previous = base[i - 1] if i else before
+                    last = base[i - 1] if where == _AFTER_DROP else other[j - 1] if j else ""
+                    found: list[tuple[int, _NaturalState | None, int]] = []
+                    if i == n and j == m:
+                        found.append((_KEEP_STEP, None, _closing(where, last, after)))
+                    if keeps:
+                        score = _closing(where, last, base[i])
+                        found.append((_KEEP_STEP, (i + 1, j + 1, _AFTER_KEEP), score))
+                    if drops and where != _AFTER_ADD:
+                        score = start_reads_well(base[i], previous) if where == _AFTER_KEEP else 0
+                        found.append((_DROP_STEP, (i + 1, j, _AFTER_DROP), score))
+                    if adds:
+                        score = start_reads_well(other[j], previous) if where == _AFTER_KEEP else 0
+                        found.append((_ADD_STEP, (i, j + 1, _AFTER_ADD), score))
+                    values = [
+                        score + (best.get(state, -math.inf) if state else 0)
+                        for _, state, score in found
+                    ]
+                    state = (i, j, where)
+                    best[state] = max(values, default=-math.inf)
+                    options[state] = [
+                        option
+                        for option, value in zip(found, values, strict=True)
+                        if value == best[state] > -math.inf
+                    ]
+        # Keep only the states a best reading passes, found forwards from the start.
+        self.steps: dict[_NaturalState, list[tuple[int, _NaturalState | None]]] = {}
+        waiting: list[_NaturalState] = [(0, 0, _AFTER_KEEP)]
+        while waiting:
+            state = waiting.pop()
+            if state in self.steps:
+                continue
+            self.steps[state] = [(kind, after_state) for kind, after_state, _ in options[state]]
+            waiting.extend(after_state for _, after_state, _ in options[state] if after_state)
+
+
+def _closing(where: int, last: str, following: str | None) -> int:
+    # A keep (or the end) closes the region being read, if there is one.
+    return 0 if where == _AFTER_KEEP else end_reads_well(last, following)
+
+
+def _natural_readings_touch(accepted: _NaturalReadings, authored: _NaturalReadings) -> bool:
+    """Does some pair of most natural readings bring the two changes together?
+
+    The two readings are walked side by side as the search does; the first step that would
+    bring a change of the one next to a change of the other, or both onto one token, is found
+    (each side can always finish its own reading from there)."""
+    base = accepted.base
+    start = ((0, 0, _AFTER_KEEP), (0, 0, _AFTER_KEEP), _UNTOUCHED)
+    seen, waiting = {start}, [start]
+    while waiting:
+        ours, theirs, changed = waiting.pop()
+        our_steps, their_steps = accepted.steps[ours], authored.steps[theirs]
+        following: list[tuple[_NaturalState, _NaturalState, int]] = []
+        for kind, after in our_steps:
+            if kind == _ADD_STEP and after:
+                if changed == _BY_AUTHOR:
+                    return True
+                following.append((after, theirs, _BY_ACCEPTED))
+        for kind, after in their_steps:
+            if kind == _ADD_STEP and after:
+                if changed == _BY_ACCEPTED:
+                    return True
+                following.append((ours, after, _BY_AUTHOR))
+        for our_kind, our_after in our_steps:
+            for their_kind, their_after in their_steps:
+                if our_kind == _ADD_STEP or their_kind == _ADD_STEP:
+                    continue
+                if our_after is None or their_after is None:
+                    continue  # the end
+                if our_kind == _DROP_STEP and their_kind == _DROP_STEP:
+                    return True
+                if our_kind == _DROP_STEP:
+                    if changed == _BY_AUTHOR:
+                        return True
+                    following.append((our_after, their_after, _BY_ACCEPTED))
+                elif their_kind == _DROP_STEP:
+                    if changed == _BY_ACCEPTED:
+                        return True
+                    following.append((our_after, their_after, _BY_AUTHOR))
+                else:
+                    kept = _UNTOUCHED if is_word(base[ours[0]]) else changed
+                    following.append((our_after, their_after, kept))
+        for state in following:
+            if state not in seen:
+                seen.add(state)
+                waiting.append(state)
+    return False

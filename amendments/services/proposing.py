@@ -13,7 +13,7 @@ from amendments.models import Amendment, Support
 from amendments.services.locking import lock_rows
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
-from textcore.rebase import change_spans, rebase
+from textcore.rebase import AMBIGUOUS, change_spans, rebase
 from textcore.words import count_words, has_visible_text
 
 MAX_TEXT_CHARS = 5000
@@ -173,10 +173,16 @@ def _onto_current(
     proposed = proposed_paragraph_text(kind=kind, base_text=seen.text, text=text)
     outcome = rebase(seen.text, proposed, paragraph.text)
     if not outcome.clean or outcome.text is None:
+        if all(collision.kind == AMBIGUOUS for collision in outcome.collisions):
+            where = (
+                "beside repeated words where you also changed it, so which words changed "
+                "cannot be told"
+            )
+        else:
+            where = "in the same place as your change"
         raise ValidationError(
-            "The paragraph was changed while you were writing, in the same place as your "
-            "change. Your text is kept below; compare it with the new text above and submit "
-            "again.",
+            f"The paragraph was changed while you were writing, {where}. Your text is kept "
+            "below; compare it with the new text above and submit again.",
             code="paragraph_changed",
         )
     return outcome.text

@@ -30,7 +30,7 @@ from amendments.services.proposing import (
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import latest_version
 from manifesto.services import paragraph_next_key, position_after
-from textcore.rebase import rebase
+from textcore.rebase import AMBIGUOUS, rebase
 from textcore.words import count_words
 
 
@@ -292,13 +292,20 @@ def _rebase_replacement(other, paragraph, version, cause, by):  # type: ignore[n
         return
     outcome = rebase(other.base_text, other.proposed_text, paragraph.text)
     if not outcome.clean or outcome.text is None:
+        if all(collision.kind == AMBIGUOUS for collision in outcome.collisions):
+            where = (
+                f"The paragraph was changed by {by} beside repeated words where this amendment "
+                "also changes it, and that change can be read in more than one way: not every "
+                "way leaves this amendment's change where its author put it"
+            )
+        else:
+            where = f"The paragraph was changed by {by} in the same place this amendment changes"
         _put_in_conflict(
             other,
             paragraph,
             cause,
-            f"The paragraph was changed by {by} in the same place this amendment changes, so "
-            "it can no longer be applied as written. The author can update it against the new "
-            "text (Edit) or withdraw it.",
+            f"{where}, so it can no longer be applied as written. The author can update it "
+            "against the new text (Edit) or withdraw it.",
             collisions=[asdict(c) for c in outcome.collisions],
         )
         return

@@ -284,3 +284,17 @@ def test_the_author_edits_through_the_page(member, p5) -> None:
     assert response.status_code == 302
     amendment.refresh_from_db()
     assert amendment.title == "Better" and amendment.proposed_text.endswith("Second try.")
+
+
+def test_the_amendment_page_says_when_a_conflict_comes_from_repeated_words(
+    member, other_member, editor, p5
+) -> None:
+    from amendments.services.review import amendment_accept
+
+    sentence = "First and foremost, Russia was a backward, overwhelmingly agricultural country."
+    accepted = propose(member, p5, p5.text.replace(sentence, f"{sentence} {sentence}"))
+    edited = propose(other_member, p5, p5.text.replace("overwhelmingly", "mainly"))
+    amendment_accept(amendment=accepted, editor=editor)
+    page = client_for(other_member).get(edited.get_absolute_url()).content.decode()
+    assert 'data-testid="conflict"' in page
+    assert "Words repeat there, so the change made meanwhile can be read in more than one" in page

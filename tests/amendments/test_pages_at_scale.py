@@ -117,3 +117,45 @@ def test_the_paragraph_page_lists_a_pile_a_page_at_a_time(
         last = client.get(paragraph.get_absolute_url() + "?page=2").content.decode()
         assert last.count('class="amendment-row"') == count - PER_PARAGRAPH_PAGE
         assert f"#{rejected.pk} " in last
+
+
+@pytest.mark.django_db
+def test_competing_flags_catch_an_edit_of_a_twin_sentence_beside_its_deletion(
+    member, other_member, editor, p5
+) -> None:
+    # Deleting one of two twin sentences may be read as deleting either (the diff reads it
+    # as the second); an edit of the first cannot be carried past it, so the queue must flag
+    # the pair.
+    sentence = "First and foremost, Russia was a backward, overwhelmingly agricultural country."
+    amendment_accept(
+        amendment=propose(member, p5, p5.text.replace(sentence, f"{sentence} {sentence}")),
+        editor=editor,
+    )
+    p5.refresh_from_db()
+    deletion = propose(member, p5, p5.text.replace(f"{sentence} {sentence}", sentence))
+    edit = propose(
+        other_member,
+        p5,
+        p5.text.replace(
+            f"{sentence} {sentence}", f"{sentence.replace('overwhelmingly', 'mainly')} {sentence}"
+        ),
+    )
+    assert (deletion.pk, edit.pk) in competing_pairs([deletion, edit])
+
+
+@pytest.mark.django_db
+def test_the_migration_stores_spans_that_cover_every_reading_again(member, p5) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "amendments.migrations.0003_change_spans_under_every_reading"
+    )
+    amendment = propose(member, p5, p5.text.replace("myriad", "multitude"))
+    fresh = amendment.change_spans
+    amendment.change_spans = [[0, 0]]  # as an older rule might have stored them
+    amendment.save(update_fields=["change_spans"])
+    migration.refill_change_spans(apps, None)
+    amendment.refresh_from_db()
+    assert amendment.change_spans == fresh

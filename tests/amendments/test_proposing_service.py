@@ -184,3 +184,28 @@ def test_a_proposal_from_a_page_opened_before_a_change_does_not_undo_it(
             seen_version_id=seen,
         )
     assert raised.value.code == "paragraph_changed"
+
+
+def test_a_proposal_beside_a_sentence_repeated_meanwhile_is_refused_as_ambiguous(
+    member, other_member, editor, p5
+) -> None:
+    from amendments.services.review import amendment_accept
+
+    seen = p5.history.order_by("-history_id").first().history_id
+    sentence = "First and foremost, Russia was a backward, overwhelmingly agricultural country."
+    amendment_accept(
+        amendment=propose(other_member, p5, p5.text.replace(sentence, f"{sentence} {sentence}")),
+        editor=editor,
+    )
+    with pytest.raises(ValidationError) as raised:
+        amendment_propose(
+            author=member,
+            paragraph=p5,
+            kind="replace",
+            title="Mainly",
+            text=p5.text.replace("overwhelmingly", "mainly"),
+            reason="r",
+            seen_version_id=seen,
+        )
+    assert raised.value.code == "paragraph_changed"
+    assert "which words changed cannot be told" in raised.value.messages[0]

@@ -152,6 +152,30 @@ def test_an_overlapping_pending_amendment_goes_into_conflict_and_its_author_is_t
     assert conflict_mail
 
 
+FIRST_AND_FOREMOST = (
+    "First and foremost, Russia was a backward, overwhelmingly agricultural country."
+)
+
+
+def test_an_edit_of_a_sentence_the_accepted_amendment_repeated_is_in_conflict_as_ambiguous(
+    member, other_member, editor, p5
+) -> None:
+    # Which copy of the repeated sentence holds the author's edit cannot be told: not carried.
+    accepted = propose(
+        member,
+        p5,
+        p5.text.replace(FIRST_AND_FOREMOST, f"{FIRST_AND_FOREMOST} {FIRST_AND_FOREMOST}"),
+    )
+    edited = propose(other_member, p5, p5.text.replace("overwhelmingly", "mainly"))
+    amendment_accept(amendment=accepted, editor=editor)
+    edited = _reload(edited)
+    assert edited.status == Amendment.Status.CONFLICT
+    assert edited.conflict_with == accepted
+    assert [collision["kind"] for collision in edited.conflict_collisions] == ["ambiguous"]
+    assert "can be read in more than one way" in edited.conflict_reason
+    assert edited.proposed_text.count("mainly") == 1  # nothing rewritten
+
+
 def test_the_author_resolves_a_conflict_by_editing(member, other_member, editor, p5) -> None:
     from amendments.services.proposing import amendment_edit
 

@@ -84,3 +84,25 @@ def test_editor_rejects_with_a_reason_the_author_then_reads(
     author.goto(amendment.get_absolute_url())
     expect(author.get_by_role("note")).to_contain_text("The chapter is long enough.")
     author.context.close()
+
+
+def test_the_author_reads_why_an_edit_beside_a_repeated_sentence_is_in_conflict(
+    page, seed_chapter, member, other_member, editor
+) -> None:
+    from amendments.services.review import amendment_accept
+
+    p5 = body_paragraph(seed_chapter, 5)
+    sentence = "First and foremost, Russia was a backward, overwhelmingly agricultural country."
+    repeated = propose(member, p5, p5.text.replace(sentence, f"{sentence} {sentence}"))
+    edited = propose(
+        other_member, p5, p5.text.replace("overwhelmingly", "mainly"), title="Mainly agricultural"
+    )
+    amendment_accept(amendment=repeated, editor=editor)
+
+    log_in(page, "bob", PASSWORD)
+    page.goto(edited.get_absolute_url())
+    conflict = page.get_by_test_id("conflict")
+    expect(conflict).to_contain_text("can be read in more than one way")
+    expect(conflict.locator(".collisions li")).to_contain_text("Words repeat there")
+    expect(conflict).to_contain_text("Please update your amendment")
+    assert_no_serious_axe_violations(page)

@@ -4,15 +4,42 @@ from __future__ import annotations
 
 import time
 
-from textcore.rebase import RebaseResult, competing, rebase
+from textcore.rebase import (
+    AMBIGUOUS,
+    Collision,
+    RebaseResult,
+    change_spans,
+    competing,
+    rebase,
+    spans_compete,
+)
+
+# Sentences of the seed chapter (¶ 1 and footnote 1).
+INSURRECTION = (
+    "The socialist insurrection in October 1917 that created the basis for the Soviet Union "
+    "was a genuinely popular revolution."
+)
+NOT_A_COUP = "Not an unrepresentative coup as critics of the revolution often maintain."
+WEDGE = (
+    "or whether they will permit the new bourgeoisie to drive a wedge between them and the "
+    "working class, to split them off from the working class."
+)
 
 
 def test_trimming_the_shared_prefix_hid_the_clean_reading_of_a_repeated_word() -> None:
     # Trimming the tokens all three texts share before searching fixed dmp's reading of
-    # "x x x" → "x x" (the last x deleted), so the author's change of the last x collided.
-    # Deleting the first x is as true a reading and leaves an x in between.
-    assert rebase("x x x", "x x y", "x x") == RebaseResult(True, "x y")
-    assert rebase("x x x", "x x", "x x y") == RebaseResult(True, "x y")
+    # "problems problems." → "problems." (the second one deleted), so the author's sentence
+    # added after the full stop collided. Deleting "problems " is the one natural reading
+    # and leaves a word in between.
+    base = "From the outset, the revolution faced a myriad of problems problems."
+    accepted = "From the outset, the revolution faced a myriad of problems."
+    authored = base + " First and foremost, Russia was backward."
+    merged = accepted + " First and foremost, Russia was backward."
+    assert rebase(base, authored, accepted) == RebaseResult(True, merged)
+    assert rebase(base, accepted, authored) == RebaseResult(True, merged)
+    # "x x x" → "x x" lost its first x or its last, equally naturally: the search still sees
+    # the reading that keeps the author's change apart, so the conflict is ambiguous.
+    assert [c.kind for c in rebase("x x x", "x x y", "x x").collisions] == [AMBIGUOUS]
 
 
 def test_identical_amendments_merged_into_a_text_neither_author_wrote() -> None:
@@ -52,14 +79,91 @@ def test_the_windowed_search_still_finds_a_clean_reading_inside_a_long_paragraph
     def paragraph(inner: str) -> str:
         return " ".join([*words[:middle], inner, *words[middle:]])
 
-    result = rebase(paragraph("x x x"), paragraph("x x y"), paragraph("x x"))
-    assert result.text == paragraph("x y")
+    result = rebase(paragraph("x x. Y"), paragraph("x x. Z"), paragraph("x. Y"))
+    assert result.text == paragraph("x. Z")
 
 
 def test_two_search_windows_that_touched_lost_the_word_between_them() -> None:
-    # Two repeated-word collisions about 40 words apart got search windows that met end to
+    # Two repeated-word changes about 40 words apart got search windows that met end to
     # end, and the unchanged word on their common border was dropped from the merge.
     for length in range(30, 60):
         filler = " ".join(f"w{number}" for number in range(length))
-        result = rebase(f"x x x {filler} y y y", f"x x z {filler} z y y", f"x x {filler} y y")
-        assert result.text == f"x z {filler} z y", length
+        result = rebase(f"x x. {filler} y y.", f"x x. z {filler} y y z.", f"x. {filler} y.")
+        assert result.text == f"x. z {filler} y z.", length
+
+
+# --- the accepted change can be read in more than one way -------------------------------------
+
+
+def test_deleting_one_of_twin_sentences_carried_the_edit_of_the_deleted_twin_into_the_other() -> (
+    None
+):
+    # The accepted amendment deleted a doubled sentence. Which twin went cannot be told: the
+    # diff shows either as naturally. The author had edited the second twin; the merge read
+    # the deletion as taking the first, and carried the edit into the sentence that remained.
+    base = f"{INSURRECTION} {NOT_A_COUP} {NOT_A_COUP}"
+    accepted = f"{INSURRECTION} {NOT_A_COUP}"
+    authored = f"{INSURRECTION} {NOT_A_COUP} {NOT_A_COUP.replace('often', 'still')}"
+    for result in (rebase(base, authored, accepted), rebase(base, accepted, authored)):
+        assert not result.clean
+        assert [collision.kind for collision in result.collisions] == [AMBIGUOUS]
+    # The collision shows the whole passage that can be read in more than one way.
+    assert rebase(base, authored, accepted).collisions == [
+        Collision(
+            deleted=f"{NOT_A_COUP} {NOT_A_COUP}",
+            inserted=f"{NOT_A_COUP} {NOT_A_COUP.replace('often', 'still')}",
+            current=NOT_A_COUP,
+            kind=AMBIGUOUS,
+        )
+    ]
+    assert competing(base, accepted, authored)
+    assert spans_compete(change_spans(base, accepted), change_spans(base, authored))
+    # An edit of the sentence before the twins is carried as before.
+    elsewhere = base.replace("genuinely", "truly")
+    assert rebase(base, elsewhere, accepted) == RebaseResult(
+        True, accepted.replace("genuinely", "truly")
+    )
+
+
+def test_a_sentence_repeated_beside_itself_took_the_authors_edit_to_an_arbitrary_copy() -> None:
+    # The accepted amendment repeated a sentence. The author had edited that sentence: read
+    # as the first copy, the edit lands in it; read as the second, in the other. The merge
+    # kept whichever text sorted first.
+    base = f"{INSURRECTION} {NOT_A_COUP}"
+    accepted = f"{INSURRECTION} {NOT_A_COUP} {NOT_A_COUP}"
+    authored = f"{INSURRECTION} {NOT_A_COUP.replace('often', 'still')}"
+    for result in (rebase(base, authored, accepted), rebase(base, accepted, authored)):
+        assert not result.clean
+        assert [collision.kind for collision in result.collisions] == [AMBIGUOUS]
+    assert spans_compete(change_spans(base, accepted), change_spans(base, authored))
+
+
+def test_cutting_a_repeated_phrase_carried_the_edit_of_the_cut_occurrence() -> None:
+    # "… the working class, to split them off from the working class." lost its repetition:
+    # as naturally the first "the working class, to split them off from " as the end. The
+    # author had edited the first "working class"; the merge read the cut as the end one.
+    accepted = WEDGE.replace(", to split them off from the working class.", ".")
+    authored = WEDGE.replace("and the working class,", "and the urban working class,")
+    for result in (rebase(WEDGE, authored, accepted), rebase(WEDGE, accepted, authored)):
+        assert not result.clean
+        assert [collision.kind for collision in result.collisions] == [AMBIGUOUS]
+    assert spans_compete(change_spans(WEDGE, accepted), change_spans(WEDGE, authored))
+
+
+def test_an_insertion_repeating_the_next_word_was_read_away_from_the_authors_edit() -> None:
+    # "the very difficult task" became "the very, very difficult task": the diff shows the
+    # new "very, " before the old "very", next to the author's change of "the". The merge
+    # read it as ", very" after the old one, one word away, and let both stand.
+    base = "Russia was faced with the very difficult task of building a socialist society."
+    accepted = base.replace("the very difficult", "the very, very difficult")
+    authored = base.replace("with the very", "with a very")
+    for result in (rebase(base, authored, accepted), rebase(base, accepted, authored)):
+        assert not result.clean
+        assert [collision.kind for collision in result.collisions] == [AMBIGUOUS]
+    assert spans_compete(change_spans(base, accepted), change_spans(base, authored))
+    # A change of "difficult" touches the insertion read as ", very", but not the natural
+    # reading, and every reading that keeps them apart gives one text: it is carried.
+    later = base.replace("difficult task", "daunting task")
+    assert rebase(base, later, accepted) == RebaseResult(
+        True, accepted.replace("difficult task", "daunting task")
+    )
