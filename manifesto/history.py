@@ -15,6 +15,7 @@ from manifesto.exports import Moment, moments_for, paragraphs_at
 from manifesto.models import Chapter, Paragraph
 from textcore.compare import Block, Comparison, compare_blocks
 from textcore.diff import WordDelta, diff_html, word_delta
+from textcore.words import trim_edges
 
 _AMENDMENT_IN_REASON = re.compile(r"\bamendment #(\d+)\b")
 
@@ -51,7 +52,7 @@ def paragraph_history(paragraph: Paragraph) -> list[Version]:
                 record=record,
                 number=number,
                 diff=(
-                    html.escape(record.text)
+                    html.escape(trim_edges(record.text))
                     if previous is None
                     else diff_html(previous.text, record.text)
                 ),

@@ -119,8 +119,7 @@ def _check_command(slug: str, typed: str, tmp_path) -> None:  # type: ignore[no-
                 slug,
                 "--format",
                 "html",
-                option,
-                typed,
+                f"{option}={typed}",  # one argument, even when it starts with a dash
                 "-o",
                 str(tmp_path / "out.html"),
                 stderr=io.StringIO(),

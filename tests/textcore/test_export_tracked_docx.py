@@ -136,7 +136,8 @@ def _expected(side: str) -> list[str]:
         gone = block.status == ("deleted" if side == "after" else "inserted")
         if not gone:
             prefix = f"{block.number}. " if block.kind == "footnote" else ""
-            lines.append(prefix + text.replace("\x07", ""))
+            # Shown without the spaces at its ends, as every format shows a paragraph.
+            lines.append(prefix + text.replace("\x07", "").strip())
     return lines
 
 
@@ -156,7 +157,9 @@ def test_every_revision_has_a_unique_id_an_author_and_a_utc_date() -> None:
     body = docx_xml(_render(), "word/document.xml")
     revisions = list(body.iter(f"{{{W}}}ins", f"{{{W}}}del"))
     ids = [r.get(f"{{{W}}}id") for r in revisions]
-    assert len(ids) == len(set(ids)) == 13
+    # 14: the space kept before Carol's "جديد" ends the earlier text, which no format shows
+    # with its edge spaces, so it is inserted with her word.
+    assert len(ids) == len(set(ids)) == 14
     assert all(ISO_UTC.match(r.get(f"{{{W}}}date")) for r in revisions)
     by_text = {
         "".join(r.itertext()): (r.tag.split("}")[1], r.get(f"{{{W}}}author"), r.get(f"{{{W}}}date"))

@@ -34,6 +34,7 @@ from textcore.export._common import (
     numbered_note,
     provenance_line,
     reference_counts,
+    shown_text,
     split_inline,
     split_lines,
 )
@@ -165,7 +166,7 @@ class _ChapterNotes:
         if occurrence > 1:
             return [self._cross_reference(bookmark_name, self._ordinal[number])]
         note = self._chapter.footnote(number)
-        footnote_id = self._part.add(note.text if note else "")
+        footnote_id = self._part.add(shown_text(note.text) if note else "")
         self._ordinal[number] = len(self._ordinal) + 1
         run = OxmlElement("w:r")
         rpr = OxmlElement("w:rPr")

@@ -17,6 +17,7 @@ from textcore.export._common import (
     iso_utc,
     provenance_line,
     reference_counts,
+    shown_text,
     split_inline,
     split_lines,
 )
@@ -238,9 +239,8 @@ def _footnotes_html(
         )
         # The back links sit in their own span, so the note's text is the li's text up to it.
         after = f'<span class="backrefs"> {backlinks}</span>' if backlinks else ""
-        items.append(
-            f'<li id="{_text(item_id)}" value="{number}" dir="auto">{_text(note.text)}{after}</li>'
-        )
+        text = _text(shown_text(note.text))
+        items.append(f'<li id="{_text(item_id)}" value="{number}" dir="auto">{text}{after}</li>')
     level = section_level
     return (
         f'<section class="footnotes" aria-labelledby="{_text(heading_id)}" role="doc-endnotes">\n'

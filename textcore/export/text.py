@@ -14,7 +14,7 @@ block and chapters alike, ends with a form feed line, the plain-text page break,
 from __future__ import annotations
 
 from textcore.chapter_text import NOTE_START, PUBLISHED_LINE
-from textcore.export._common import clean_text, one_line, provenance_line, split_lines
+from textcore.export._common import one_line, provenance_line, shown_text, split_lines
 from textcore.export.document import ExportChapter, ExportDocument
 
 CHAPTER_BREAK = "\f\n"
@@ -79,4 +79,4 @@ def _header_lines(chapter: ExportChapter) -> list[str]:
 
 
 def _line(text: str) -> str:
-    return one_line(clean_text(text))
+    return shown_text(one_line(text))

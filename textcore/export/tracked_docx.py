@@ -22,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
-from textcore.export._common import human_date, iso_utc
+from textcore.export._common import human_date, iso_utc, shown_text, trim_run_edges
 from textcore.export._docx_common import (
     GENERATOR,
     add_setting,
@@ -115,22 +115,21 @@ def _add_tracked_block(document: DocxDocument, block: TrackedBlock, revisions: _
         rpr = OxmlElement("w:rPr")
         rpr.append(revisions.mark(op, author, date))
         para._p.get_or_add_pPr().append(rpr)
-        text = prefix + (block.after_text if op > 0 else block.before_text)
+        text = prefix + shown_text(block.after_text if op > 0 else block.before_text)
         para._p.append(_revised_run(revisions.mark(op, author, date), op, text))
         return
 
     if prefix:
         para._p.append(text_run(prefix))
-    for segment in block.segments:
-        if not segment.text:
+    fallback_author, fallback_date = _block_author(block)
+    for index, op, text in trim_run_edges([(s.op, s.text) for s in block.segments]):
+        if op == 0:
+            para._p.append(text_run(text))
             continue
-        if segment.op == 0:
-            para._p.append(text_run(segment.text))
-            continue
-        mark = revisions.mark(
-            segment.op, segment.author or block.author, segment.date or block.date
-        )
-        para._p.append(_revised_run(mark, segment.op, segment.text))
+        segment = block.segments[index]
+        # A kept space at one text's end is shown as a change: credit the block's author.
+        mark = revisions.mark(op, segment.author or fallback_author, segment.date or fallback_date)
+        para._p.append(_revised_run(mark, op, text))
 
 
 def _revised_run(mark: BaseOxmlElement, op: int, text: str) -> BaseOxmlElement:
