@@ -11,6 +11,13 @@ import re
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
 
+# A note that no heading or paragraph references any more (its paragraph deleted, say) is still
+# a note of the chapter: every output shows it with its number, followed by these words, and
+# formats whose footnotes need a reference (Word, Markdown) list it under this heading.
+UNREFERENCED = "not referenced in the text"
+UNREFERENCED_NOTES_HEADING = "Notes not referenced in the text"
+_UNREFERENCED_MARK = f" ({UNREFERENCED})"
+
 # Closing punctuation of a sentence or quotation (not a decimal point: "2.5 million" has no
 # reference), then at most one space (regular or non-breaking), then a one- or two-digit number
 # that ends at whitespace or the end of the text.
@@ -54,3 +61,15 @@ def ref_numbers(text: str, known: Container[int] | None = None) -> list[int]:
 def strip_refs(text: str, known: Container[int] | None = None) -> str:
     """``text`` without its footnote markers."""
     return "".join(p for p in split_refs(text, known) if isinstance(p, str))
+
+
+def unreferenced_note(number: int | None, text: str) -> str:
+    """A note that nothing references, as every output shows it:
+    "3. Its text (not referenced in the text)"."""
+    shown = f"{text}{_UNREFERENCED_MARK}"
+    return shown if number is None else f"{number}. {shown}"
+
+
+def unmark_unreferenced(text: str) -> str:
+    """A note's text without the words ``unreferenced_note`` added, for reading an export back."""
+    return text.removesuffix(_UNREFERENCED_MARK)

@@ -173,7 +173,7 @@ def test_several_chapters_restart_footnotes_in_their_own_sections() -> None:
     assert names == ["_RefNote_1_1", "_RefNote_2_1"]
 
 
-def test_a_note_nobody_references_is_listed_after_the_chapter() -> None:
+def test_a_note_nobody_references_is_listed_after_the_chapter_and_says_so() -> None:
     chapter = ExportChapter(
         title="One",
         slug="one",
@@ -190,6 +190,6 @@ def test_a_note_nobody_references_is_listed_after_the_chapter() -> None:
     data = render_docx(doc)
     assert _paragraphs(data)[-2:] == [
         ("Heading 2", UNREFERENCED_NOTES_HEADING),
-        ("Normal", "3. An orphaned note."),
+        ("Normal", "3. An orphaned note. (not referenced in the text)"),
     ]
     assert docx_footnotes(data) == {1: "The note."}

@@ -123,7 +123,7 @@ def test_several_chapters_keep_footnote_labels_unique() -> None:
     assert [n.label for n in notes] == ["ch1-1", "ch1-2", "ch2-1", "ch2-2"]
 
 
-def test_a_note_nobody_references_is_kept_as_a_paragraph() -> None:
+def test_a_note_nobody_references_is_kept_as_a_paragraph_under_a_heading() -> None:
     chapter = ExportChapter(
         title="One",
         slug="one",
@@ -137,7 +137,9 @@ def test_a_note_nobody_references_is_kept_as_a_paragraph() -> None:
     )
     doc = ExportDocument("Transformation", (chapter,), "as published", "", GENERATED_AT)
     blocks = markdown_blocks(render_markdown(doc))
-    assert blocks[-1].kind == "p" and blocks[-1].text == "3. An orphaned note."
+    assert (blocks[-2].kind, blocks[-2].text) == ("h3", "Notes not referenced in the text")
+    assert blocks[-1].kind == "p"
+    assert blocks[-1].text == "3. An orphaned note. (not referenced in the text)"
 
 
 def test_escape_markdown_examples() -> None:

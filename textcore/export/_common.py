@@ -8,7 +8,7 @@ from collections.abc import Container, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import pairwise
 
-from textcore.export.document import ExportBlock, ExportChapter, ExportDocument
+from textcore.export.document import ExportChapter, ExportDocument
 from textcore.footnotes import FootnoteRef, split_refs
 from textcore.words import trim_edges
 
@@ -125,12 +125,6 @@ def iter_references(chapter: ExportChapter) -> Iterator[tuple[int, int]]:
 def reference_counts(chapter: ExportChapter) -> Counter[int]:
     """How many times each note is referenced in the chapter."""
     return Counter(number for number, _ in iter_references(chapter))
-
-
-def numbered_note(note: ExportBlock) -> str:
-    """A footnote as a plain line, "3. Its text", for notes that cannot be real footnotes."""
-    text = shown_text(note.text)
-    return text if note.number is None else f"{note.number}. {text}"
 
 
 def as_utc(moment: datetime) -> datetime:

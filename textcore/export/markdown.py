@@ -14,15 +14,15 @@ import re
 from textcore.export._common import (
     clean_text,
     heading_levels,
-    numbered_note,
     one_line,
     provenance_line,
     reference_counts,
+    shown_text,
     split_inline,
     split_lines,
 )
 from textcore.export.document import ExportChapter, ExportDocument
-from textcore.footnotes import FootnoteRef
+from textcore.footnotes import UNREFERENCED_NOTES_HEADING, FootnoteRef, unreferenced_note
 
 # Escaped wherever they stand: they open emphasis, code, links, footnotes, HTML, entities,
 # headings, tables (GFM) and strikethrough (GFM). Backslash escapes work for any ASCII
@@ -92,9 +92,12 @@ def _chapter_blocks(
             blocks.append(f"[^{label_prefix}{note.number}]: {escape_markdown(note.text)}")
         else:
             # A definition nobody references is dropped by Markdown renderers, so a note left
-            # without a reference (its paragraph deleted, say) is kept as a plain paragraph.
-            unreferenced.append(escape_markdown(numbered_note(note)))
-    blocks.extend(unreferenced)
+            # without a reference (its paragraph deleted, say) is a paragraph under a heading.
+            line = unreferenced_note(note.number, shown_text(note.text))
+            unreferenced.append(escape_markdown(line))
+    if unreferenced:
+        blocks.append(f"{'#' * section_level} {escape_markdown(UNREFERENCED_NOTES_HEADING)}")
+        blocks.extend(unreferenced)
     return blocks
 
 
