@@ -8,7 +8,8 @@ this module finds the markers so pages and exports can link them and the word co
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterator
+from collections import Counter
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 
 # A note that no heading or paragraph references any more (its paragraph deleted, say) is still
@@ -73,3 +74,18 @@ def unreferenced_note(number: int | None, text: str) -> str:
 def unmark_unreferenced(text: str) -> str:
     """A note's text without the words ``unreferenced_note`` added, for reading an export back."""
     return text.removesuffix(_UNREFERENCED_MARK)
+
+
+def references_lost(
+    old: str, new: str, elsewhere: Mapping[int, int], known: Container[int] | None = None
+) -> list[tuple[int, int]]:
+    """The notes left without a reference when a paragraph's ``old`` text becomes ``new``
+    ("" for a deletion): referenced in ``old``, neither in ``new`` nor anywhere else
+    (``elsewhere`` counts each note's references in the chapter's other headings and
+    paragraphs). Returns (note number, references ``old`` had), in order of appearance."""
+    before, after = Counter(ref_numbers(old, known)), Counter(ref_numbers(new, known))
+    return [
+        (number, count)
+        for number, count in before.items()
+        if not after[number] and not elsewhere.get(number, 0)
+    ]
