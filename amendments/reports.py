@@ -113,7 +113,7 @@ def _tracked_block(rows, since_at, until_at, authors):  # type: ignore[no-untype
         killer = next((r for r in between if r.is_deleted or r.history_type == "-"), between[-1])
         block = TrackedBlock(
             before.kind,
-            None,
+            before.footnote_number,
             (TrackedSegment(-1, before.text),),
             "deleted",
             _author_of(killer, authors),
@@ -124,7 +124,7 @@ def _tracked_block(rows, since_at, until_at, authors):  # type: ignore[no-untype
         creator = between[0]
         block = TrackedBlock(
             after.kind,
-            None,
+            after.footnote_number,
             (TrackedSegment(1, after.text),),
             "inserted",
             _author_of(creator, authors),
@@ -139,14 +139,16 @@ def _tracked_block(rows, since_at, until_at, authors):  # type: ignore[no-untype
             previous = row.text
     segments = tuple(track_revisions(before.text, revisions))
     status = "changed" if any(s.op != 0 for s in segments) else "unchanged"
-    return (after.position, TrackedBlock(after.kind, None, segments, status))
+    block = TrackedBlock(after.kind, after.footnote_number, segments, status)
+    return (after.position, block)
 
 
 def _number(blocks: list[TrackedBlock]) -> tuple[TrackedBlock, ...]:
+    """Body paragraphs get their ¶ number at the later moment; notes keep their own."""
     numbered = []
     number = 0
     for block in blocks:
-        shown = None
+        shown = block.number if block.kind == Paragraph.Kind.FOOTNOTE else None
         if block.kind == Paragraph.Kind.BODY and block.status != "deleted":
             number += 1
             shown = number

@@ -13,7 +13,7 @@ from django.db.models.expressions import OrderBy
 from django.db.models.functions import RowNumber
 
 from amendments.models import Amendment
-from amendments.selectors import support_count
+from amendments.selectors import NoteLoss, notes_losing_references, support_count
 from amendments.services.guard import Ledger, chapter_ledgers
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import body_numbers
@@ -82,6 +82,7 @@ class Queue:
     chapters: list[Chapter]
     total: int
     paragraphs: int
+    note_losses: dict[int, list[NoteLoss]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ def review_queue(manifesto: Manifesto, filters: QueueFilters, page_number: str |
         chapters=chapters,
         total=sum(size for _, size in sizes),
         paragraphs=len(sizes),
+        note_losses=notes_losing_references(list(shown.values())),
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -17,6 +19,7 @@ from amendments.services.proposing import proposed_paragraph_text
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import ChapterReading, body_numbers, chapter_reading
 from textcore.diff import WordDelta, diff_html, word_delta
+from textcore.footnotes import ref_numbers, references_lost
 
 Viewer = User | AnonymousUser | None
 
@@ -286,3 +289,67 @@ def acceptance_budget(amendment: Amendment) -> AcceptanceBudget:
     counts = counts_against_limit(amendment.paragraph.kind, chapter.manifesto.count_footnotes)
     delta = amendment.word_delta if counts else 0
     return AcceptanceBudget(ledger.after(delta), ledger.limit, ledger.over_by_after(delta))
+
+
+@dataclass(frozen=True)
+class NoteLoss:
+    """A note that accepting an amendment would leave without any reference in the text."""
+
+    number: int
+    references: int  # how many references to it the amendment removes: all that are left
+
+    @property
+    def warning(self) -> str:
+        if self.references == 1:
+            return f"Note {self.number} will lose its only reference in the text."
+        return f"Note {self.number} will lose its last {self.references} references in the text."
+
+
+def notes_losing_references(amendments: Sequence[Amendment]) -> dict[int, list[NoteLoss]]:
+    """The notes each pending deletion or replacement would leave without a reference, by
+    amendment id, for the decision panel and the review queue (no query unless one of them
+    removes a footnote marker; then one, whatever their number)."""
+    removing = []
+    for amendment in amendments:
+        if (
+            amendment.status != Amendment.Status.PENDING
+            or amendment.kind == Amendment.Kind.INSERT
+            or amendment.paragraph.kind == Paragraph.Kind.FOOTNOTE
+        ):
+            continue
+        new = "" if amendment.kind == Amendment.Kind.DELETE else amendment.proposed_text
+        # Without the chapter's notes, any marker-like digits: a superset of its references.
+        dropped = {number for number, _ in references_lost(amendment.base_text, new, {})}
+        if dropped:
+            removing.append((amendment, new, dropped))
+    if not removing:
+        return {}
+    mentions = Q()
+    for number in {number for _, _, dropped in removing for number in dropped}:
+        mentions |= Q(text__contains=str(number))
+    rows = Paragraph.objects.filter(
+        Q(kind=Paragraph.Kind.FOOTNOTE) | mentions,
+        chapter_id__in={amendment.chapter_id for amendment, _, _ in removing},
+        is_deleted=False,
+    ).values_list("id", "chapter_id", "kind", "footnote_number", "text")
+    notes: dict[int, set[int]] = defaultdict(set)
+    texts: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for pk, chapter_id, kind, note_number, text in rows:
+        if kind == Paragraph.Kind.FOOTNOTE:
+            if note_number is not None:
+                notes[chapter_id].add(note_number)
+        else:
+            texts[chapter_id].append((pk, text))
+    losses: dict[int, list[NoteLoss]] = {}
+    for amendment, new, _ in removing:
+        known = notes[amendment.chapter_id]
+        elsewhere = Counter(
+            number
+            for pk, text in texts[amendment.chapter_id]
+            if pk != amendment.paragraph_id
+            for number in ref_numbers(text, known)
+        )
+        lost = references_lost(amendment.base_text, new, elsewhere, known)
+        if lost:
+            losses[amendment.pk] = [NoteLoss(number, count) for number, count in lost]
+    return losses

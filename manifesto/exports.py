@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.utils import timezone
@@ -89,19 +89,26 @@ PUBLISHED = Moment("milestone", name=AS_PUBLISHED)
 
 def parse_moment(value: str | None) -> Moment:
     """Read "now", "published", a date (end of that day), a date and time (local time), or
-    "milestone:NAME" (any other word is taken as a milestone's name too)."""
+    "milestone:NAME" (any other word is taken as a milestone's name too).
+
+    Raises ValueError, with the one "not a moment" message, for anything else: impossible
+    dates, and moments that fall off the calendar (before the year 1 or after 9999) in UTC or
+    in the site's time zone, where the labels and the database would overflow."""
     text = (value or "now").strip()
     lowered = text.lower()
     if lowered in ("", "now", "today", "current"):
         return NOW
     if lowered in ("published", "as-published", "as published"):
         return PUBLISHED
+    shown = text if len(text) <= _SHOWN_CHARS else f"{text[:_SHOWN_CHARS]}…"
+    not_a_moment = ValueError(
+        f"“{shown}” is not a moment: use now, published, a milestone's name, a date such as "
+        "2026-11-26, or a date and time such as 2026-11-26 14:30 (years 1 to 9999)."
+    )
+    if _UNSTORABLE.search(text):  # no milestone's name holds them, and no database takes them
+        raise not_a_moment
     if lowered.startswith("milestone:"):
         return Moment("milestone", name=text.split(":", 1)[1].strip())
-    not_a_moment = ValueError(
-        f"“{value}” is not a moment: use now, published, a milestone's name, a date such as "
-        "2026-11-26, or a date and time such as 2026-11-26 14:30."
-    )
     try:
         moment = parse_datetime(lowered.replace(" ", "T"))
         day = parse_date(lowered) if moment is None else None
@@ -109,13 +116,31 @@ def parse_moment(value: str | None) -> Moment:
         raise not_a_moment from error
     if moment is None:
         if day is None:
-            if re.match(r"^[\d\s:/.-]+$", text):
+            if re.match(r"^[\d\s:/.+-]+$", text):
                 raise not_a_moment
             return Moment("milestone", name=text)
         moment = datetime.combine(day, time(23, 59, 59))
+    try:
+        return Moment("at", _on_the_calendar(moment))
+    except OverflowError as error:
+        raise not_a_moment from error
+
+
+# A typed moment is echoed in the "not a moment" message up to this length.
+_SHOWN_CHARS = 60
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _on_the_calendar(moment: datetime) -> datetime:
+    """``moment`` as an aware time in UTC, the form every later use takes safely (the label and
+    the file name in local time, the database's comparisons). Raises OverflowError when it or
+    its local time lies outside the years 1 to 9999."""
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return Moment("at", moment)
+    in_utc = moment.astimezone(UTC)
+    # The label and the file name show local time: it must exist too.
+    timezone.localtime(in_utc)
+    return in_utc
 
 
 def moments_for(chapters: Sequence[Chapter], moment: Moment) -> dict[int, datetime]:
@@ -142,7 +167,9 @@ def moments_for(chapters: Sequence[Chapter], moment: Moment) -> dict[int, dateti
         elif moment.name.lower() == AS_PUBLISHED.lower():
             result[chapter.pk] = chapter.created_at
         else:
-            raise ValueError(f"“{chapter.title}” has no milestone called “{moment.name}”.")
+            name = moment.name
+            shown = name if len(name) <= _SHOWN_CHARS else f"{name[:_SHOWN_CHARS]}…"
+            raise ValueError(f"“{chapter.title}” has no milestone called “{shown}”.")
     return result
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from manifesto.models import Chapter, Manifesto, Paragraph
-from textcore.footnotes import FootnoteRef, split_refs
+from textcore.footnotes import UNREFERENCED, FootnoteRef, split_refs
 
 
 @dataclass
@@ -39,6 +39,13 @@ class ShownParagraph:
     @property
     def kind(self) -> str:
         return self.paragraph.kind
+
+    @property
+    def unreferenced_label(self) -> str:
+        """For a note nothing in the text references, the words every output shows after it."""
+        if self.paragraph.kind == Paragraph.Kind.FOOTNOTE and not self.back_refs:
+            return UNREFERENCED
+        return ""
 
     @property
     def anchor(self) -> str:

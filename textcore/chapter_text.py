@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from textcore.footnotes import ref_numbers, strip_refs
+from textcore.footnotes import ref_numbers, strip_refs, unmark_unreferenced
 
 BlockKind = Literal["heading", "body", "footnote"]
 
@@ -141,9 +141,9 @@ def parse_chapter(text: str) -> ParsedChapter:
             note_lines.append(line.strip())
         elif (footnote and section != "body") or (footnote and _looks_like_notes_start(chapter)):
             section = "footnotes"
-            chapter.blocks.append(
-                Block("footnote", footnote.group(2), footnote_number=int(footnote.group(1)))
-            )
+            # A note the plain-text export marked as not referenced reads back as it was.
+            text = unmark_unreferenced(footnote.group(2))
+            chapter.blocks.append(Block("footnote", text, footnote_number=int(footnote.group(1))))
         elif line.strip().lower() in _DEBRIS:
             section = "debris"
         elif section == "body":

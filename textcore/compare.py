@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from textcore.diff import diff_html, word_delta
-from textcore.words import count_words
+from textcore.words import count_words, trim_edges
 
 
 class Change(StrEnum):
@@ -102,7 +102,7 @@ def compare_blocks(before: Sequence[Block], after: Sequence[Block]) -> Compariso
             change = Change.SAME if was.text == now.text else Change.CHANGED
         counted = (now or was).counted  # type: ignore[union-attr]
         if change == Change.SAME:
-            shown, added, removed = html.escape(after_text), 0, 0
+            shown, added, removed = html.escape(trim_edges(after_text)), 0, 0
         else:
             delta = word_delta(before_text, after_text)
             shown = diff_html(before_text, after_text)

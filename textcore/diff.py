@@ -17,7 +17,7 @@ from typing import Final
 from diff_match_patch import diff_match_patch
 
 from textcore.footnotes import iter_refs
-from textcore.words import count_words
+from textcore.words import count_words, trim_edges
 
 DELETE: Final = -1
 EQUAL: Final = 0
@@ -121,10 +121,11 @@ def diff_html(old: str, new: str) -> str:
     """The word diff as escaped HTML, changes in ``<del>``/``<ins>`` with words for screen readers.
 
     The hidden "[deleted: …]" and "[inserted: …]" labels make the change readable without colour
-    or strike-through: screen readers speak them and they survive copy and paste.
+    or strike-through: screen readers speak them and they survive copy and paste. Both texts
+    are shown without the spaces at their ends (``trim_edges``), as every output shows them.
     """
     parts: list[str] = []
-    for op, text in word_diff(old, new):
+    for op, text in word_diff(trim_edges(old), trim_edges(new)):
         escaped = html.escape(text)
         if op == EQUAL:
             parts.append(escaped)

@@ -43,3 +43,13 @@ def has_visible_text(text: str) -> bool:
     return any(
         not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in text
     )
+
+
+def trim_edges(text: str) -> str:
+    """``text`` as every output shows a paragraph: without the spaces at its two ends.
+
+    The imported source keeps them (the seed starts and ends paragraphs with non-breaking
+    spaces) and so does the stored text, but a reader would see them as an indent. Spaces
+    inside the text, non-breaking ones included, stay as they are.
+    """
+    return text.strip()

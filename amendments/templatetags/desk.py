@@ -1,5 +1,7 @@
 from django import template
 
+from textcore import words
+
 register = template.Library()
 
 
@@ -27,3 +29,9 @@ def get_item(mapping: dict, key: object) -> object:
 @register.filter
 def competes_with(group, amendment) -> list[int]:  # type: ignore[no-untyped-def]
     return group.competes(amendment)
+
+
+@register.filter
+def trim_edges(text: str) -> str:
+    """A paragraph's text without the spaces at its ends, as every page and export shows it."""
+    return words.trim_edges(str(text))

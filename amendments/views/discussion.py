@@ -48,6 +48,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
         context.update(decision_forms(amendment))
         context["budget"] = selectors.acceptance_budget(amendment)
+        context["note_losses"] = selectors.notes_losing_references([amendment]).get(
+            amendment.pk, []
+        )
     return render(request, "amendments/detail.html", context)
 
 

@@ -105,4 +105,37 @@ def test_the_author_reads_why_an_edit_beside_a_repeated_sentence_is_in_conflict(
     expect(conflict).to_contain_text("can be read in more than one way")
     expect(conflict.locator(".collisions li")).to_contain_text("Words repeat there")
     expect(conflict).to_contain_text("Please update your amendment")
+def test_editor_is_warned_that_a_deletion_orphans_a_note_and_every_page_says_so(
+    page, seed_chapter, member, editor
+) -> None:
+    p18 = body_paragraph(seed_chapter, 18)  # the only paragraph citing note 1
+    deletion = propose(member, p18, "", kind="delete", title="Cut the fatal split")
+    warning = "Note 1 will lose its only reference in the text."
+
+    log_in(page, "erin", PASSWORD)
+    page.goto("/review/")
+    expect(page.locator(".queue-item", has_text="Cut the fatal split")).to_contain_text(warning)
+    assert_no_serious_axe_violations(page)
+
+    page.get_by_role("link", name="Cut the fatal split").click()
+    expect(page.get_by_test_id("note-losses")).to_contain_text(warning)
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name=f"Accept #{deletion.pk}").click()
+    expect(page.get_by_role("status")).to_contain_text("accepted; the text is updated")
+
+    page.goto(seed_chapter.get_absolute_url())
+    note = page.locator(".footnote", has_text="Full quote: “Of course")
+    expect(note).to_contain_text("(not referenced in the text)")
+    expect(note.locator(".footnote__back")).to_have_count(0)
+    assert_no_serious_axe_violations(page)
+
+    page.goto(f"/chapters/{seed_chapter.slug}/p/{p18.key}/history/")
+    expect(page.get_by_test_id("notes-unreferenced")).to_contain_text(
+        "Note 1 lost its last reference in the text."
+    )
+    assert_no_serious_axe_violations(page)
+    page.goto(f"/chapters/{seed_chapter.slug}/compare/")
+    expect(page.get_by_test_id("notes-lost")).to_have_text(
+        "Note 1 lost its last reference in the text."
+    )
     assert_no_serious_axe_violations(page)

@@ -56,7 +56,7 @@ def _expected_notes(doc: ExportDocument) -> list[str]:
             for number in ref_numbers(clean_text(block.text), chapter.known_footnotes):
                 if number not in seen:
                     seen.append(number)
-        notes.extend(clean_text(chapter.footnote(n).text) for n in seen)  # type: ignore[union-attr]
+        notes.extend(clean_text(chapter.footnote(n).text).strip() for n in seen)  # type: ignore[union-attr]
     return notes
 
 
@@ -66,8 +66,8 @@ def test_seed_reads_back_with_styles_and_text() -> None:
     assert _paragraphs(data) == _expected_paragraphs(doc)
     headings = [text for style, text in _paragraphs(data) if style == "Heading 1"]
     assert headings[0] == "Problems for the New Revolution" and len(headings) == 13
-    # The NBSPs around a paragraph are kept.
-    assert any(text.startswith("\u00a0\u00a0 Russia’s October") for _, text in _paragraphs(data))
+    # The NBSPs around a paragraph are not shown: they would read as an indent.
+    assert any(text.startswith("Russia’s October") for _, text in _paragraphs(data))
 
 
 def test_seed_footnotes_are_real_word_footnotes() -> None:
@@ -75,7 +75,7 @@ def test_seed_footnotes_are_real_word_footnotes() -> None:
     data = render_docx(doc)
     notes = docx_footnotes(data)
     chapter = doc.chapters[0]
-    assert notes == {b.number: b.text for b in chapter.footnotes}
+    assert notes == {b.number: b.text.strip() for b in chapter.footnotes}
     # Every reference points at an existing footnote; note 2's second reference is a
     # cross-reference instead, so the Word footnotes are 1..8 in order.
     assert _reference_ids(data) == [1, 2, 3, 4, 5, 6, 7, 8]
@@ -173,7 +173,7 @@ def test_several_chapters_restart_footnotes_in_their_own_sections() -> None:
     assert names == ["_RefNote_1_1", "_RefNote_2_1"]
 
 
-def test_a_note_nobody_references_is_listed_after_the_chapter() -> None:
+def test_a_note_nobody_references_is_listed_after_the_chapter_and_says_so() -> None:
     chapter = ExportChapter(
         title="One",
         slug="one",
@@ -190,6 +190,6 @@ def test_a_note_nobody_references_is_listed_after_the_chapter() -> None:
     data = render_docx(doc)
     assert _paragraphs(data)[-2:] == [
         ("Heading 2", UNREFERENCED_NOTES_HEADING),
-        ("Normal", "3. An orphaned note."),
+        ("Normal", "3. An orphaned note. (not referenced in the text)"),
     ]
     assert docx_footnotes(data) == {1: "The note."}

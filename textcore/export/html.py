@@ -2,7 +2,8 @@
 
 All user text is escaped. Each heading and paragraph carries its stable anchor as an id; a
 footnote reference is a superscript link to its note and each note links back to every one
-of its references (the seed chapter references note 2 twice). The page has no script and
+of its references (the seed chapter references note 2 twice); a note nothing references says
+so: "(not referenced in the text)". The page has no script and
 no external resource: one inline stylesheet with a reading measure and print rules.
 """
 
@@ -17,11 +18,12 @@ from textcore.export._common import (
     iso_utc,
     provenance_line,
     reference_counts,
+    shown_text,
     split_inline,
     split_lines,
 )
 from textcore.export.document import ExportBlock, ExportChapter, ExportDocument
-from textcore.footnotes import FootnoteRef
+from textcore.footnotes import UNREFERENCED, FootnoteRef
 
 # Shared with the changes report so both pages read and print alike.
 BASE_CSS = """
@@ -46,6 +48,7 @@ sup { line-height: 0; }
 .footnotes li { margin-bottom: .75em; overflow-wrap: break-word; }
 .backref { text-decoration: none; }
 .backrefs { white-space: nowrap; }
+.unreferenced { font-style: italic; color: #555; }
 .visually-hidden {
   position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0;
@@ -237,10 +240,13 @@ def _footnotes_html(
             for occurrence in range(1, count + 1)
         )
         # The back links sit in their own span, so the note's text is the li's text up to it.
-        after = f'<span class="backrefs"> {backlinks}</span>' if backlinks else ""
-        items.append(
-            f'<li id="{_text(item_id)}" value="{number}" dir="auto">{_text(note.text)}{after}</li>'
-        )
+        if backlinks:
+            after = f'<span class="backrefs"> {backlinks}</span>'
+        else:
+            after = f'<span class="unreferenced"> ({UNREFERENCED})</span>'
+
+        text = _text(shown_text(note.text))
+        items.append(f'<li id="{_text(item_id)}" value="{number}" dir="auto">{text}{after}</li>')
     level = section_level
     return (
         f'<section class="footnotes" aria-labelledby="{_text(heading_id)}" role="doc-endnotes">\n'

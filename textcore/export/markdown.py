@@ -1,9 +1,10 @@
 """Markdown (CommonMark with the common footnote extension) of an export document.
 
 Every piece of user text is escaped so that the rendered Markdown shows exactly the source
-text: nothing in a paragraph can turn into emphasis, a link, a list, a heading, HTML or an
-entity. Footnote references become ``[^1]`` with a ``[^1]: …`` definition per note; in a
-document of several chapters the labels carry the chapter (``[^ch2-1]``) so they stay unique.
+text (without the spaces at a paragraph's ends, as every format shows it): nothing in a
+paragraph can turn into emphasis, a link, a list, a heading, HTML or an entity. Footnote
+references become ``[^1]`` with a ``[^1]: …`` definition per note; in a document of several
+chapters the labels carry the chapter (``[^ch2-1]``) so they stay unique.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ import re
 from textcore.export._common import (
     clean_text,
     heading_levels,
-    numbered_note,
     one_line,
     provenance_line,
     reference_counts,
+    shown_text,
     split_inline,
     split_lines,
 )
 from textcore.export.document import ExportChapter, ExportDocument
-from textcore.footnotes import FootnoteRef
+from textcore.footnotes import UNREFERENCED_NOTES_HEADING, FootnoteRef, unreferenced_note
 
 # Escaped wherever they stand: they open emphasis, code, links, footnotes, HTML, entities,
 # headings, tables (GFM) and strikethrough (GFM). Backslash escapes work for any ASCII
@@ -44,34 +45,24 @@ def render_markdown(doc: ExportDocument) -> str:
 
 
 def escape_markdown(text: str, *, line_start: bool = True, line_end: bool = True) -> str:
-    """``text`` as Markdown inline content that renders back to exactly ``text``.
+    """``text`` as Markdown inline content that renders back to exactly ``text`` (but for the
+    spaces at a line's ends).
 
-    ``line_start``/``line_end`` say whether the text opens or closes its line: there leading
-    and trailing whitespace, which Markdown strips, is written as character references, and a
-    leading list or heading marker is escaped.
+    ``line_start``/``line_end`` say whether the text opens or closes its line: there the
+    spaces are dropped, as every format shows a paragraph without the spaces at its ends (the
+    seed's non-breaking spaces; Markdown itself would strip them too), and a leading list or
+    heading marker is escaped.
     """
-    text = one_line(clean_text(text))
-    body = text
-    leading = trailing = ""
+    body = one_line(clean_text(text))
     if line_start:
-        stripped = body.lstrip()
-        leading, body = body[: len(body) - len(stripped)], stripped
+        body = body.lstrip()
     if line_end:
-        stripped = body.rstrip()
-        trailing, body = body[len(stripped) :], stripped
+        body = body.rstrip()
     body = _ALWAYS.sub(r"\\\1", body)
-    if line_start and not leading:
+    if line_start:
         body = _LINE_START_MARK.sub(r"\\\1", body)
         body = _ORDERED_LIST.sub(r"\1\\\2", body)
-    return _char_refs(leading) + body + _char_refs(trailing)
-
-
-def _char_refs(text: str) -> str:
-    # markdown-it strips every Unicode space at a paragraph's ends (str.strip), NBSP included;
-    # the seed chapter's paragraphs start and end with NBSPs, so they are kept as references.
-    # A C1 control (U+0085, "next line", is a space to str.strip) has no valid reference:
-    # readers would show U+FFFD, so it is dropped like the characters XML cannot hold.
-    return "".join(f"&#{ord(ch)};" for ch in text if not "\x80" <= ch <= "\x9f")
+    return body
 
 
 def _chapter_blocks(
@@ -101,9 +92,12 @@ def _chapter_blocks(
             blocks.append(f"[^{label_prefix}{note.number}]: {escape_markdown(note.text)}")
         else:
             # A definition nobody references is dropped by Markdown renderers, so a note left
-            # without a reference (its paragraph deleted, say) is kept as a plain paragraph.
-            unreferenced.append(escape_markdown(numbered_note(note)))
-    blocks.extend(unreferenced)
+            # without a reference (its paragraph deleted, say) is a paragraph under a heading.
+            line = unreferenced_note(note.number, shown_text(note.text))
+            unreferenced.append(escape_markdown(line))
+    if unreferenced:
+        blocks.append(f"{'#' * section_level} {escape_markdown(UNREFERENCED_NOTES_HEADING)}")
+        blocks.extend(unreferenced)
     return blocks
 
 

@@ -3,8 +3,9 @@
 One chapter is written exactly as ``textcore.chapter_text.parse_chapter`` expects it: title,
 blank line, publication line and subtitle, blank line, then one block a line with blank lines
 between paragraphs (a section heading directly followed by its first paragraph, as in the
-drafts), then the editorial note, then the numbered footnotes. So exporting a chapter and
-importing it again gives the same headings, paragraphs, footnotes and word count.
+drafts), then the editorial note, then the numbered footnotes (a note nothing references
+marked "(not referenced in the text)", which the reader drops again). So exporting a chapter
+and importing it again gives the same headings, paragraphs, footnotes and word count.
 
 A text of several chapters starts with the document's title and provenance; each part, title
 block and chapters alike, ends with a form feed line, the plain-text page break, so that
@@ -14,8 +15,15 @@ block and chapters alike, ends with a form feed line, the plain-text page break,
 from __future__ import annotations
 
 from textcore.chapter_text import NOTE_START, PUBLISHED_LINE
-from textcore.export._common import clean_text, one_line, provenance_line, split_lines
+from textcore.export._common import (
+    one_line,
+    provenance_line,
+    reference_counts,
+    shown_text,
+    split_lines,
+)
 from textcore.export.document import ExportChapter, ExportDocument
+from textcore.footnotes import unreferenced_note
 
 CHAPTER_BREAK = "\f\n"
 
@@ -59,9 +67,13 @@ def render_chapter_text(chapter: ExportChapter) -> str:
         lines.extend(note_lines)
         lines.append("")
 
+    referenced = reference_counts(chapter)
     for position, note in enumerate(chapter.footnotes, start=1):
         number = note.number if note.number is not None else position
-        lines.append(f"{number}. {_line(note.text)}")
+        if note.number is not None and referenced[note.number]:
+            lines.append(f"{number}. {_line(note.text)}")
+        else:
+            lines.append(unreferenced_note(number, _line(note.text)))
         lines.append("")
 
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -79,4 +91,4 @@ def _header_lines(chapter: ExportChapter) -> list[str]:
 
 
 def _line(text: str) -> str:
-    return one_line(clean_text(text))
+    return shown_text(one_line(text))
