@@ -299,3 +299,18 @@ def test_accepting_several_together_is_all_or_none(member, other_member, editor,
     with pytest.raises(ValidationError, match="not pending"):
         amendments_accept([AcceptItem(good), AcceptItem(bad)], editor=editor)
     assert _reload(good).status == "pending" and "myriad" in _reload(p5).text
+
+
+def test_a_long_reason_is_kept_whole_in_the_history(member, editor, p5) -> None:
+    # A version's reason was a column of 100 characters: on PostgreSQL a longer reason for a
+    # revert, an editor's edit, a limit or a hidden comment was a server error.
+    from amendments.services.review import chapter_set_limit
+
+    reason = "The committee asked for it, " * 100  # 2,800 characters
+    first = p5.history.order_by("history_id").first()
+    paragraph_edit(paragraph=p5, editor=editor, text=p5.text + " More.", reason=reason)
+    paragraph_revert(paragraph=p5, editor=editor, history_id=first.history_id, reason=reason)
+    chapter_set_limit(chapter=p5.chapter, editor=editor, word_limit=9000, reason=reason)
+    reasons = [v.history_change_reason for v in p5.history.order_by("history_id")][1:]
+    assert all(r.endswith(reason.strip()) for r in reasons), [len(r) for r in reasons]
+    assert p5.chapter.history.first().history_change_reason == f"word limit: {reason.strip()}"
