@@ -1,4 +1,5 @@
-"""Two small middlewares: the Content-Security-Policy header, and refusing NUL characters."""
+"""Two small middlewares (the Content-Security-Policy header, refusing NUL characters) and the
+page a form refused for its CSRF token comes back to."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 
 NUL_REFUSAL = (
@@ -62,3 +64,10 @@ def _has_nul(request: HttpRequest) -> bool:
         for source in sources
         for key, values in source.lists()
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The desk's own page for a form refused for its CSRF token (settings.CSRF_FAILURE_VIEW):
+    what happened, that nothing was saved, and how to get the text back."""
+    context = {"cookie_missing": reason == REASON_NO_CSRF_COOKIE}
+    return render(request, "403_csrf.html", context, status=403)

@@ -183,6 +183,9 @@ SIGNUP_REQUIRES_INVITATION = _env_bool("SIGNUP_REQUIRES_INVITATION", default=PRO
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A form refused for its CSRF token comes back to the desk's own page, which says that nothing
+# was saved and how to get the text back, in every mode (not Django's page for developers).
+CSRF_FAILURE_VIEW = "manifesto.security.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
