@@ -35,8 +35,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from amendments.services.discussion import comment_post
 from manifesto.selectors import latest_version
-from tests.test_permission_matrix import MATRIX, NEW_PASSWORD, ROUTES, World
-from tests.test_permission_matrix import world as world_fixture  # noqa: F401 (it is "world")
+from tests.test_permission_matrix import MATRIX, NEW_PASSWORD, ROUTES, World, build_world
 from tests.textcore.export_fixtures import parse_html
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +44,12 @@ TEXT_INPUTS = {"text", "email", "password", "search", "url", "tel"}
 # Posted by static/js/propose.js with the propose and edit forms' own fields, not by a form.
 POSTED_BY_SCRIPTS = {"amendments:preview"}
 NUL_REPORTED = "NUL character (U+0000)"
+
+
+@pytest.fixture
+def world(member, other_member, editor, admin_user) -> World:  # type: ignore[no-untyped-def]
+    """The permission matrix's world: a chapter, its actors and their objects."""
+    return build_world(member, other_member, editor, admin_user)
 
 
 @pytest.fixture(autouse=True)
