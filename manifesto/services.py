@@ -46,6 +46,7 @@ def chapter_import(
         parsed = parse_chapter(decode_chapter(data))
     except ChapterFormatError as error:
         raise ValidationError(str(error), code="chapter_format") from error
+    _refuse_lines_too_long_for_their_columns(parsed)
     slug = slug or slugify(parsed.title)[:80]
     if not slug:
         raise ValidationError("The chapter needs a slug made of letters or digits.", code="slug")
@@ -75,6 +76,19 @@ def chapter_import(
         _create_paragraphs(chapter, parsed, user)
         Milestone.objects.create(chapter=chapter, name=AS_PUBLISHED, created_by=user)
     return chapter
+
+
+def _refuse_lines_too_long_for_their_columns(parsed: ParsedChapter) -> None:
+    # PostgreSQL refuses a value longer than its column (a server error, and nothing imported).
+    for field, what in (
+        ("title", "The title line"),
+        ("subtitle", "The subtitle line"),
+        ("publication_line", "The publication line"),
+    ):
+        value: str = getattr(parsed, field)
+        limit = Chapter._meta.get_field(field).max_length or 0
+        if len(value) > limit:
+            raise ValidationError(too_long_message(what, len(value), limit), code="chapter_format")
 
 
 def _counted_words(parsed: ParsedChapter, count_footnotes: bool) -> int:
