@@ -80,13 +80,13 @@ def chapter_import(
 
 def _refuse_lines_too_long_for_their_columns(parsed: ParsedChapter) -> None:
     # PostgreSQL refuses a value longer than its column (a server error, and nothing imported).
-    for field, what in (
-        ("title", "The title line"),
-        ("subtitle", "The subtitle line"),
-        ("publication_line", "The publication line"),
+    columns = Chapter._meta
+    for what, value, column in (
+        ("The title line", parsed.title, columns.get_field("title")),
+        ("The subtitle line", parsed.subtitle, columns.get_field("subtitle")),
+        ("The publication line", parsed.publication_line, columns.get_field("publication_line")),
     ):
-        value: str = getattr(parsed, field)
-        limit = Chapter._meta.get_field(field).max_length or 0
+        limit = column.max_length or 0
         if len(value) > limit:
             raise ValidationError(too_long_message(what, len(value), limit), code="chapter_format")
 
