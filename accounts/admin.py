@@ -1,12 +1,52 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
+from django.contrib.auth.models import Group
 
+from accounts.forms import DeskUsernameField, new_password_fields
 from accounts.models import Invitation, User
 from accounts.services import user_set_role
+from manifesto.fields import DeskCharField, DeskEmailField
+from manifesto.security import AdminActionsOnListedIds
+
+
+class DeskUserChangeForm(UserChangeForm):
+    """The admin's user form, with names and addresses counted as the desk counts them."""
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+        field_classes = {
+            "username": DeskUsernameField,
+            "first_name": DeskCharField,
+            "last_name": DeskCharField,
+            "email": DeskEmailField,
+            "display_name": DeskCharField,
+        }
+
+
+class DeskAdminUserCreationForm(AdminUserCreationForm):
+    password1, password2 = new_password_fields("Password")
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        field_classes = {"username": DeskUsernameField}
+
+
+class DeskAdminPasswordChangeForm(AdminPasswordChangeForm):
+    password1, password2 = new_password_fields("Password")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AdminActionsOnListedIds, DjangoUserAdmin):
+    form = DeskUserChangeForm
+    add_form = DeskAdminUserCreationForm
+    change_password_form = DeskAdminPasswordChangeForm
     list_display = ("username", "display_name", "email", "role", "is_active", "date_joined")
     list_filter = ("role", "is_active")
     search_fields = ("username", "display_name", "email")
@@ -21,8 +61,16 @@ class UserAdmin(DjangoUserAdmin):
         user_set_role(user=obj, role=obj.role)
 
 
+class InvitationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ("code", "note", "max_uses", "expires_at")
+        field_classes = {"code": DeskCharField, "note": DeskCharField}
+
+
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AdminActionsOnListedIds, admin.ModelAdmin):
+    form = InvitationAdminForm
     list_display = ("code", "note", "uses", "max_uses", "expires_at", "created_by", "created_at")
     readonly_fields = ("uses", "created_by", "created_at")
     search_fields = ("code", "note")
@@ -31,3 +79,11 @@ class InvitationAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class DeskGroupAdmin(AdminActionsOnListedIds, GroupAdmin):
+    pass

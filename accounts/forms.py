@@ -1,13 +1,80 @@
+"""The account forms: Django's, with every text limited and counted as the desk's forms count
+it (manifesto/fields.py), so a refusal names the limit and the form comes back filled in."""
+
 from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UserCreationForm,
+    UsernameField,
+)
 from django.core.exceptions import ValidationError
 
 from accounts.limits import login_failure_record, login_failures_clear, login_lock_remaining
 from accounts.models import User
-from accounts.services import display_name_clean
+from accounts.services import (
+    MAX_DISPLAY_NAME_CHARS,
+    MAX_EMAIL_CHARS,
+    MAX_INVITATION_CODE_CHARS,
+    MAX_PASSWORD_CHARS,
+    MAX_USERNAME_CHARS,
+    display_name_clean,
+)
+from manifesto.fields import DeskCharField, DeskEmailField
+
+
+class DeskUsernameField(DeskCharField, UsernameField):
+    """A username, counted and refused like every other text (and NFKC-normalised)."""
+
+
+def _password(label: str, autocomplete: str, help_text: str = "") -> DeskCharField:
+    return DeskCharField(
+        label=label,
+        what="The password",
+        max_length=MAX_PASSWORD_CHARS,
+        strip=False,
+        help_text=help_text,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+def new_password_fields(label: str) -> tuple[DeskCharField, DeskCharField]:
+    """A new password and its confirmation: Django's labels and help, with a limit."""
+    return (
+        _password(label, "new-password", password_validation.password_validators_help_text_html()),
+        _password(
+            f"{label} confirmation",
+            "new-password",
+            "Enter the same password as before, for verification.",
+        ),
+    )
+
+
+def _email(help_text: str = "", *, required: bool = True) -> DeskEmailField:
+    return DeskEmailField(
+        label="Email",
+        what="The e-mail address",
+        max_length=MAX_EMAIL_CHARS,
+        required=required,
+        help_text=help_text,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+def _display_name() -> DeskCharField:
+    return DeskCharField(
+        label="Display name",
+        what="The display name",
+        max_length=MAX_DISPLAY_NAME_CHARS,
+        required=False,
+        help_text="Shown beside your amendments and comments. Leave empty to use your username.",
+    )
 
 
 def _locked_message(seconds: int) -> str:
@@ -21,6 +88,14 @@ def _locked_message(seconds: int) -> str:
 
 class LoginForm(AuthenticationForm):
     """Log-in that locks an account for a while after repeated wrong passwords."""
+
+    username = DeskUsernameField(
+        label="Username",
+        what="The username",
+        max_length=MAX_USERNAME_CHARS,
+        widget=forms.TextInput(attrs={"autofocus": True}),
+    )
+    password = _password("Password", "current-password")
 
     def clean(self) -> dict:  # type: ignore[type-arg]
         username = self.cleaned_data.get("username") or ""
@@ -40,21 +115,21 @@ class LoginForm(AuthenticationForm):
 class SignupForm(UserCreationForm):
     """Sign-up for members; the invitation code is required when the organisation says so."""
 
-    display_name = forms.CharField(
-        max_length=80,
-        required=False,
-        help_text="Shown beside your amendments and comments. Leave empty to use your username.",
-    )
-    email = forms.EmailField(help_text="Used for password resets and news of your amendments.")
-    invitation_code = forms.CharField(
-        max_length=40,
+    display_name = _display_name()
+    email = _email("Used for password resets and news of your amendments.")
+    invitation_code = DeskCharField(
+        label="Invitation code",
+        what="The invitation code",
+        max_length=MAX_INVITATION_CODE_CHARS,
         required=False,
         help_text="The code an admin of the organisation gave you.",
     )
+    password1, password2 = new_password_fields("Password")
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "display_name", "email")
+        field_classes = {"username": DeskUsernameField}
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -71,9 +146,25 @@ class SignupForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    display_name = _display_name()
+    email = _email(required=False)
+
     class Meta:
         model = User
         fields = ("display_name", "email", "wants_daily_digest")
 
     def clean_display_name(self) -> str:
         return display_name_clean(self.cleaned_data["display_name"])
+
+
+class DeskPasswordChangeForm(PasswordChangeForm):
+    old_password = _password("Old password", "current-password")
+    new_password1, new_password2 = new_password_fields("New password")
+
+
+class DeskSetPasswordForm(SetPasswordForm):
+    new_password1, new_password2 = new_password_fields("New password")
+
+
+class DeskPasswordResetForm(PasswordResetForm):
+    email = _email()

@@ -11,7 +11,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Invitation, User
+from textcore.limits import too_long_message
 from textcore.words import has_visible_text
+
+# The limits of what a person types about themselves: their columns' sizes, and a password
+# length no person types but a password manager may; the forms use these same numbers.
+MAX_USERNAME_CHARS: int = User._meta.get_field("username").max_length  # type: ignore[assignment]
+MAX_DISPLAY_NAME_CHARS: int = User._meta.get_field("display_name").max_length  # type: ignore[assignment]
+MAX_EMAIL_CHARS: int = User._meta.get_field("email").max_length  # type: ignore[assignment]
+MAX_INVITATION_CODE_CHARS: int = Invitation._meta.get_field("code").max_length  # type: ignore[assignment]
+MAX_PASSWORD_CHARS = 4096
 
 
 def display_name_clean(value: str) -> str:
@@ -33,10 +42,18 @@ def user_create(
     """Create an active user with ``role`` (admins also get Django admin rights)."""
     if role not in User.Role.values:
         raise ValidationError(f"Unknown role “{role}”.", code="role")
+    display_name = display_name_clean(display_name)
+    for what, value, limit in (
+        ("The username", username, MAX_USERNAME_CHARS),
+        ("The e-mail address", email, MAX_EMAIL_CHARS),
+        ("The display name", display_name, MAX_DISPLAY_NAME_CHARS),
+    ):
+        if len(value) > limit:
+            raise ValidationError(too_long_message(what, len(value), limit), code="too_long")
     taken = ValidationError(f"The username “{username}” is taken.", code="username_taken")
     if User.objects.filter(username__iexact=username).exists():
         raise taken
-    user = User(username=username, email=email, display_name=display_name_clean(display_name))
+    user = User(username=username, email=email, display_name=display_name)
     if validate:
         validate_password(password, user)
     user.set_password(password)

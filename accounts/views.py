@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import LoginForm, ProfileForm, SignupForm
+from accounts.forms import DeskPasswordResetForm, LoginForm, ProfileForm, SignupForm
 from accounts.limits import rate_limit
 from accounts.services import member_sign_up
 
@@ -21,9 +21,23 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        if self.request.POST.get(self.redirect_field_name) and not self.get_redirect_url():
+            # Django will not send anyone to another site after logging in; say so.
+            messages.warning(self.request, UNSAFE_NEXT)
+        return response
+
+
+UNSAFE_NEXT = (
+    "The page to return to after logging in was not one of the desk's, so you are on the "
+    "Manifesto's first page instead."
+)
+
 
 @method_decorator(rate_limit("password-reset", "5/h", key="ip"), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = DeskPasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

@@ -4,9 +4,10 @@ the services enforce the rules and keep the log."""
 from django.contrib import admin
 
 from amendments.models import Amendment, Comment, Decision, Support
+from manifesto.security import AdminActionsOnListedIds
 
 
-class _ReadOnly(admin.ModelAdmin):
+class _ReadOnly(AdminActionsOnListedIds, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False
 

@@ -1,16 +1,32 @@
+"""The desk's forms. They shape and limit the input; the services decide.
+
+Every text a person types is a ``DeskCharField`` whose limit is the constant its service checks,
+so the form, the service and the browser's ``maxlength`` agree. A hidden field a page fills in
+(the version a text was written against, the comment a reply answers, the amendments a batch
+decides) is checked too: one the page could not have sent is refused, never ignored.
+"""
+
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 
-from amendments.models import Amendment
-from amendments.services.discussion import MAX_COMMENT_CHARS
-from amendments.services.proposing import MAX_REASON_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
+from amendments.models import Amendment, Comment
+from amendments.review_queue import SORT_LABELS
+from amendments.services.discussion import MAX_COMMENT_CHARS, MAX_HIDE_REASON_CHARS
+from amendments.services.proposing import (
+    MAX_REASON_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
+    NOT_A_VERSION_MESSAGE,
+)
+from amendments.services.review import MAX_DECISION_REASON_CHARS
+from manifesto.fields import DeskCharField
 
-
-def _too_long(what: str, limit: int) -> dict[str, str]:
-    # The fields accept twice the limit so that the service can say by how much a text is
-    # over; past that, the form refuses it, and must name the real limit, not the doubled one.
-    return {"max_length": f"{what} is %(show_value)d characters; the maximum is {limit}."}
+ALTERED = "The form was altered: "
 
 
 class DeskForm(forms.Form):
@@ -19,6 +35,17 @@ class DeskForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+def _version_field(*, required: bool) -> forms.IntegerField:
+    # The version of the paragraph the page showed; the services check that it is one of the
+    # paragraph's own. A value that is no number at all gets the same answer.
+    return forms.IntegerField(
+        required=required,
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={key: NOT_A_VERSION_MESSAGE for key in ("invalid", "min_value", "required")},
+    )
 
 
 class ProposeForm(DeskForm):
@@ -37,59 +64,257 @@ class ProposeForm(DeskForm):
         initial="body",
         required=False,
     )
-    text = forms.CharField(
+    text = DeskCharField(
         label="Text",
+        what="The text",
+        max_length=MAX_TEXT_CHARS,
         strip=False,
         required=False,
-        max_length=MAX_TEXT_CHARS * 2,
-        error_messages=_too_long("The text", MAX_TEXT_CHARS),
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "true"}),
         help_text=(
-            f"One paragraph, up to {MAX_TEXT_CHARS} characters; line breaks become spaces. "
+            f"One paragraph, up to {MAX_TEXT_CHARS:,} characters; line breaks become spaces. "
             "For a change, edit the paragraph's text in place; for a new paragraph, write it."
         ),
     )
-    title = forms.CharField(
+    title = DeskCharField(
         label="Title",
+        what="The title",
         max_length=MAX_TITLE_CHARS,
         required=False,
         help_text="One line that says what it changes, e.g. “Name the 1921 famine’s toll”.",
     )
-    reason = forms.CharField(
+    reason = DeskCharField(
         label="Reason",
+        what="The reason",
+        max_length=MAX_REASON_CHARS,
         required=False,
-        max_length=MAX_REASON_CHARS * 2,
-        error_messages=_too_long("The reason", MAX_REASON_CHARS),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Why the chapter is better with this change.",
+        help_text=f"Why the chapter is better with this change (up to {MAX_REASON_CHARS:,} "
+        "characters).",
     )
-    seen_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    seen_version = _version_field(required=False)
 
 
 class EditForm(ProposeForm):
-    """The author's edit: the kind of change stays what it was."""
+    """The author's edit: the kind of change stays what it was (the page sends it along for
+    the live preview; a different one was not sent by the page)."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        del self.fields["kind"]
         del self.fields["insert_kind"]
+        self.fields["kind"] = forms.ChoiceField(
+            choices=[(kind, kind)],
+            initial=kind,
+            required=False,
+            widget=forms.HiddenInput,
+            error_messages={
+                "invalid_choice": ALTERED + "an amendment's kind of change cannot be changed. "
+                "Nothing was saved."
+            },
+        )
 
 
-class CommentForm(DeskForm):
-    body = forms.CharField(
+class CommentEditForm(DeskForm):
+    body = DeskCharField(
         label="Comment",
-        max_length=MAX_COMMENT_CHARS * 2,
-        error_messages={
-            "required": "Write something before posting.",
-            **_too_long("The comment", MAX_COMMENT_CHARS),
-        },
+        what="The comment",
+        max_length=MAX_COMMENT_CHARS,
+        error_messages={"required": "Write something before posting."},
         widget=forms.Textarea(attrs={"rows": 3}),
-        strip=True,
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class ReasonForm(DeskForm):
-    reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+class CommentForm(CommentEditForm):
+    """A comment, or a reply to ``parent``: a comment of the same discussion (``thread``)."""
+
+    parent = forms.ModelChoiceField(
+        queryset=Comment.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": ALTERED + "the comment it replies to is not in this discussion, "
+            "so nothing was posted. Send it again to post it as a comment of its own."
+        },
     )
+
+    def __init__(self, *args: Any, thread: QuerySet[Comment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = thread.select_related("author")  # type: ignore[attr-defined]
+
+
+def _reason(label: str, *, limit: int, required: str = "", rows: int = 3) -> DeskCharField:
+    return DeskCharField(
+        label=label,
+        what="The reason",
+        max_length=limit,
+        required=bool(required),
+        error_messages={"required": required} if required else {},
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class HideForm(DeskForm):
+    reason = _reason(
+        "Reason (members read it)",
+        limit=MAX_HIDE_REASON_CHARS,
+        required="Say why the comment is hidden.",
+    )
+
+
+class AcceptForm(DeskForm):
+    reason = _reason("Reason (optional)", limit=MAX_DECISION_REASON_CHARS)
+
+
+class RejectForm(DeskForm):
+    reason = _reason(
+        "Reason (the author reads it)",
+        limit=MAX_DECISION_REASON_CHARS,
+        required="Give a reason: the author will read it.",
+    )
+
+
+class ReopenForm(DeskForm):
+    reason = _reason(
+        "Why reopen it?",
+        limit=MAX_DECISION_REASON_CHARS,
+        required="Say why the decision is reopened.",
+        rows=2,
+    )
+
+
+class RevertForm(DeskForm):
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            key: "Choose a version to restore." for key in ("invalid", "min_value", "required")
+        },
+    )
+    reason = _reason("Why restore it? (logged)", limit=MAX_DECISION_REASON_CHARS, rows=2)
+
+
+class DuplicateForm(DeskForm):
+    duplicate_of = forms.IntegerField(
+        label="Duplicate of amendment #",
+        min_value=1,
+        help_text="The number of the amendment that says the same.",
+        error_messages={
+            key: "Give the number of the amendment it duplicates."
+            for key in ("required", "invalid", "min_value")
+        },
+    )
+
+
+class AcceptWithChangesForm(DeskForm):
+    text = DeskCharField(
+        label="The editor's wording",
+        what="The text",
+        max_length=MAX_TEXT_CHARS,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+    reason = _reason("Why the changes", limit=MAX_DECISION_REASON_CHARS)
+    seen_version = _version_field(required=True)
+
+
+class LimitForm(DeskForm):
+    word_limit = forms.IntegerField(
+        label="Word limit",
+        min_value=1,
+        required=False,
+        help_text="Leave empty to use the words at import plus the tolerance.",
+    )
+    tolerance_percent = forms.IntegerField(
+        label="Tolerance (%)", min_value=0, max_value=100, required=False
+    )
+    reason = _reason(
+        "Reason", limit=MAX_DECISION_REASON_CHARS, required="Say why the limit changes.", rows=2
+    )
+
+
+class ManifestoLimitForm(DeskForm):
+    word_limit = forms.IntegerField(
+        label="Overall word limit",
+        min_value=1,
+        required=False,
+        help_text="Leave empty for no overall limit; each chapter's own limit still holds.",
+    )
+    count_footnotes = forms.BooleanField(
+        label="Count footnotes towards the limits",
+        required=False,
+        help_text="Headings and body paragraphs always count; the editorial notes never do.",
+    )
+    reason = _reason(
+        "Reason", limit=MAX_DECISION_REASON_CHARS, required="Say why the limit changes.", rows=2
+    )
+
+
+# The queue's filters, which a batch form carries so that the editor returns to the same view.
+QUEUE_FILTERS = ("chapter", "paragraph", "status", "author", "sort")
+MAX_QUEUE_QUERY_CHARS = 1000
+
+
+class _AmendmentsField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):  # type: ignore[no-untyped-def]
+        # Only numbers a database id can be: "²" is a digit int() refuses, "٣" one it
+        # accepts, and SQLite cannot even compare a number past 64 bits.
+        for pk in value:
+            pk = str(pk)
+            if not (pk.isascii() and pk.isdecimal()):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value"
+                )
+            if len(pk) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+class BatchForm(DeskForm):
+    """A decision on the amendments ticked in the queue (the reason is a ``RejectForm``)."""
+
+    ids = _AmendmentsField(
+        queryset=Amendment.objects.select_related("chapter", "paragraph", "author").order_by("pk"),
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "required": "Tick at least one amendment first.",
+            "invalid_choice": ALTERED + "there is no amendment #%(value)s. Nothing was done.",
+            "invalid_pk_value": ALTERED + "it named an amendment by something that is not a "
+            "number. Nothing was done.",
+        },
+    )
+    action = forms.ChoiceField(
+        choices=[("accept", "Accept together"), ("reject", "Reject")],
+        widget=forms.HiddenInput,
+        error_messages={
+            key: "Choose what to do with the ticked amendments."
+            for key in ("required", "invalid_choice")
+        },
+    )
+    confirmed = forms.ChoiceField(
+        choices=[("", "not yet"), ("yes", "yes")],
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": ALTERED + "the rejection was not confirmed."},
+    )
+    query = DeskCharField(
+        max_length=MAX_QUEUE_QUERY_CHARS,
+        required=False,
+        what="The queue's address",
+        widget=forms.HiddenInput,
+    )
+
+    def clean_query(self) -> str:
+        query = self.cleaned_data["query"]
+        filters = QueryDict(query)  # as the queue reads it
+        unknown = [name for name in filters if name not in QUEUE_FILTERS]
+        sort = filters.get("sort")
+        if unknown or (sort and sort not in SORT_LABELS):
+            raise forms.ValidationError(
+                ALTERED + "the queue's filters it carried are not ones the queue sets. "
+                "Nothing was done."
+            )
+        return query

@@ -9,11 +9,20 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from amendments.services.review import chapter_set_limit, manifesto_set_limit, paragraph_edit
+from amendments.services.proposing import MAX_TEXT_CHARS
+from amendments.services.review import (
+    MAX_DECISION_REASON_CHARS,
+    chapter_set_limit,
+    manifesto_set_limit,
+    paragraph_edit,
+)
+from manifesto.fields import DeskCharField, DeskSlugField
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
+from manifesto.security import AdminActionsOnListedIds
+from manifesto.services import MAX_EDITORIAL_NOTE_CHARS
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(AdminActionsOnListedIds, SimpleHistoryAdmin):
     """The admin's history pages show versions; none can be saved back from there."""
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):  # type: ignore[no-untyped-def]
@@ -26,14 +35,20 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
 
 class _ReasonForm(forms.ModelForm):
-    change_reason = forms.CharField(
+    change_reason = DeskCharField(
         label="Reason for this change",
+        what="The reason",
+        max_length=MAX_DECISION_REASON_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Recorded with your name in the history and the decision log.",
     )
 
 
 class ParagraphAdminForm(_ReasonForm):
+    text = DeskCharField(
+        label="Text", what="The text", max_length=MAX_TEXT_CHARS, strip=False, widget=forms.Textarea
+    )
+
     class Meta:
         model = Paragraph
         fields = ("text",)
@@ -99,6 +114,15 @@ class ParagraphAdmin(ReadOnlyHistoryAdmin):
 
 
 class ChapterAdminForm(_ReasonForm):
+    editorial_note = DeskCharField(
+        label="Editorial note",
+        what="The editorial note",
+        max_length=MAX_EDITORIAL_NOTE_CHARS,
+        required=False,
+        widget=forms.Textarea,
+        help_text=Chapter._meta.get_field("editorial_note").help_text,
+    )
+
     class Meta:
         model = Chapter
         fields = (
@@ -112,6 +136,12 @@ class ChapterAdminForm(_ReasonForm):
             "word_limit",
             "limit_tolerance_percent",
         )
+        field_classes = {
+            "title": DeskCharField,
+            "slug": DeskSlugField,
+            "subtitle": DeskCharField,
+            "publication_line": DeskCharField,
+        }
 
 
 @admin.register(Chapter)
@@ -149,6 +179,7 @@ class ManifestoAdminForm(_ReasonForm):
     class Meta:
         model = Manifesto
         fields = ("title", "word_limit", "count_footnotes")
+        field_classes = {"title": DeskCharField}
 
 
 @admin.register(Manifesto)
@@ -177,6 +208,14 @@ class ManifestoAdmin(ReadOnlyHistoryAdmin):
             super().save_model(request, obj, form, change)
 
 
+class MilestoneAdminForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ("chapter", "name", "moment", "created_by")
+        field_classes = {"name": DeskCharField}
+
+
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(AdminActionsOnListedIds, admin.ModelAdmin):
+    form = MilestoneAdminForm
     list_display = ("chapter", "name", "moment", "created_by")

@@ -1,17 +1,22 @@
-"""Two small middlewares: the Content-Security-Policy header, and refusing NUL characters."""
+"""Two small middlewares (the Content-Security-Policy header, refusing NUL characters in
+addresses) and the page a form refused for its CSRF token comes back to."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 
 NUL_REFUSAL = (
-    "The address or the form you sent contains a NUL character (U+0000), which no text here "
-    "can hold. It sometimes comes with text pasted from another program: remove it and send "
-    "the form again."
+    "The address you asked for contains a NUL character (U+0000), which no text here can hold. "
+    "It sometimes comes with text pasted from another program: remove it and try again."
 )
 
 
@@ -36,12 +41,14 @@ class ContentSecurityPolicyMiddleware:
 
 
 class RefuseNulCharactersMiddleware:
-    """Answer 400, with a page that says why, a request whose path, query or form data holds a
-    NUL character.
+    """Answer 400, with a page that says why, a request whose path or query string holds a NUL
+    character.
 
     PostgreSQL can neither store nor compare text containing one, so such a value would become
-    a server error wherever it reached a query (a filter, a search, a form). Browsers never
-    send one from typed text; refusing it at the door covers every page, the admin included.
+    a server error wherever it reached a query (a filter, a search, an export's milestone).
+    Refusing it at the door covers every page, the admin included. A form's fields are the
+    forms' business: each text field removes a NUL and says so (manifesto/fields.py), every
+    other field refuses what is not a number or a choice, and the form comes back filled in.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -56,9 +63,33 @@ class RefuseNulCharactersMiddleware:
 def _has_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path:
         return True
-    sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
     return any(
         "\x00" in key or any("\x00" in value for value in values)
-        for source in sources
-        for key, values in source.lists()
+        for key, values in request.GET.lists()
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The desk's own page for a form refused for its CSRF token (settings.CSRF_FAILURE_VIEW):
+    what happened, that nothing was saved, and how to get the text back."""
+    context = {"cookie_missing": reason == REASON_NO_CSRF_COOKIE}
+    return render(request, "403_csrf.html", context, status=403)
+
+
+class AdminActionsOnListedIds:
+    """A ModelAdmin mixin: an action on ids no changelist shows ("abc", a NUL, a number past 64
+    bits) is refused with a message. The admin filters by them as they come, which is a server
+    error for anything but a number a database id can be."""
+
+    def response_action(
+        self, request: HttpRequest, queryset: QuerySet[Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse | None:
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(pk.isascii() and pk.isdecimal() and len(pk) <= 18 for pk in selected):
+            messages.error(
+                request,
+                "The form was altered: it chose items by something that is not one of their "
+                "numbers. Nothing was changed.",
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, *args, **kwargs)  # type: ignore[misc]

@@ -14,11 +14,16 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
 from textcore.chapter_text import ChapterFormatError, ParsedChapter, decode_chapter, parse_chapter
+from textcore.limits import too_long_message
 from textcore.ordering import initial_keys, key_between
 from textcore.words import count_words
 
 DEFAULT_MANIFESTO_TITLE = "Transformation, a Manifesto for Democratic Socialism"
 AS_PUBLISHED = "As published"
+# The limit of a milestone's name (its column's size); the editors' form uses the same number.
+# An admin's editorial note on a chapter has a paragraph's limit.
+MAX_EDITORIAL_NOTE_CHARS = 5000
+MAX_MILESTONE_NAME_CHARS: int = Milestone._meta.get_field("name").max_length  # type: ignore[assignment]
 
 
 def manifesto_get_or_create() -> Manifesto:
@@ -41,6 +46,7 @@ def chapter_import(
         parsed = parse_chapter(decode_chapter(data))
     except ChapterFormatError as error:
         raise ValidationError(str(error), code="chapter_format") from error
+    _refuse_lines_too_long_for_their_columns(parsed)
     slug = slug or slugify(parsed.title)[:80]
     if not slug:
         raise ValidationError("The chapter needs a slug made of letters or digits.", code="slug")
@@ -70,6 +76,19 @@ def chapter_import(
         _create_paragraphs(chapter, parsed, user)
         Milestone.objects.create(chapter=chapter, name=AS_PUBLISHED, created_by=user)
     return chapter
+
+
+def _refuse_lines_too_long_for_their_columns(parsed: ParsedChapter) -> None:
+    # PostgreSQL refuses a value longer than its column (a server error, and nothing imported).
+    columns = Chapter._meta
+    for what, value, column in (
+        ("The title line", parsed.title, columns.get_field("title")),
+        ("The subtitle line", parsed.subtitle, columns.get_field("subtitle")),
+        ("The publication line", parsed.publication_line, columns.get_field("publication_line")),
+    ):
+        limit = column.max_length or 0
+        if len(value) > limit:
+            raise ValidationError(too_long_message(what, len(value), limit), code="chapter_format")
 
 
 def _counted_words(parsed: ParsedChapter, count_footnotes: bool) -> int:
@@ -119,10 +138,11 @@ def milestone_create(*, chapter: Chapter, editor: User, name: str) -> Milestone:
     if not editor.is_editor:
         raise ValidationError("Only editors can mark milestones.", code="not_editor")
     name = " ".join(name.split())
-    if not name or len(name) > 120:
-        raise ValidationError(
-            {"name": ["Give the milestone a name of at most 120 characters."]}, code="name"
-        )
+    if not name:
+        raise ValidationError({"name": ["Give the milestone a name."]}, code="name")
+    if len(name) > MAX_MILESTONE_NAME_CHARS:
+        message = too_long_message("The name", len(name), MAX_MILESTONE_NAME_CHARS)
+        raise ValidationError({"name": [message]}, code="name_long")
     if name.lower() in ("now", "today", "current", "published") or name.lower().startswith(
         "milestone:"
     ):

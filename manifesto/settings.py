@@ -165,6 +165,9 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
 # The admin shows the history read-only: no "revert" from a historical record's form (editors
 # restore versions on the desk's history page, through the word-count guard).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# A version's reason holds the whole reason an editor gave (up to the desk's limit for reasons,
+# amendments/services/review.py): a column of 100 characters refused longer ones on PostgreSQL.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 RATELIMIT_ENABLE = _env_bool("RATELIMIT_ENABLE", default=True)
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
@@ -188,6 +191,9 @@ SIGNUP_REQUIRES_INVITATION = _env_bool("SIGNUP_REQUIRES_INVITATION", default=PRO
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A form refused for its CSRF token comes back to the desk's own page, which says that nothing
+# was saved and how to get the text back, in every mode (not Django's page for developers).
+CSRF_FAILURE_VIEW = "manifesto.security.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -17,9 +17,12 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
 from amendments import selectors as desk
+from amendments.forms import CommentEditForm, RevertForm
 from amendments.services.guard import chapter_ledger, chapter_ledgers, manifesto_ledger
+from amendments.views._helpers import FormPage, add_service_errors, form_again
 from manifesto import exports, history, selectors
 from manifesto.export_service import FORM_CHOICES, export_run
+from manifesto.forms import MilestoneForm
 from manifesto.models import Chapter
 from manifesto.services import manifesto_get_or_create, milestone_create
 
@@ -59,6 +62,7 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "ledger": SimpleLazyObject(lambda: chapter_ledger(chapter)),
             "export_formats": FORM_CHOICES,
             "milestones": exports.milestone_names([chapter]),
+            "milestone_form": MilestoneForm(auto_id="milestone-%s"),
         },
     )
 
@@ -86,6 +90,7 @@ def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
                 paragraph, request.user, request.GET.get("page")
             ),
             "thread": desk.comment_thread(paragraph=paragraph),
+            "comment_form": CommentEditForm(),
             "comment_url": reverse(
                 "amendments:comment_paragraph", args=[chapter.slug, paragraph.key]
             ),
@@ -100,7 +105,11 @@ def paragraph_history(request: HttpRequest, slug: str, key: int) -> HttpResponse
     return render(
         request,
         "manifesto/history.html",
-        {**page, "versions": history.paragraph_history(page["paragraph"])},
+        {
+            **page,
+            "versions": history.paragraph_history(page["paragraph"]),
+            "revert_form": RevertForm(),
+        },
     )
 
 
@@ -175,14 +184,24 @@ def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     if not (user.is_authenticated and user.is_editor):  # type: ignore[union-attr]
         raise PermissionDenied("Only editors can mark milestones.")
-    try:
-        milestone = milestone_create(
-            chapter=chapter,
-            editor=user,  # type: ignore[arg-type]
-            name=request.POST.get("name", ""),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Milestone “{milestone.name}” marked; it can be exported.")
-    return redirect(f"{chapter.get_absolute_url()}#export")
+    form = MilestoneForm(request.POST, auto_id="milestone-%s")
+    if form.is_valid():
+        try:
+            milestone = milestone_create(
+                chapter=chapter,
+                editor=user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Milestone “{milestone.name}” marked; it can be exported.")
+            return redirect(f"{chapter.get_absolute_url()}#export")
+    page = FormPage(
+        heading=f"Mark a milestone of “{chapter.title}”",
+        action_url=request.path,
+        submit_label="Mark",
+        back_url=f"{chapter.get_absolute_url()}#export",
+        back_label=chapter.title,
+    )
+    return form_again(request, form, page)

@@ -294,6 +294,11 @@ def _settings_for_authorisation(settings) -> None:  # type: ignore[no-untyped-de
 
 @pytest.fixture
 def world(member, other_member, editor, admin_user) -> World:  # type: ignore[no-untyped-def]
+    return build_world(member, other_member, editor, admin_user)
+
+
+def build_world(member, other_member, editor, admin_user) -> World:  # type: ignore[no-untyped-def]
+    """The world, from the named actors (tests/security/test_form_limits.py uses it too)."""
     users: dict[str, User | None] = {
         "anonymous": None,
         "member": make_user("carol", display_name="Carol Member"),

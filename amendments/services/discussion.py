@@ -13,9 +13,13 @@ from amendments.models import Amendment, Comment
 from amendments.services.locking import lock_rows
 from amendments.services.proposing import UNSTORABLE_MESSAGE, has_unstorable_characters
 from manifesto.models import Paragraph
+from textcore.limits import counted_length, too_long_message
 from textcore.words import has_visible_text
 
+# The limits of a comment (or reply) and of an editor's reason for hiding one; the forms'
+# fields, and so the browser's maxlength, use these same numbers.
 MAX_COMMENT_CHARS = 5000
+MAX_HIDE_REASON_CHARS: int = Comment._meta.get_field("hidden_reason").max_length  # type: ignore[assignment]
 # The same comment from the same author in the same place within this many seconds is a double
 # click or a resent form, not a second comment.
 REPEAT_WINDOW_SECONDS = 10
@@ -27,11 +31,9 @@ def _clean_body(body: str) -> str:
         raise ValidationError({"body": [UNSTORABLE_MESSAGE]}, code="unstorable")
     if not has_visible_text(body):
         raise ValidationError({"body": ["Write something before posting."]}, code="empty")
-    if len(body) > MAX_COMMENT_CHARS:
-        raise ValidationError(
-            {"body": [f"Keep comments under {MAX_COMMENT_CHARS} characters ({len(body)} now)."]},
-            code="too_long",
-        )
+    if counted_length(body) > MAX_COMMENT_CHARS:
+        message = too_long_message("The comment", counted_length(body), MAX_COMMENT_CHARS)
+        raise ValidationError({"body": [message]}, code="too_long")
     return body
 
 
@@ -114,12 +116,16 @@ def comment_hide(*, comment: Comment, editor: User, reason: str) -> Comment:
     """An editor hides a comment from members, saying why; the text stays in the history."""
     if not editor.is_editor:
         raise ValidationError("Only editors can hide comments.", code="not_editor")
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise ValidationError({"reason": ["Say why the comment is hidden."]}, code="reason")
+    if counted_length(reason) > MAX_HIDE_REASON_CHARS:
+        message = too_long_message("The reason", counted_length(reason), MAX_HIDE_REASON_CHARS)
+        raise ValidationError({"reason": [message]}, code="too_long")
     with transaction.atomic():
         locked = lock_rows(comments=[comment]).comments[comment.pk]
         locked.hidden_by = editor
-        locked.hidden_reason = reason.strip()[:300]
+        locked.hidden_reason = reason
         locked._change_reason = f"hidden by an editor: {locked.hidden_reason}"  # type: ignore[attr-defined]
         locked.save()
     return locked

@@ -13,11 +13,14 @@ from amendments.models import Amendment, Support
 from amendments.services.locking import lock_rows
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
+from textcore.limits import counted_length, too_long_message
 from textcore.rebase import AMBIGUOUS, change_spans, rebase
 from textcore.words import count_words, has_visible_text
 
+# The limits of what a member writes; the forms' fields (and so the browser's maxlength) use
+# these same numbers. An editor's wording when accepting with changes has the text's limit.
 MAX_TEXT_CHARS = 5000
-MAX_TITLE_CHARS = 120
+MAX_TITLE_CHARS: int = Amendment._meta.get_field("title").max_length  # type: ignore[assignment]
 MAX_REASON_CHARS = 3000
 # Every line break a paste can bring: CR LF, CR, LF, and from word processors and web pages
 # the vertical tab, form feed, next line and the Unicode line and paragraph separators.
@@ -28,6 +31,15 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 UNSTORABLE_MESSAGE = (
     "This contains a character that cannot be stored (a NUL byte or a broken character, "
     "perhaps from a paste). Remove it and try again."
+)
+
+
+# The hidden field that says which version of the paragraph a form was written against names
+# none of the paragraph's own: the form was altered (or a script sent it).
+NOT_A_VERSION_MESSAGE = (
+    "The form named a version of the paragraph that is not one of its own (the form was "
+    "altered), so nothing was saved. It now starts from the paragraph as it reads today: check "
+    "your text and send it again."
 )
 
 
@@ -108,28 +120,21 @@ def validate_proposal(
     clean_title = title.strip()
     if not has_visible_text(clean_title):
         refuse("title", "Give the amendment a short title that says what it changes.", "title")
-    elif len(clean_title) > MAX_TITLE_CHARS or len(clean_title.splitlines()) > 1:
-        refuse(
-            "title",
-            f"Keep the title to one line of at most {MAX_TITLE_CHARS} characters.",
-            "title_long",
-        )
-    if not has_visible_text(reason):
+    elif counted_length(clean_title) > MAX_TITLE_CHARS:
+        length = counted_length(clean_title)
+        refuse("title", too_long_message("The title", length, MAX_TITLE_CHARS), "title_long")
+    elif len(clean_title.splitlines()) > 1:
+        refuse("title", "Keep the title to one line.", "title_lines")
+    clean_reason = reason.strip()
+    if not has_visible_text(clean_reason):
         refuse("reason", "Say why: the editors and other members read your reason.", "reason")
-    elif len(reason) > MAX_REASON_CHARS:
-        refuse(
-            "reason",
-            f"Keep the reason under {MAX_REASON_CHARS} characters (it has {len(reason)}).",
-            "reason_long",
-        )
+    elif counted_length(clean_reason) > MAX_REASON_CHARS:
+        length = counted_length(clean_reason)
+        refuse("reason", too_long_message("The reason", length, MAX_REASON_CHARS), "reason_long")
     body = normalise_text(text)
     if kind in (Amendment.Kind.REPLACE, Amendment.Kind.INSERT):
         if len(body) > MAX_TEXT_CHARS:
-            refuse(
-                "text",
-                f"The text is {len(body)} characters; the maximum is {MAX_TEXT_CHARS}.",
-                "text_long",
-            )
+            refuse("text", too_long_message("The text", len(body), MAX_TEXT_CHARS), "text_long")
         elif not has_visible_text(body):
             message = (
                 "The replacement is empty. To remove the paragraph, choose “Delete the paragraph”."
@@ -165,11 +170,13 @@ def _onto_current(
     would quietly undo that amendment. A clean carry is kept; a collision is refused and the
     page shows the new text.
     """
-    if kind != Amendment.Kind.REPLACE or seen_version_id in (None, latest.history_id):
+    if seen_version_id in (None, latest.history_id):
         return text
     seen = paragraph.history.filter(history_id=seen_version_id).first()
     if seen is None:
-        raise ValidationError("The version you started from is unknown.", code="version")
+        raise ValidationError(NOT_A_VERSION_MESSAGE, code="version")
+    if kind != Amendment.Kind.REPLACE:
+        return text
     proposed = proposed_paragraph_text(kind=kind, base_text=seen.text, text=text)
     outcome = rebase(seen.text, proposed, paragraph.text)
     if not outcome.clean or outcome.text is None:

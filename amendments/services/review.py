@@ -22,6 +22,8 @@ from amendments.services import notifications
 from amendments.services.guard import guard_enforce, guard_snapshot
 from amendments.services.locking import lock_rows
 from amendments.services.proposing import (
+    MAX_TEXT_CHARS,
+    NOT_A_VERSION_MESSAGE,
     change_spans_of,
     normalise_text,
     proposed_paragraph_text,
@@ -30,8 +32,14 @@ from amendments.services.proposing import (
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import latest_version
 from manifesto.services import paragraph_next_key, position_after
+from textcore.limits import counted_length, too_long_message
 from textcore.rebase import AMBIGUOUS, rebase
 from textcore.words import count_words
+
+# The limit of every reason an editor or admin gives (accepting, rejecting, reopening,
+# reverting, changing a limit); the forms' fields use this same number. The text of a
+# paragraph an editor writes (accepting with changes, editing) has a proposal's limit.
+MAX_DECISION_REASON_CHARS = 3000
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,20 @@ class AcceptItem:
 def _require_editor(user: User) -> None:
     if not user.is_editor:
         raise ValidationError("Only editors can review amendments.", code="not_editor")
+
+
+def _refuse_long_reason(reason: str) -> None:
+    length = counted_length(reason.strip())
+    if length > MAX_DECISION_REASON_CHARS:
+        message = too_long_message("The reason", length, MAX_DECISION_REASON_CHARS)
+        raise ValidationError({"reason": [message]}, code="reason_long")
+
+
+def _refuse_long_text(text: str) -> None:
+    length = len(normalise_text(text))
+    if length > MAX_TEXT_CHARS:
+        message = too_long_message("The text", length, MAX_TEXT_CHARS)
+        raise ValidationError({"text": [message]}, code="text_long")
 
 
 def _save_paragraph(paragraph: Paragraph, *, user: User | None, reason: str) -> None:
@@ -113,6 +135,10 @@ def amendments_accept(
     _require_editor(editor)
     if not items:
         raise ValidationError("Choose at least one amendment to accept.", code="empty")
+    _refuse_long_reason(reason)
+    for item in items:
+        if item.editor_text is not None:
+            _refuse_long_text(item.editor_text)
     chapter_ids = {item.amendment.chapter_id for item in items}
     if len(chapter_ids) != 1:
         raise ValidationError(
@@ -155,7 +181,11 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     paragraph = Paragraph.objects.get(pk=amendment.paragraph_id)
     paragraph.chapter = chapter
     latest = latest_version(paragraph)
-    if item.seen_version_id is not None and latest.history_id != item.seen_version_id:
+    seen = item.seen_version_id
+    known = seen in (None, latest.history_id) or paragraph.history.filter(history_id=seen).exists()
+    if not known:
+        raise ValidationError(NOT_A_VERSION_MESSAGE, code="version")
+    if seen is not None and latest.history_id != seen:
         raise ValidationError(
             f"¶ #{paragraph.key} changed while you were editing #{amendment.pk}; nothing was "
             "saved. Look at the new text and make your changes again.",
@@ -390,6 +420,7 @@ def amendments_reject(
         raise ValidationError(
             {"reason": ["Give a reason: the author will read it."]}, code="reason"
         )
+    _refuse_long_reason(reason)
     if not amendments:
         raise ValidationError("Choose at least one amendment to reject.", code="empty")
     with transaction.atomic():
@@ -434,6 +465,7 @@ def amendment_mark_duplicate(
         raise ValidationError("An amendment cannot duplicate itself.", code="self")
     if duplicate_of.chapter_id != amendment.chapter_id:
         raise ValidationError("The original must be in the same chapter.", code="chapter")
+    _refuse_long_reason(reason)
     with transaction.atomic():
         locked = lock_rows(chapters=[amendment.chapter_id], amendments=[amendment]).amendments[
             amendment.pk
@@ -468,6 +500,7 @@ def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amend
         raise ValidationError("Only admins can reopen a decision.", code="not_admin")
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the decision is reopened."]}, code="reason")
+    _refuse_long_reason(reason)
     with transaction.atomic():
         rows = lock_rows(
             chapters=[amendment.chapter_id],
@@ -546,6 +579,8 @@ def paragraph_edit(*, paragraph: Paragraph, editor: User, text: str, reason: str
         raise ValidationError({"reason": ["Say why the text is changed."]}, code="reason")
     if not normalise_text(text):
         raise ValidationError({"text": ["The text is empty."]}, code="text_empty")
+    _refuse_long_reason(reason)
+    _refuse_long_text(text)
     with transaction.atomic():
         rows = lock_rows(
             chapters=[paragraph.chapter_id], paragraphs=[paragraph], pending_on_paragraphs=True
@@ -577,6 +612,7 @@ def paragraph_revert(
     """Restore a paragraph to one of its earlier versions (text and deletion), as a new
     version; guarded like any other change."""
     _require_editor(editor)
+    _refuse_long_reason(reason)
     with transaction.atomic():
         rows = lock_rows(
             chapters=[paragraph.chapter_id], paragraphs=[paragraph], pending_on_paragraphs=True
@@ -618,6 +654,7 @@ def chapter_set_limit(
     _require_editor(editor)
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the limit changes."]}, code="reason")
+    _refuse_long_reason(reason)
     if word_limit is not None and word_limit <= 0:
         raise ValidationError({"word_limit": ["A limit is a positive number of words."]})
     with transaction.atomic():
@@ -651,6 +688,7 @@ def manifesto_set_limit(
     _require_editor(editor)
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the limit changes."]}, code="reason")
+    _refuse_long_reason(reason)
     if word_limit is not None and word_limit <= 0:
         raise ValidationError({"word_limit": ["A limit is a positive number of words."]})
     with transaction.atomic():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 
 from accounts.models import User
 from manifesto.models import Chapter, Paragraph
@@ -34,6 +36,18 @@ def add_service_errors(
         form.add_error(None, error)
 
 
+def start_again_from(form: Form, version_id: int) -> None:
+    """After "the paragraph changed while you were writing", or a form naming a version that is
+    not the paragraph's own, the next submission is written against the text now on the page."""
+    restart = form.has_error("seen_version") or any(
+        form.has_error(NON_FIELD_ERRORS, code) for code in ("paragraph_changed", "version")
+    )
+    if form.is_bound and restart:
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["seen_version"] = str(version_id)
+        form.data = data
+
+
 def require_editor(user) -> None:  # type: ignore[no-untyped-def]
     if not (user.is_authenticated and user.is_editor):
         raise PermissionDenied("Only editors can do this.")
@@ -45,3 +59,22 @@ def signed_in(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionDenied("Log in first.")
     return user
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """What the page of a refused form says around it (see ``form_again``)."""
+
+    heading: str
+    action_url: str
+    submit_label: str
+    back_url: str
+    back_label: str
+    quoted: str = ""
+    quoted_by: str = ""
+
+
+def form_again(request: HttpRequest, form: Form, page: FormPage) -> HttpResponse:
+    """The page a refused form comes back on when it was sent from a panel of a bigger page (a
+    reply, a rejection, a revert): the form filled with what was typed, and why it was refused."""
+    return render(request, "amendments/form_again.html", {"form": form, "page": page})

@@ -10,10 +10,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.limits import rate_limit
 from amendments import selectors
-from amendments.forms import CommentForm, ReasonForm
+from amendments.forms import CommentEditForm, CommentForm, HideForm, ReopenForm
 from amendments.models import Amendment, Comment
 from amendments.services.discussion import comment_delete, comment_edit, comment_hide, comment_post
-from amendments.views._helpers import get_paragraph, require_editor, signed_in
+from amendments.views._helpers import (
+    FormPage,
+    add_service_errors,
+    form_again,
+    get_paragraph,
+    require_editor,
+    signed_in,
+)
+from manifesto.models import Paragraph
 from manifesto.selectors import body_numbers
 
 
@@ -34,7 +42,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "diffs": selectors.amendment_diffs(amendment),
         "supporters": selectors.supporters(amendment),
         "thread": selectors.comment_thread(amendment=amendment),
-        "comment_form": CommentForm(),
+        "comment_form": CommentEditForm(),
         "comment_url": reverse("amendments:comment_amendment", args=[amendment.pk]),
         "can_edit": is_author and amendment.is_open,
         "can_support": user.is_authenticated and not is_author and amendment.is_open,
@@ -43,6 +51,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         and user.is_admin
         and amendment.status in ("rejected", "duplicate", "obsolete"),
     }
+    if context["can_reopen"]:
+        context["reopen_form"] = ReopenForm(auto_id="reopen-%s")
     if context["can_decide"]:
         from amendments.views.review import decision_forms
 
@@ -61,28 +71,45 @@ def _thread_redirect(comment: Comment) -> HttpResponse:
     return redirect(f"{comment.paragraph.get_absolute_url()}#comment-{comment.pk}")
 
 
-def _post(request: HttpRequest, **target) -> HttpResponse:  # type: ignore[no-untyped-def]
-    form = CommentForm(request.POST)
-    parent = None
-    if form.is_valid() and form.cleaned_data.get("parent"):
-        parent = Comment.objects.filter(pk=form.cleaned_data["parent"]).first()
-    try:
-        if not form.is_valid():
-            # The form's own words: an empty comment, one too long, a NUL character.
-            raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
-        comment = comment_post(
-            author=signed_in(request), body=form.cleaned_data["body"], parent=parent, **target
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        url = (
-            target["amendment"].get_absolute_url()
-            if "amendment" in target
-            else target["paragraph"].get_absolute_url()
-        )
-        return redirect(url + "#discussion")
-    messages.success(request, "Your comment was posted.")
-    return _thread_redirect(comment)
+def _post(
+    request: HttpRequest, *, amendment: Amendment | None = None, paragraph: Paragraph | None = None
+) -> HttpResponse:
+    """Post a comment or a reply; refused, it comes back on a page of its own, filled in."""
+    thread = Comment.objects.filter(amendment=amendment, paragraph=paragraph)
+    form = CommentForm(request.POST, thread=thread)
+    if form.is_valid():
+        try:
+            comment = comment_post(
+                author=signed_in(request),
+                body=form.cleaned_data["body"],
+                parent=form.cleaned_data["parent"],
+                amendment=amendment,
+                paragraph=paragraph,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your comment was posted.")
+            return _thread_redirect(comment)
+    parent = form.cleaned_data.get("parent")
+    if form.has_error("parent"):
+        # Sent again, it is posted as a comment of its own (the refusal says so).
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["parent"] = ""
+        form.data = data
+    if amendment is not None:
+        back, on = amendment.get_absolute_url(), f"amendment #{amendment.pk}"
+    else:
+        assert paragraph is not None  # a comment is on an amendment or a paragraph
+        back, on = paragraph.get_absolute_url(), f"paragraph #{paragraph.key}"
+    page = FormPage(
+        heading=f"Your reply to {parent.author.public_name}" if parent else f"Your comment on {on}",
+        action_url=request.path,
+        submit_label="Post reply" if parent else "Post comment",
+        back_url=f"{back}#discussion",
+        back_label="The discussion",
+    )
+    return form_again(request, form, page)
 
 
 @login_required
@@ -106,7 +133,7 @@ def comment_change(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("paragraph__chapter"), pk=pk)
     if comment.author_id != request.user.pk:
         raise PermissionDenied("Only its author can change a comment.")
-    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST":
         try:
             if request.POST.get("action") == "delete":
@@ -131,9 +158,15 @@ def comment_hide_view(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.select_related("author", "paragraph__chapter"), pk=pk
     )
-    form = ReasonForm(request.POST or None)
+    form = HideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        comment_hide(comment=comment, editor=signed_in(request), reason=form.cleaned_data["reason"])
-        messages.success(request, "The comment is hidden from members.")
-        return _thread_redirect(comment)
+        try:
+            comment_hide(
+                comment=comment, editor=signed_in(request), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The comment is hidden from members.")
+            return _thread_redirect(comment)
     return render(request, "amendments/comment_hide.html", {"form": form, "comment": comment})

@@ -13,28 +13,29 @@ from amendments.forms import EditForm, ProposeForm
 from amendments.models import Amendment
 from amendments.services.guard import chapter_ledger
 from amendments.services.proposing import (
-    MAX_TEXT_CHARS,
     amendment_edit,
     amendment_propose,
     amendment_withdraw,
     support_add,
     support_remove,
 )
-from amendments.views._helpers import add_service_errors, get_paragraph, signed_in
+from amendments.views._helpers import (
+    add_service_errors,
+    get_paragraph,
+    signed_in,
+    start_again_from,
+)
 from manifesto.selectors import body_numbers, latest_version
-
-FIELD_MAP = {"__all__": "", "text": "text"}
 
 
 def _preview_for(form: ProposeForm, paragraph, kind: str | None = None):  # type: ignore[no-untyped-def]
-    data = form.data
-    kind = kind or data.get("kind") or Amendment.Kind.REPLACE
-    if kind not in Amendment.Kind.values:
-        kind = Amendment.Kind.REPLACE
-    text = data.get("text", "")
-    if len(text) > MAX_TEXT_CHARS * 2:
-        # Past the form's limit there is nothing to preview, and diffing a pasted megabyte
-        # would keep a worker busy for many seconds.
+    """The diff and budget of the form's text; none for a text the form refused (past its
+    limit there is nothing to preview, and diffing a pasted megabyte would keep a worker busy
+    for many seconds)."""
+    form.is_valid()
+    text = form.cleaned_data.get("text")
+    kind = kind or form.cleaned_data.get("kind") or Amendment.Kind.REPLACE
+    if text is None:
         return None
     return selectors.proposal_preview(paragraph=paragraph, kind=kind, text=text)
 
@@ -70,13 +71,13 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
-                _start_again_from(form, latest.history_id, error)
                 preview = _preview_for(form, paragraph)
             else:
                 messages.success(request, f"Amendment #{amendment.pk} was submitted.")
                 return redirect(amendment)
     elif request.method == "POST":
         preview = _preview_for(form, paragraph)
+    start_again_from(form, latest.history_id)
     numbers = body_numbers([chapter])
     return render(
         request,
@@ -98,16 +99,25 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
 def preview(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     """The live preview's partial: the same diff, delta and budget the no-JS preview shows."""
     paragraph = get_paragraph(slug, key)
-    preview = _preview_for(ProposeForm(request.POST), paragraph)
-    if preview is None:
-        return HttpResponse(
-            "The text is too long to preview.", status=413, content_type="text/plain"
-        )
+    form = ProposeForm(request.POST)
+    form.is_valid()
+    refused = form.errors.get("text") or form.errors.get("kind")
+    if refused:
+        # The page's own form shows the refusal when it is sent; the live preview only says
+        # why it stopped. A text over the limit is "too large" (413), anything else 400.
+        status = 413 if form.has_error("text", "max_length") else 400
+        return HttpResponse(" ".join(map(str, refused)), status=status, content_type="text/plain")
+    preview = _preview_for(form, paragraph)
     return render(
         request,
         "amendments/_partials/proposal_preview.html",
         {"preview": preview, "chapter": paragraph.chapter},
     )
+
+
+SUPPORT_ALTERED = (
+    "The form was altered: it neither adds nor withdraws your support. Nothing was changed."
+)
 
 
 def _own_amendment(request: HttpRequest, pk: int) -> Amendment:
@@ -140,7 +150,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             else _conflict_starting_text(amendment)
         ).strip(),
     }
-    form = EditForm(request.POST or None, initial=initial)
+    form = EditForm(request.POST or None, initial=initial, kind=amendment.kind)
     preview = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
@@ -157,11 +167,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
-                _start_again_from(form, latest.history_id, error)
                 preview = _preview_for(form, paragraph, amendment.kind)
             else:
                 messages.success(request, f"Amendment #{amendment.pk} was updated.")
                 return redirect(amendment)
+    start_again_from(form, latest.history_id)
     return render(
         request,
         "amendments/edit.html",
@@ -174,15 +184,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "ledger": preview.ledger if preview else chapter_ledger(amendment.chapter),
         },
     )
-
-
-def _start_again_from(form: ProposeForm, version_id: int, error: ValidationError) -> None:
-    # After "the paragraph changed while you were writing", the next submission is written
-    # against the text now on the page.
-    if getattr(error, "code", None) == "paragraph_changed":
-        data = form.data.copy()  # type: ignore[attr-defined]
-        data["seen_version"] = str(version_id)
-        form.data = data
 
 
 def _conflict_starting_text(amendment: Amendment) -> str:
@@ -213,13 +214,16 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
         amendment = Amendment.objects.get(pk=pk)
     except Amendment.DoesNotExist:
         raise Http404("No such amendment.") from None
+    choice = request.POST.get("support", "add")
     try:
-        if request.POST.get("support") == "remove":
+        if choice == "remove":
             support_remove(amendment=amendment, user=signed_in(request))
             messages.success(request, "You no longer support this amendment.")
-        else:
+        elif choice == "add":
             support_add(amendment=amendment, user=signed_in(request))
             messages.success(request, "You support this amendment.")
+        else:
+            raise ValidationError(SUPPORT_ALTERED)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(amendment)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -14,7 +15,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import User
 from amendments import selectors
-from amendments.forms import DeskForm, ReasonForm
+from amendments.forms import (
+    AcceptForm,
+    AcceptWithChangesForm,
+    BatchForm,
+    DuplicateForm,
+    LimitForm,
+    ManifestoLimitForm,
+    RejectForm,
+    ReopenForm,
+    RevertForm,
+)
 from amendments.models import Amendment
 from amendments.review_queue import SORT_LABELS, QueueFilters, review_queue
 from amendments.services.guard import chapter_ledger, manifesto_ledger
@@ -30,61 +41,23 @@ from amendments.services.review import (
     manifesto_set_limit,
     paragraph_revert,
 )
-from amendments.views._helpers import add_service_errors, get_chapter, require_editor, signed_in
+from amendments.views._helpers import (
+    FormPage,
+    add_service_errors,
+    form_again,
+    get_chapter,
+    require_editor,
+    signed_in,
+    start_again_from,
+)
 from manifesto.selectors import latest_version
 from manifesto.services import manifesto_get_or_create
-
-
-class DuplicateForm(DeskForm):
-    duplicate_of = forms.IntegerField(
-        label="Duplicate of amendment #",
-        min_value=1,
-        help_text="The number of the amendment that says the same.",
-    )
-
-
-class AcceptWithChangesForm(DeskForm):
-    text = forms.CharField(
-        label="The editor's wording", strip=False, widget=forms.Textarea(attrs={"rows": 10})
-    )
-    reason = forms.CharField(
-        label="Why the changes", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    seen_version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class LimitForm(DeskForm):
-    word_limit = forms.IntegerField(
-        label="Word limit",
-        min_value=1,
-        required=False,
-        help_text="Leave empty to use the words at import plus the tolerance.",
-    )
-    tolerance_percent = forms.IntegerField(
-        label="Tolerance (%)", min_value=0, max_value=100, required=False
-    )
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ManifestoLimitForm(DeskForm):
-    word_limit = forms.IntegerField(
-        label="Overall word limit",
-        min_value=1,
-        required=False,
-        help_text="Leave empty for no overall limit; each chapter's own limit still holds.",
-    )
-    count_footnotes = forms.BooleanField(
-        label="Count footnotes towards the limits",
-        required=False,
-        help_text="Headings and body paragraphs always count; the editorial notes never do.",
-    )
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def decision_forms(amendment: Amendment) -> dict[str, forms.Form]:
     """The forms an editor sees on a pending amendment's page."""
     return {
-        "reject_form": ReasonForm(prefix="reject"),
+        "reject_form": RejectForm(prefix="reject"),
         "duplicate_form": DuplicateForm(prefix="duplicate"),
     }
 
@@ -124,23 +97,44 @@ def queue(request: HttpRequest) -> HttpResponse:
             "sort_labels": SORT_LABELS,
             "statuses": Amendment.Status.choices,
             "query": query.urlencode(),
-            "reject_form": ReasonForm(prefix="batch"),
         },
     )
 
 
+Act = Callable[[Amendment, User, dict[str, Any]], object]
+
+
 def _decide(
-    request: HttpRequest, pk: int, act: Callable[[Amendment, User], object], done: str
+    request: HttpRequest, pk: int, form: forms.Form, act: Act, done: str, page: str
 ) -> HttpResponse:
-    """Run one editor's decision on amendment ``pk`` and go back where the editor came from."""
-    require_editor(request.user)
+    """Run one decision on amendment ``pk`` with ``form``'s input and go back to where the
+    editor came from; a refused form that carries what the editor typed comes back with it."""
     amendment = _get_amendment(pk)
-    try:
-        act(amendment, signed_in(request))
-    except ValidationError as error:
-        _refusal(request, error)
-    else:
-        messages.success(request, done)
+    if form.is_valid():
+        try:
+            act(amendment, signed_in(request), form.cleaned_data)
+        except ValidationError as error:
+            if not any(value not in (None, "") for value in form.cleaned_data.values()):
+                _refusal(request, error)  # nothing typed to keep: say why where they were
+                return _back(request, amendment)
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return _back(request, amendment)
+    return form_again(
+        request,
+        form,
+        FormPage(
+            heading=f"{page} #{amendment.pk} {amendment.title}",
+            action_url=request.path,
+            submit_label=f"{page} #{amendment.pk}",
+            back_url=amendment.get_absolute_url(),
+            back_label=f"Amendment #{amendment.pk}",
+        ),
+    )
+
+
+def _back(request: HttpRequest, amendment: Amendment) -> HttpResponse:
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = amendment.get_absolute_url()
@@ -150,45 +144,50 @@ def _decide(
 @login_required
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")
+    require_editor(request.user)
     return _decide(
         request,
         pk,
-        lambda amendment, editor: amendment_accept(
-            amendment=amendment, editor=editor, reason=reason
+        AcceptForm(request.POST),
+        lambda amendment, editor, data: amendment_accept(
+            amendment=amendment, editor=editor, reason=data["reason"]
         ),
         f"Amendment #{pk} was accepted; the text is updated.",
+        "Accept",
     )
 
 
 @login_required
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    form = ReasonForm(request.POST, prefix="reject")
-
-    def act(amendment: Amendment, editor: User) -> object:
-        if not form.is_valid():
-            raise ValidationError("Give a reason: the author will read it.")
-        return amendments_reject([amendment], editor=editor, reason=form.cleaned_data["reason"])
-
-    return _decide(request, pk, act, f"Amendment #{pk} was rejected.")
+    require_editor(request.user)
+    return _decide(
+        request,
+        pk,
+        RejectForm(request.POST, prefix="reject"),
+        lambda amendment, editor, data: amendments_reject(
+            [amendment], editor=editor, reason=data["reason"]
+        ),
+        f"Amendment #{pk} was rejected.",
+        "Reject",
+    )
 
 
 @login_required
 @require_POST
 def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
-    form = DuplicateForm(request.POST, prefix="duplicate")
+    require_editor(request.user)
 
-    def act(amendment: Amendment, editor: User) -> object:
-        if not form.is_valid():
-            raise ValidationError("Give the number of the amendment it duplicates.")
-        number = form.cleaned_data["duplicate_of"]
+    def act(amendment: Amendment, editor: User, data: dict[str, Any]) -> object:
+        number = data["duplicate_of"]
         original = Amendment.objects.filter(pk=number).first()
         if original is None:
             raise ValidationError(f"There is no amendment #{number}.")
         return amendment_mark_duplicate(amendment=amendment, editor=editor, duplicate_of=original)
 
-    return _decide(request, pk, act, f"Amendment #{pk} was marked as a duplicate.")
+    form = DuplicateForm(request.POST, prefix="duplicate")
+    done = f"Amendment #{pk} was marked as a duplicate."
+    return _decide(request, pk, form, act, done, "Mark as a duplicate")
 
 
 @login_required
@@ -196,16 +195,16 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     if not signed_in(request).is_admin:
         raise PermissionDenied("Only admins can reopen a decision.")
-    amendment = _get_amendment(pk)
-    try:
-        amendment_reopen(
-            amendment=amendment, admin=signed_in(request), reason=request.POST.get("reason", "")
-        )  # type: ignore[arg-type]
-    except ValidationError as error:
-        _refusal(request, error)
-    else:
-        messages.success(request, f"Amendment #{pk} was reopened.")
-    return redirect(amendment)
+    return _decide(
+        request,
+        pk,
+        ReopenForm(request.POST),
+        lambda amendment, admin, data: amendment_reopen(
+            amendment=amendment, admin=admin, reason=data["reason"]
+        ),
+        f"Amendment #{pk} was reopened.",
+        "Reopen",
+    )
 
 
 @login_required
@@ -242,6 +241,7 @@ def accept_with_changes(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Amendment #{pk} was accepted with your changes.")
                 return redirect(amendment)
+    start_again_from(form, latest.history_id)
     return render(
         request,
         "amendments/accept_with_changes.html",
@@ -262,21 +262,24 @@ def batch(request: HttpRequest) -> HttpResponse:
     """Decide several amendments from the queue: accept together, or reject with one reason
     after a confirmation page."""
     require_editor(request.user)
-    # Only numbers a database id can be ("²" is a digit int() refuses; SQLite cannot even
-    # compare a number past 64 bits).
-    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdecimal() and len(pk) < 19]
-    amendments = list(
-        Amendment.objects.filter(pk__in=ids).select_related("chapter", "paragraph", "author")
-    )
-    back = reverse("amendments:queue") + (
-        "?" + request.POST["query"] if request.POST.get("query") else ""
-    )
-    if not amendments:
-        messages.error(request, "Tick at least one amendment first.")
-        return redirect(back)
-    action = request.POST.get("action")
-    form = ReasonForm(request.POST, prefix="batch")
-    if action == "accept":
+    form = BatchForm(request.POST)
+    valid = form.is_valid()
+    query = form.cleaned_data.get("query", "")
+    back = reverse("amendments:queue") + (f"?{query}" if query else "")
+    confirmed = form.cleaned_data.get("confirmed") == "yes"
+    reason_form = RejectForm(request.POST if confirmed else None, prefix="batch")
+    if not valid:
+        refusal = [str(error) for errors in form.errors.values() for error in errors]
+        if "batch-reason" not in request.POST:
+            messages.error(request, " ".join(refusal))
+            return redirect(back)
+        # Sent from the confirmation page: it comes back with the reason the editor typed.
+        reason_form = RejectForm(request.POST, prefix="batch")
+        reason_form.is_valid()
+        reason_form.add_error(None, refusal)
+        return _confirm_reject(request, form, reason_form)
+    amendments = list(form.cleaned_data["ids"])
+    if form.cleaned_data["action"] == "accept":
         try:
             amendments_accept([AcceptItem(a) for a in amendments], editor=signed_in(request))
         except ValidationError as error:
@@ -285,24 +288,29 @@ def batch(request: HttpRequest) -> HttpResponse:
             numbers = ", ".join(f"#{a.pk}" for a in amendments)
             messages.success(request, f"Accepted together: {numbers}.")
         return redirect(back)
-    if action == "reject" and request.POST.get("confirmed") == "yes" and form.is_valid():
+    if confirmed and reason_form.is_valid():
         try:
             amendments_reject(
-                amendments, editor=signed_in(request), reason=form.cleaned_data["reason"]
+                amendments, editor=signed_in(request), reason=reason_form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _refusal(request, error)
+            add_service_errors(reason_form, error)
         else:
             messages.success(request, f"Rejected {len(amendments)} amendments.")
-        return redirect(back)
-    if action == "reject":
-        return render(
-            request,
-            "amendments/confirm_reject.html",
-            {"amendments": amendments, "form": form, "query": request.POST.get("query", "")},
-        )
-    messages.error(request, "Choose what to do with the ticked amendments.")
-    return redirect(back)
+            return redirect(back)
+    return _confirm_reject(request, form, reason_form)
+
+
+def _confirm_reject(request: HttpRequest, form: BatchForm, reason_form: RejectForm) -> HttpResponse:
+    return render(
+        request,
+        "amendments/confirm_reject.html",
+        {
+            "amendments": form.cleaned_data.get("ids", []),
+            "form": reason_form,
+            "query": form.cleaned_data.get("query", ""),
+        },
+    )
 
 
 @require_safe
@@ -355,21 +363,29 @@ def revert(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     require_editor(request.user)
     chapter = get_chapter(slug)
     paragraph = get_object_or_404(chapter.paragraphs, key=key)
-    version = request.POST.get("version", "")
-    try:
-        if not version.isdecimal():
-            raise ValidationError("Choose a version to restore.")
-        paragraph_revert(
-            paragraph=paragraph,
-            editor=signed_in(request),
-            history_id=int(version),
-            reason=request.POST.get("reason", ""),
-        )
-    except ValidationError as error:
-        _refusal(request, error)
-    else:
-        messages.success(request, "The earlier version was restored as the newest version.")
-    return redirect("manifesto:history", slug=chapter.slug, key=paragraph.key)
+    history = reverse("manifesto:history", args=[chapter.slug, paragraph.key])
+    form = RevertForm(request.POST)
+    if form.is_valid():
+        try:
+            paragraph_revert(
+                paragraph=paragraph,
+                editor=signed_in(request),
+                history_id=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The earlier version was restored as the newest version.")
+            return redirect(history)
+    page = FormPage(
+        heading=f"Restore an earlier version of paragraph #{paragraph.key}",
+        action_url=request.path,
+        submit_label="Restore as the newest version",
+        back_url=history,
+        back_label="The paragraph's history",
+    )
+    return form_again(request, form, page)
 
 
 @login_required

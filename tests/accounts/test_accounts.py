@@ -180,3 +180,44 @@ def test_the_create_user_service_cleans_display_names_too(db) -> None:
 
     user = user_create(username="zw", password="x", display_name="\u200b", validate=False)
     assert (user.display_name, user.public_name) == ("", "zw")
+
+
+def test_a_log_in_that_names_a_page_off_the_site_says_where_it_went(client, member) -> None:
+    # The address was dropped without a word.
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "alice", "password": PASSWORD, "next": "https://evil.example/phish"},
+        follow=True,
+    )
+    assert response.redirect_chain == [("/", 302)]
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [
+        "The page to return to after logging in was not one of the desk's, so you are on the "
+        "Manifesto's first page instead."
+    ]
+    ordinary = client_for(None).post(
+        reverse("accounts:login"), {"username": "alice", "password": PASSWORD, "next": "/review/"}
+    )
+    assert ordinary["Location"] == "/review/"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("username", "u" * 151, "The username is 151 characters; the maximum is 150."),
+        ("display_name", "Rosa " * 17, "The display name is 84 characters; the maximum is 80."),
+    ],
+)
+def test_the_create_user_command_names_the_limit(db, monkeypatch, field, value, message) -> None:
+    # A username over its column's size was a server error on PostgreSQL.
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough passphrase 42\n"))
+    arguments = {"username": "zw", "display_name": "Z"} | {field: value}
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "create_user",
+            arguments["username"],
+            "--display-name",
+            arguments["display_name"],
+            "--password-stdin",
+        )
+    assert not User.objects.exists()

@@ -74,3 +74,19 @@ def test_editors_hide_with_a_reason_and_members_cannot(member, other_member, edi
         comment_hide(comment=comment, editor=editor, reason="  ")
     hidden = comment_hide(comment=comment, editor=editor, reason="Personal attack")
     assert hidden.is_hidden and hidden.hidden_reason == "Personal attack"
+
+
+def test_a_reason_for_hiding_over_its_limit_is_refused_not_cut(member, editor, p5) -> None:
+    # It was cut to 300 characters without a word.
+    comment = comment_post(author=member, body="Off topic", paragraph=p5)
+    with pytest.raises(ValidationError) as refused:
+        comment_hide(comment=comment, editor=editor, reason="Off topic. " * 30)
+    assert refused.value.message_dict["reason"] == [
+        "The reason is 329 characters; the maximum is 300."
+    ]
+    comment.refresh_from_db()
+    assert not comment.is_hidden
+    whole = "Off topic. " * 27 + "xxx"  # 300 characters
+    comment_hide(comment=comment, editor=editor, reason=whole)
+    comment.refresh_from_db()
+    assert comment.hidden_reason == whole

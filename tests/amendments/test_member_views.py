@@ -298,3 +298,36 @@ def test_the_amendment_page_says_when_a_conflict_comes_from_repeated_words(
     page = client_for(other_member).get(edited.get_absolute_url()).content.decode()
     assert 'data-testid="conflict"' in page
     assert "Words repeat there, so the change made meanwhile can be read in more than one" in page
+
+
+# --- limits, as the browser counts them ---------------------------------------------------------
+
+
+def test_a_reason_the_browser_allowed_with_line_breaks_is_not_refused(member, p5) -> None:
+    # maxlength counts a line break as one character; the form sends CR LF, which the server
+    # counted as two, so a reason of 3,000 characters with line breaks was refused.
+    reason = ("Why it matters.\r\n" * 187) + "x" * 8  # 16 × 187 + 8 = 3,000 as counted
+    assert len(reason.replace("\r\n", "\n")) == 3000 and len(reason) > 3000
+    response = client_for(member).post(
+        _propose_url(p5),
+        {"kind": "replace", "title": "T", "text": p5.text + " More.", "reason": reason},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Amendment.objects.get().reason == reason.replace("\r\n", "\n").strip()
+
+
+def test_an_overlong_reply_comes_back_in_its_box(member, other_member, p5) -> None:
+    # It was a redirect to the discussion, with a message and an empty box.
+    amendment = propose(member, p5)
+    comment = comment_post(author=other_member, body="Why?", amendment=amendment)
+    reply = "Because. " * 556 + "x" * 7  # 5,011 characters
+    response = client_for(member).post(
+        reverse("amendments:comment_amendment", args=[amendment.pk]),
+        {"body": reply, "parent": comment.pk},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Your reply to Bob Member" in page
+    assert "The comment is 5,011 characters; the maximum is 5,000." in page
+    assert reply.strip() in page and f'name="parent" value="{comment.pk}"' in page
+    assert Comment.objects.count() == 1

@@ -323,3 +323,78 @@ def test_accepting_several_together_is_all_or_none(member, other_member, editor,
     with pytest.raises(ValidationError, match="not pending"):
         amendments_accept([AcceptItem(good), AcceptItem(bad)], editor=editor)
     assert _reload(good).status == "pending" and "myriad" in _reload(p5).text
+
+
+# --- limits, whoever calls ------------------------------------------------------------------
+
+LONG_REASON = "A reason. " * 300 + "x"  # 3,001 characters
+
+
+def test_every_editors_reason_is_limited_whoever_calls(member, editor, admin_user, p5) -> None:
+    # Forms are not the only callers (the admin, commands, scripts): the services say no too.
+    from amendments.services.review import chapter_set_limit, manifesto_set_limit
+
+    pending = propose(member, p5)
+    rejected = propose(member, p5, p5.text + " Other.")
+    amendment_reject(amendment=rejected, editor=editor, reason="No.")
+    first = p5.history.order_by("history_id").first()
+    calls = {
+        "accept": lambda: amendment_accept(amendment=pending, editor=editor, reason=LONG_REASON),
+        "reject": lambda: amendment_reject(amendment=pending, editor=editor, reason=LONG_REASON),
+        "reopen": lambda: amendment_reopen(
+            amendment=rejected, admin=admin_user, reason=LONG_REASON
+        ),
+        "duplicate": lambda: amendment_mark_duplicate(
+            amendment=pending, editor=editor, duplicate_of=rejected, reason=LONG_REASON
+        ),
+        "revert": lambda: paragraph_revert(
+            paragraph=p5, editor=editor, history_id=first.history_id, reason=LONG_REASON
+        ),
+        "edit": lambda: paragraph_edit(
+            paragraph=p5, editor=editor, text=p5.text + " More.", reason=LONG_REASON
+        ),
+        "chapter limit": lambda: chapter_set_limit(
+            chapter=p5.chapter, editor=editor, word_limit=9000, reason=LONG_REASON
+        ),
+        "Manifesto limit": lambda: manifesto_set_limit(
+            manifesto=p5.chapter.manifesto,
+            editor=editor,
+            word_limit=None,
+            count_footnotes=False,
+            reason=LONG_REASON,
+        ),
+    }
+    for name, call in calls.items():
+        with pytest.raises(ValidationError) as refused:
+            call()
+        assert refused.value.message_dict["reason"] == [
+            "The reason is 3,001 characters; the maximum is 3,000."
+        ], name
+    assert _reload(pending).status == "pending" and _reload(rejected).status == "rejected"
+
+
+def test_an_editors_wording_is_limited_like_a_proposal(member, editor, p5) -> None:
+    amendment = propose(member, p5)
+    with pytest.raises(ValidationError) as refused:
+        amendment_accept_with_changes(amendment=amendment, editor=editor, text="x" * 5001)
+    assert refused.value.message_dict["text"] == [
+        "The text is 5,001 characters; the maximum is 5,000."
+    ]
+    with pytest.raises(ValidationError):
+        paragraph_edit(paragraph=p5, editor=editor, text="word " * 1001, reason="Longer.")
+    assert _reload(amendment).status == "pending"
+
+
+def test_a_long_reason_is_kept_whole_in_the_history(member, editor, p5) -> None:
+    # A version's reason was a column of 100 characters: on PostgreSQL a longer reason for a
+    # revert, an editor's edit, a limit or a hidden comment was a server error.
+    from amendments.services.review import chapter_set_limit
+
+    reason = "The committee asked for it, " * 100  # 2,800 characters
+    first = p5.history.order_by("history_id").first()
+    paragraph_edit(paragraph=p5, editor=editor, text=p5.text + " More.", reason=reason)
+    paragraph_revert(paragraph=p5, editor=editor, history_id=first.history_id, reason=reason)
+    chapter_set_limit(chapter=p5.chapter, editor=editor, word_limit=9000, reason=reason)
+    reasons = [v.history_change_reason for v in p5.history.order_by("history_id")][1:]
+    assert all(r.endswith(reason.strip()) for r in reasons), [len(r) for r in reasons]
+    assert p5.chapter.history.first().history_change_reason == f"word limit: {reason.strip()}"

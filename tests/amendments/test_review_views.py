@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from amendments.models import Amendment
+from amendments.models import Amendment, Decision
 from amendments.services.proposing import support_add
+from amendments.services.review import amendments_reject
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user
 
@@ -189,3 +190,75 @@ def test_queue_is_paginated_by_paragraph_groups(member, editor, seed_chapter) ->
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
     assert first.count('<section class="group') == 20 and second.count('<section class="group') == 3
     assert "Amendment on 23" in second and "Amendment on 23" not in first
+
+
+# --- limits on what editors type ------------------------------------------------------------
+
+
+def test_accept_with_changes_refuses_a_megabyte_and_keeps_the_page(member, editor, p5) -> None:
+    # It took 1 MB as the editor's wording (one "word", so the word limit let it through).
+    amendment = propose(member, p5)
+    latest = p5.history.order_by("-history_id").first()
+    response = client_for(editor).post(
+        reverse("amendments:accept_with_changes", args=[amendment.pk]),
+        {"text": "x" * 1_000_000, "reason": "Tighter.", "seen_version": latest.history_id},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The text is 1,000,000 characters; the maximum is 5,000." in page
+    assert "Tighter." in page
+    amendment.refresh_from_db()
+    p5.refresh_from_db()
+    assert amendment.status == "pending" and "x" * 100 not in p5.text
+
+
+def test_a_reject_reason_over_its_limit_says_the_limit_and_keeps_the_text(
+    member, editor, p5
+) -> None:
+    # It came back empty, with "Give a reason".
+    amendment = propose(member, p5)
+    reason = "It does not belong here.\r\n" * 116  # 2,900 characters, 3,016 sent
+    reason += "y" * 101  # 3,001 as the browser counts them
+    response = client_for(editor).post(
+        reverse("amendments:reject", args=[amendment.pk]), {"reject-reason": reason}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The reason is 3,001 characters; the maximum is 3,000." in page
+    assert "Give a reason" not in page
+    assert "It does not belong here.\nIt does not belong here." in page  # kept in its box
+    amendment.refresh_from_db()
+    assert amendment.status == "pending"
+
+
+def _reason_routes(editor, admin_user, member, p5):  # type: ignore[no-untyped-def]
+    """(who, address, form fields besides the reason, the reason's field name)"""
+    rejected = propose(member, p5, p5.text + " Rejected.")
+    amendments_reject([rejected], editor=editor, reason="Not now.")
+    first = p5.history.order_by("history_id").first()
+    slug = p5.chapter.slug
+    return [
+        (editor, reverse("amendments:limit", args=[slug]), {"word_limit": 9000}, "reason"),
+        (editor, reverse("amendments:manifesto_limit"), {"word_limit": 90000}, "reason"),
+        (
+            editor,
+            reverse("amendments:revert", args=[slug, p5.key]),
+            {"version": first.pk},
+            "reason",
+        ),
+        (admin_user, reverse("amendments:reopen", args=[rejected.pk]), {}, "reason"),
+    ]
+
+
+def test_reasons_for_limits_reverts_and_reopening_are_limited(
+    member, editor, admin_user, p5
+) -> None:
+    # Each took a megabyte.
+    for user, url, fields, name in _reason_routes(editor, admin_user, member, p5):
+        before = Decision.objects.count(), p5.history.count()
+        response = client_for(user).post(url, {**fields, name: "r" * 1_000_000})
+        page = response.content.decode()
+        assert response.status_code == 200, url
+        assert "The reason is 1,000,000 characters; the maximum is 3,000." in page, url
+        assert "r" * 3000 in page, url  # the box is filled in again
+        assert (Decision.objects.count(), p5.history.count()) == before, url

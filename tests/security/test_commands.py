@@ -31,6 +31,12 @@ WORD_PASTE_CHAPTER = (
         (b"A title\n\nLatin-1 caf\xe9.\n", "not UTF-8"),
         (b"A title\n\nA bell \x07 rings.\n", "control characters"),
         (b"\n \r\n\t\n", "empty"),
+        # Too long for their columns: a server error on PostgreSQL.
+        (b"T" * 201 + b"\n\nA body paragraph.\n", "The title line is 201 characters; the max"),
+        (
+            b"A title\n\nPublished: 2020\n" + b"S" * 301 + b"\n\nA body paragraph.\n",
+            "The subtitle line is 301 characters; the maximum is 300.",
+        ),
     ],
 )
 def test_import_refuses_files_that_are_not_chapters(tmp_path, data: bytes, message: str) -> None:

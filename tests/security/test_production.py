@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.test import Client
 from django.urls import include, path, reverse
 
 from tests.amendments.conftest import propose
@@ -100,6 +101,31 @@ def test_an_error_shows_our_500_page_and_nothing_of_the_error(client) -> None:
     assert response["Content-Security-Policy"] == settings.CONTENT_SECURITY_POLICY
 
 
+CSRF_PAGE = ("The form could not be sent", "Nothing was saved.", "<strong>Back</strong> button")
+
+
+@pytest.mark.django_db
+def test_a_form_refused_for_its_csrf_token_says_how_to_get_the_text_back(member, p5) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    url = reverse("amendments:comment_paragraph", args=[p5.chapter.slug, p5.key])
+    # Without the cookie (blocked, or never set), then with a cookie but a stale token.
+    no_cookie = client.post(url, {"body": "My long comment."})
+    client.get(p5.get_absolute_url())  # the page sets the CSRF cookie
+    stale = client.post(url, {"body": "My long comment.", "csrfmiddlewaretoken": "x" * 64})
+    for response in (no_cookie, stale):
+        page = response.content.decode()
+        assert response.status_code == 403
+        assert all(said in page for said in CSRF_PAGE), page
+        assert "CSRF verification failed" not in page  # not Django's page for developers
+        assert response["Content-Security-Policy"] == settings.CONTENT_SECURITY_POLICY
+    assert "blocks cookies" in no_cookie.content.decode()
+    assert "the form had expired" in stale.content.decode()
+    from amendments.models import Comment
+
+    assert not Comment.objects.exists()
+
+
 PRODUCTION_PROBE = textwrap.dedent(
     """
     import json, sys, tempfile
@@ -120,6 +146,9 @@ PRODUCTION_PROBE = textwrap.dedent(
         proxied = client.get("/no-such-page/", headers={"x-forwarded-proto": "https"})
         login = client.get("/accounts/login/", secure=True)
         other_host = Client(HTTP_HOST="evil.example.com").get("/", secure=True)
+        forged = Client(HTTP_HOST="desk.example.org", enforce_csrf_checks=True).post(
+            "/accounts/login/", {"username": "someone", "password": "x"}, secure=True
+        )
     print(json.dumps({
         "debug": settings.DEBUG,
         "plain": [plain.status_code, plain.get("Location", "")],
@@ -127,6 +156,7 @@ PRODUCTION_PROBE = textwrap.dedent(
         "proxied": proxied.status_code,
         "login": [login.status_code, login.cookies["csrftoken"].output()],
         "other_host": other_host.status_code,
+        "forged": [forged.status_code, forged.content.decode()],
     }))
     """
 )
@@ -169,3 +199,9 @@ def test_production_mode_for_real(tmp_path) -> None:
     assert status == 200
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert seen["other_host"] == 400  # a Host header not in ALLOWED_HOSTS
+    # A form without its CSRF token: the desk's own page, not Django's.
+    status, page = seen["forged"]
+    assert status == 403
+    assert "The form could not be sent" in page and "Nothing was saved." in page
+    assert "Back</strong> button" in page
+    assert "CSRF verification failed" not in page and "Help" not in page
