@@ -17,10 +17,12 @@ from amendments.services.proposing import (
     amendment_edit,
     amendment_propose,
     amendment_withdraw,
+    same_words,
     support_add,
     support_remove,
 )
 from amendments.views._helpers import add_service_errors, get_paragraph, signed_in
+from manifesto.models import Paragraph
 from manifesto.selectors import body_numbers, latest_version
 
 FIELD_MAP = {"__all__": "", "text": "text"}
@@ -46,15 +48,20 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     paragraph = get_paragraph(slug, key)
     chapter = paragraph.chapter
     latest = latest_version(paragraph)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Amendment.Kind.values else Amendment.Kind.REPLACE
     initial = {
-        "text": paragraph.text.strip(),
-        "kind": request.GET.get("kind", "replace"),
+        # An addition is new text: its box starts empty, not with a copy of the paragraph.
+        "text": "" if kind == Amendment.Kind.INSERT else paragraph.text.strip(),
+        "kind": kind,
         "seen_version": latest.history_id,
     }
     form = ProposeForm(request.POST or None, initial=initial)
     preview = None
+    box_note = ""
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
+            box_note = _box_for_kind(form, paragraph)
             preview = _preview_for(form, paragraph)
         else:
             try:
@@ -71,6 +78,7 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
                 _start_again_from(form, latest.history_id, error)
+                _box_for_kind(form, paragraph)
                 preview = _preview_for(form, paragraph)
             else:
                 messages.success(request, f"Amendment #{amendment.pk} was submitted.")
@@ -87,9 +95,27 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
             "number": numbers.get(paragraph.pk),
             "form": form,
             "preview": preview,
+            "box_note": box_note,
             "ledger": preview.ledger if preview else chapter_ledger(chapter),
         },
     )
+
+
+def _box_for_kind(form: ProposeForm, paragraph: Paragraph) -> str:
+    """Without JavaScript nothing clears or fills the box when the member switches the kind:
+    an addition still holding the paragraph's own text starts empty, and a change left empty
+    starts from the paragraph. Returns what the page says about it ('' if nothing changed)."""
+    kind, text = form.data.get("kind"), form.data.get("text", "")
+    if kind == Amendment.Kind.INSERT and text.strip() and same_words(text, paragraph.text):
+        box, note = "", "An addition starts from an empty box: write the new paragraph in it."
+    elif kind == Amendment.Kind.REPLACE and not text.strip():
+        box, note = paragraph.text.strip(), "A change starts from the paragraph's text: edit it."
+    else:
+        return ""
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data["text"] = box
+    form.data = data
+    return note
 
 
 @login_required

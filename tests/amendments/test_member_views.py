@@ -284,3 +284,68 @@ def test_the_author_edits_through_the_page(member, p5) -> None:
     assert response.status_code == 302
     amendment.refresh_from_db()
     assert amendment.title == "Better" and amendment.proposed_text.endswith("Second try.")
+
+
+def _text_box(page: str) -> str:
+    match = re.search(r'<textarea name="text"[^>]*>(.*?)</textarea>', page, re.S)
+    assert match, "no text box on the page"
+    return match.group(1).strip()
+
+
+def test_an_insertion_starts_with_an_empty_box_without_javascript(member, p5) -> None:
+    page = client_for(member).get(_propose_url(p5) + "?kind=insert").content.decode()
+    assert re.search(r'<input type="radio" name="kind" value="insert"[^>]*checked', page)
+    assert _text_box(page) == ""
+    replace_page = client_for(member).get(_propose_url(p5)).content.decode()
+    assert _text_box(replace_page).startswith("From the outset, the revolution faced")
+    nonsense = client_for(member).get(_propose_url(p5) + "?kind=nonsense").content.decode()
+    assert re.search(r'<input type="radio" name="kind" value="replace"[^>]*checked', nonsense)
+
+
+def test_switching_to_an_insertion_without_javascript_empties_the_box(member, p5) -> None:
+    """The member switched the radio to "add a paragraph" and previewed: the box still held
+    the paragraph's text, and the preview proposed a copy of it."""
+    response = client_for(member).post(
+        _propose_url(p5),
+        {
+            "kind": "insert",
+            "insert_kind": "body",
+            "text": p5.text.strip(),
+            "title": "Kept",
+            "reason": "Kept too",
+            "action": "preview",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert _text_box(page) == ""
+    assert "An addition starts from an empty box" in page
+    assert 'value="Kept"' in page and "Kept too</textarea>" in page
+
+
+def test_switching_back_to_a_change_without_javascript_refills_the_box(member, p5) -> None:
+    response = client_for(member).post(
+        _propose_url(p5),
+        {"kind": "replace", "text": "", "title": "", "reason": "", "action": "preview"},
+    )
+    assert _text_box(response.content.decode()).startswith("From the outset, the revolution")
+
+
+def test_submitting_an_insertion_that_copies_the_paragraph_is_refused(member, p5) -> None:
+    response = client_for(member).post(
+        _propose_url(p5),
+        {
+            "kind": "insert",
+            "insert_kind": "body",
+            "text": p5.text.strip(),
+            "title": "Kept",
+            "reason": "Kept too",
+            "action": "submit",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "the paragraph it would follow" in page
+    assert _text_box(page) == ""
+    assert 'value="Kept"' in page and "Kept too</textarea>" in page
+    assert Amendment.objects.count() == 0

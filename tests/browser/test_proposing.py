@@ -110,3 +110,24 @@ def test_proposing_works_with_the_keyboard_alone(page, seed_chapter, member) -> 
     tab_to("el.tagName === 'BUTTON' && el.value === 'submit'")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Keyboard only")
+
+
+def test_an_addition_starts_empty_and_a_change_from_the_paragraph_with_javascript(
+    page, seed_chapter, member
+) -> None:
+    p5 = body_paragraph(seed_chapter, 5)
+    url = f"/chapters/{seed_chapter.slug}/p/{p5.key}/propose/"
+    log_in(page, "alice", PASSWORD)
+    page.goto(url + "?kind=insert")
+    box = page.get_by_label("Text", exact=True)
+    expect(box).to_have_value("")
+    # Switching to a change fills the box with the paragraph, even on a page opened as an
+    # addition (the script used to fill it with what the box held on arrival: nothing).
+    page.get_by_label("Change the text").check()
+    expect(box).to_have_value(p5.text.strip())
+    page.get_by_label("Add a new paragraph after it").check()
+    expect(box).to_have_value("")
+    box.fill("A paragraph of my own.")
+    page.get_by_label("Change the text").check()
+    expect(box).to_have_value("A paragraph of my own.")  # what the member wrote is kept
+    assert_no_serious_axe_violations(page)
