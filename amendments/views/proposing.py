@@ -219,9 +219,23 @@ def _conflict_starting_text(amendment: Amendment) -> str:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks the author to confirm (there is no undo); POST withdraws."""
     amendment = _own_amendment(request, pk)
+    if request.method == "GET":
+        if not amendment.is_open:
+            messages.error(
+                request,
+                f"Amendment #{amendment.pk} is {amendment.get_status_display().lower()}; it can "
+                "no longer be withdrawn.",
+            )
+            return redirect(amendment)
+        return render(
+            request,
+            "amendments/confirm_withdraw.html",
+            {"amendment": amendment, "diffs": selectors.amendment_diffs(amendment)},
+        )
     try:
         amendment_withdraw(amendment=amendment, user=signed_in(request))
     except ValidationError as error:

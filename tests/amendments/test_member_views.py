@@ -349,3 +349,29 @@ def test_submitting_an_insertion_that_copies_the_paragraph_is_refused(member, p5
     assert _text_box(page) == ""
     assert 'value="Kept"' in page and "Kept too</textarea>" in page
     assert Amendment.objects.count() == 0
+
+
+def test_withdrawing_asks_first_and_one_click_withdraws_nothing(member, other_member, p5) -> None:
+    amendment = propose(member, p5, p5.text + " To be withdrawn.", title="Second thoughts")
+    support_add(amendment=amendment, user=other_member)
+    client = client_for(member)
+    url = reverse("amendments:withdraw", args=[amendment.pk])
+    detail = client.get(amendment.get_absolute_url()).content.decode()
+    # The amendment's page links to the question; no button there withdraws at once.
+    assert f'href="{url}"' in detail
+    assert f'action="{url}"' not in detail
+    confirm = client.get(url)
+    page = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert f"Withdraw amendment #{amendment.pk}?" in page and "Second thoughts" in page
+    assert "1 member supports it" in page
+    assert f'action="{url}"' in page and "Yes, withdraw it" in page
+    amendment.refresh_from_db()
+    assert amendment.status == "pending"
+    assert client_for(other_member).get(url).status_code == 403
+    response = client.post(url)
+    assert response.status_code == 302
+    amendment.refresh_from_db()
+    assert amendment.status == "withdrawn"
+    again = client.get(url, follow=True).content.decode()
+    assert "it can no longer be withdrawn" in again
