@@ -247,6 +247,7 @@ class Decision(models.Model):
         ACCEPTED_WITH_CHANGES = "accepted_changed", "accepted with changes"
         REJECTED = "rejected", "rejected"
         DUPLICATE = "duplicate", "marked as duplicate"
+        DUPLICATE_UNDONE = "duplicate_undone", "undid the duplicate marking of"
         REOPENED = "reopened", "reopened"
         CARRIED_FORWARD = "carried_forward", "carried forward"
         CONFLICT = "conflict", "put in conflict"

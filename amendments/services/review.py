@@ -429,30 +429,64 @@ def amendment_reject(*, amendment: Amendment, editor: User, reason: str) -> Amen
     return amendments_reject([amendment], editor=editor, reason=reason)[0]
 
 
+def duplicate_original(*, amendment: Amendment, named: Amendment) -> Amendment:
+    """The amendment ``amendment`` becomes a duplicate of when an editor names ``named``:
+    ``named`` itself, or the original at the end of its duplicate chain. Refuses itself,
+    another chapter's amendment, and a chain that leads back to ``amendment``."""
+    if named.pk == amendment.pk:
+        raise ValidationError("An amendment cannot duplicate itself.", code="self")
+    if named.chapter_id != amendment.chapter_id:
+        raise ValidationError(
+            f"#{named.pk} belongs to another chapter; a duplicate must be of an amendment in "
+            "the same chapter.",
+            code="chapter",
+        )
+    original, seen = named, {named.pk}
+    while original.status == Amendment.Status.DUPLICATE and original.duplicate_of_id:
+        if original.duplicate_of_id in seen:
+            break  # a loop left by hand in the database: stop where it closes
+        seen.add(original.duplicate_of_id)
+        original = Amendment.objects.select_related("chapter", "paragraph").get(
+            pk=original.duplicate_of_id
+        )
+    if original.pk == amendment.pk:
+        raise ValidationError(
+            f"#{named.pk} is itself marked as a duplicate of #{amendment.pk}: #{amendment.pk} is "
+            "the original. Undo that marking first if the roles should be the other way round.",
+            code="loop",
+        )
+    return original
+
+
 def amendment_mark_duplicate(
     *, amendment: Amendment, editor: User, duplicate_of: Amendment, reason: str = ""
 ) -> Amendment:
-    """Close an amendment as a duplicate of another one in the same chapter."""
+    """Close an amendment as a duplicate of another one in the same chapter (of the original,
+    when the one named is a duplicate itself)."""
     _require_editor(editor)
     if duplicate_of.pk == amendment.pk:
         raise ValidationError("An amendment cannot duplicate itself.", code="self")
-    if duplicate_of.chapter_id != amendment.chapter_id:
-        raise ValidationError("The original must be in the same chapter.", code="chapter")
     with transaction.atomic():
         lock_chapter(amendment.chapter_id)
-        locked = _lock_amendments([amendment.pk])[amendment.pk]
+        locked_both = _lock_amendments([amendment.pk, duplicate_of.pk])
+        locked = locked_both[amendment.pk]
         if not locked.is_open:
             raise ValidationError(
                 f"#{locked.pk} is {locked.get_status_display().lower()} already.", code="decided"
             )
         if locked.author_id == editor.pk:
             raise ValidationError("Editors cannot decide their own amendments.", code="own")
+        # Read under the lock: a marking of the named one made meanwhile is seen here.
+        original = duplicate_original(amendment=locked, named=locked_both[duplicate_of.pk])
+        default = f"Duplicate of #{original.pk}."
+        if original.pk != duplicate_of.pk:
+            default = f"Duplicate of #{original.pk} (named as #{duplicate_of.pk}, its duplicate)."
         locked.status = Amendment.Status.DUPLICATE
-        locked.duplicate_of = duplicate_of
+        locked.duplicate_of = original
         locked.decided_by = editor
         locked.decided_at = timezone.now()
-        locked.decision_reason = reason.strip() or f"Duplicate of #{duplicate_of.pk}."
-        _save_amendment(locked, f"duplicate of #{duplicate_of.pk}", editor)
+        locked.decision_reason = reason.strip() or default
+        _save_amendment(locked, f"duplicate of #{original.pk}", editor)
         _log(
             chapter=locked.chapter,
             action=Decision.Action.DUPLICATE,
@@ -462,6 +496,40 @@ def amendment_mark_duplicate(
         )
         notifications.on_decided(locked)
     return locked
+
+
+def amendment_unmark_duplicate(
+    *, amendment: Amendment, editor: User, reason: str = ""
+) -> Amendment:
+    """An editor undoes a duplicate marking while the chapter is open for amendments: the
+    amendment is pending again, carried onto today's text (or in conflict if it no longer
+    fits), and the log says who undid it and why."""
+    _require_editor(editor)
+    with transaction.atomic():
+        chapter = lock_chapter(amendment.chapter_id)
+        locked = _lock_amendments([amendment.pk])[amendment.pk]
+        if chapter.status != Chapter.Status.OPEN:
+            raise ValidationError(
+                f"“{chapter.title}” is {chapter.get_status_display().lower()}: a duplicate "
+                "marking can be undone only while the chapter is open for amendments.",
+                code="chapter_not_open",
+            )
+        if locked.status != Amendment.Status.DUPLICATE:
+            raise ValidationError(
+                f"#{locked.pk} is {locked.get_status_display().lower()}, not a duplicate.",
+                code="not_duplicate",
+            )
+        if locked.author_id == editor.pk:
+            raise ValidationError("Editors cannot decide their own amendments.", code="own")
+        note = reason.strip() or f"Not a duplicate of #{locked.duplicate_of_id}."
+        return _back_to_pending(
+            locked,
+            chapter,
+            actor=editor,
+            action=Decision.Action.DUPLICATE_UNDONE,
+            reason=note,
+            label=f"duplicate marking undone: {note[:80]}",
+        )
 
 
 def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amendment:
@@ -491,29 +559,38 @@ def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amend
                 "duplicate or obsolete amendments can be reopened.",
                 code="not_reopenable",
             )
-        locked.status = Amendment.Status.PENDING
-        locked.decided_by = None
-        locked.decided_at = None
-        locked.duplicate_of = None
-        locked.decision_reason = ""
-        locked.conflict_reason = ""
-        _save_amendment(locked, f"reopened: {reason.strip()[:80]}", admin)
-        _log(
-            chapter=chapter,
-            action=Decision.Action.REOPENED,
+        return _back_to_pending(
+            locked,
+            chapter,
             actor=admin,
-            amendment=locked,
+            action=Decision.Action.REOPENED,
             reason=reason.strip(),
+            label=f"reopened: {reason.strip()[:80]}",
         )
-        paragraph = Paragraph.objects.select_for_update(no_key=True).get(pk=locked.paragraph_id)
-        paragraph.chapter = chapter
-        if locked.kind != Amendment.Kind.INSERT and (
-            paragraph.is_deleted or locked.base_version_id != latest_version(paragraph).history_id
-        ):
-            # Only this amendment is carried: pass the others as "cause" exclusions would be
-            # wrong, so rebase it alone.
-            _carry_one(locked, paragraph)
-        locked.refresh_from_db()
+
+
+def _back_to_pending(
+    locked: Amendment, chapter: Chapter, *, actor: User, action: str, reason: str, label: str
+) -> Amendment:
+    # A decided amendment becomes pending again: logged, then carried onto today's text (or
+    # put in conflict) if the paragraph changed while it was out of the running.
+    locked.status = Amendment.Status.PENDING
+    locked.decided_by = None
+    locked.decided_at = None
+    locked.duplicate_of = None
+    locked.decision_reason = ""
+    locked.conflict_reason = ""
+    _save_amendment(locked, label, actor)
+    _log(chapter=chapter, action=action, actor=actor, amendment=locked, reason=reason)
+    paragraph = Paragraph.objects.select_for_update(no_key=True).get(pk=locked.paragraph_id)
+    paragraph.chapter = chapter
+    if locked.kind != Amendment.Kind.INSERT and (
+        paragraph.is_deleted or locked.base_version_id != latest_version(paragraph).history_id
+    ):
+        # Only this amendment is carried: pass the others as "cause" exclusions would be
+        # wrong, so rebase it alone.
+        _carry_one(locked, paragraph)
+    locked.refresh_from_db()
     return locked
 
 

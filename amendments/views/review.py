@@ -24,6 +24,7 @@ from amendments.services.review import (
     amendment_accept_with_changes,
     amendment_mark_duplicate,
     amendment_reopen,
+    amendment_unmark_duplicate,
     amendments_accept,
     amendments_reject,
     chapter_set_limit,
@@ -39,7 +40,29 @@ class DuplicateForm(DeskForm):
     duplicate_of = forms.IntegerField(
         label="Duplicate of amendment #",
         min_value=1,
+        # No id is larger (and SQLite cannot compare a number past 64 bits).
+        max_value=2**63 - 1,
+        error_messages={
+            "min_value": "There is no amendment with that number.",
+            "max_value": "There is no amendment with that number.",
+        },
         help_text="The number of the amendment that says the same.",
+    )
+    reason = forms.CharField(
+        label="Note for its author (optional)",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Without a note, the author reads “Duplicate of #…”.",
+    )
+
+
+class UnmarkDuplicateForm(DeskForm):
+    reason = forms.CharField(
+        label="Why it is not a duplicate (optional; the decision log shows it)",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -85,7 +108,7 @@ def decision_forms(amendment: Amendment) -> dict[str, forms.Form]:
     """The forms an editor sees on a pending amendment's page."""
     return {
         "reject_form": ReasonForm(prefix="reject"),
-        "duplicate_form": DuplicateForm(prefix="duplicate"),
+        "duplicate_form": DuplicateForm(),
     }
 
 
@@ -175,20 +198,77 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
-    form = DuplicateForm(request.POST, prefix="duplicate")
+    """Mark as a duplicate in two steps: the editor names a number (GET, or a POST without
+    ``confirmed``) and sees the amendment it would duplicate, with warnings; a confirmed POST
+    marks it."""
+    require_editor(request.user)
+    amendment = get_object_or_404(
+        Amendment.objects.select_related("chapter", "paragraph", "author"), pk=pk
+    )
+    if not amendment.is_open or amendment.author_id == request.user.pk:
+        _refusal(request, ValidationError(_undecidable(amendment, request.user.pk)))
+        return redirect(amendment)
+    data = request.POST if request.method == "POST" else request.GET
+    form = DuplicateForm(data if "duplicate_of" in data else None)
+    check = None
+    if form.is_valid():
+        check = selectors.duplicate_check(
+            amendment=amendment, number=form.cleaned_data["duplicate_of"]
+        )
+    if check and check.original and request.method == "POST" and data.get("confirmed") == "yes":
+        try:
+            marked = amendment_mark_duplicate(
+                amendment=amendment,
+                editor=signed_in(request),
+                duplicate_of=check.named or check.original,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Amendment #{pk} was marked as a duplicate of #{marked.duplicate_of_id}."
+            )
+            return redirect(amendment)
+    if check and check.refusal:
+        form.add_error("duplicate_of", check.refusal)
+    return render(
+        request,
+        "amendments/confirm_duplicate.html",
+        {"amendment": amendment, "chapter": amendment.chapter, "form": form, "check": check},
+    )
 
-    def act(amendment: Amendment, editor: User) -> object:
+
+def _undecidable(amendment: Amendment, user_id: int | None) -> str:
+    if amendment.author_id == user_id:
+        return "Editors cannot decide their own amendments; another editor must."
+    return f"#{amendment.pk} is {amendment.get_status_display().lower()} already."
+
+
+@login_required
+@require_POST
+def unmark_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """An editor undoes a duplicate marking (while the chapter is open); it is logged."""
+    require_editor(request.user)
+    amendment = _get_amendment(pk)
+    form = UnmarkDuplicateForm(request.POST)
+    try:
         if not form.is_valid():
-            raise ValidationError("Give the number of the amendment it duplicates.")
-        number = form.cleaned_data["duplicate_of"]
-        original = Amendment.objects.filter(pk=number).first()
-        if original is None:
-            raise ValidationError(f"There is no amendment #{number}.")
-        return amendment_mark_duplicate(amendment=amendment, editor=editor, duplicate_of=original)
-
-    return _decide(request, pk, act, f"Amendment #{pk} was marked as a duplicate.")
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        undone = amendment_unmark_duplicate(
+            amendment=amendment, editor=signed_in(request), reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request,
+            f"#{pk} is no longer marked as a duplicate; it is "
+            f"{undone.get_status_display().lower()} now.",
+        )
+    return redirect(amendment)
 
 
 @login_required

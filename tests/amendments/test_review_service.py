@@ -15,12 +15,14 @@ from amendments.services.review import (
     amendment_mark_duplicate,
     amendment_reject,
     amendment_reopen,
+    amendment_unmark_duplicate,
     amendments_accept,
     amendments_reject,
     paragraph_edit,
     paragraph_revert,
 )
-from manifesto.models import Paragraph
+from manifesto.models import Chapter, Paragraph
+from manifesto.services import chapter_import
 from tests.amendments.conftest import body_paragraph, propose
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +301,97 @@ def test_accepting_several_together_is_all_or_none(member, other_member, editor,
     with pytest.raises(ValidationError, match="not pending"):
         amendments_accept([AcceptItem(good), AcceptItem(bad)], editor=editor)
     assert _reload(good).status == "pending" and "myriad" in _reload(p5).text
+
+
+def test_a_duplicate_of_a_duplicate_points_at_the_original(
+    member, other_member, editor, p5
+) -> None:
+    original = propose(member, p5, p5.text + " The original.")
+    first_copy = propose(other_member, p5, p5.text + " A first copy.")
+    amendment_mark_duplicate(amendment=first_copy, editor=editor, duplicate_of=original)
+    second_copy = propose(other_member, p5, p5.text + " A second copy.")
+    marked = amendment_mark_duplicate(amendment=second_copy, editor=editor, duplicate_of=first_copy)
+    assert marked.duplicate_of == original
+    assert f"#{original.pk}" in marked.decision_reason
+
+
+def test_a_duplicate_marking_cannot_loop_back(member, other_member, editor, p5) -> None:
+    one = propose(member, p5, p5.text + " One.")
+    two = propose(other_member, p5, p5.text + " Two.")
+    amendment_mark_duplicate(amendment=two, editor=editor, duplicate_of=one)
+    with pytest.raises(ValidationError) as raised:
+        amendment_mark_duplicate(amendment=one, editor=editor, duplicate_of=two)
+    assert raised.value.code == "loop"
+    assert _reload(one).status == "pending"
+
+
+def test_no_duplicate_of_itself_or_of_another_chapters_amendment(
+    member, other_member, editor, p5
+) -> None:
+    amendment = propose(member, p5)
+    with pytest.raises(ValidationError) as itself:
+        amendment_mark_duplicate(amendment=amendment, editor=editor, duplicate_of=amendment)
+    assert itself.value.code == "self"
+    other_chapter = chapter_import(
+        data=b"Elsewhere\n\nPublished: May 2021\n\nA paragraph of another chapter entirely.",
+        slug="elsewhere",
+    )
+    Chapter.objects.filter(pk=other_chapter.pk).update(status="open")
+    elsewhere = propose(other_member, other_chapter.paragraphs.first(), "Another text, changed.")
+    with pytest.raises(ValidationError) as chapter:
+        amendment_mark_duplicate(amendment=amendment, editor=editor, duplicate_of=elsewhere)
+    assert chapter.value.code == "chapter"
+    assert _reload(amendment).status == "pending"
+
+
+def test_editors_undo_a_duplicate_marking_and_it_is_carried_onto_todays_text(
+    member, other_member, editor, other_editor, p5
+) -> None:
+    original = propose(member, p5, p5.text.replace("myriad", "multitude"))
+    copy = propose(other_member, p5, p5.text.replace("weakest link", "weakest point"))
+    amendment_mark_duplicate(amendment=copy, editor=editor, duplicate_of=original)
+    amendment_accept(amendment=original, editor=editor)
+    undone = amendment_unmark_duplicate(
+        amendment=copy, editor=other_editor, reason="It changes another passage."
+    )
+    assert undone.status == "pending" and undone.duplicate_of is None
+    assert undone.decided_by is None and undone.decision_reason == ""
+    assert "multitude" in undone.proposed_text and "weakest point" in undone.proposed_text
+    logged = Decision.objects.get(action=Decision.Action.DUPLICATE_UNDONE)
+    assert logged.actor == other_editor and logged.amendment == copy
+    assert logged.reason == "It changes another passage."
+
+
+def test_undoing_a_duplicate_marking_puts_it_in_conflict_when_it_no_longer_fits(
+    member, other_member, editor, p5
+) -> None:
+    original = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    copy = propose(other_member, p5, p5.text.replace("a myriad of problems", "countless woes"))
+    amendment_mark_duplicate(amendment=copy, editor=editor, duplicate_of=original)
+    amendment_accept(amendment=original, editor=editor)
+    undone = amendment_unmark_duplicate(amendment=copy, editor=editor)
+    assert undone.status == "conflict" and undone.conflict_collisions
+    assert (
+        Decision.objects.get(action="duplicate_undone").reason
+        == f"Not a duplicate of #{original.pk}."
+    )
+
+
+def test_only_editors_undo_a_duplicate_marking_and_only_while_the_chapter_is_open(
+    member, other_member, editor, p5
+) -> None:
+    original = propose(member, p5, p5.text + " The original.")
+    copy = propose(other_member, p5, p5.text + " A copy.")
+    with pytest.raises(ValidationError) as pending:
+        amendment_unmark_duplicate(amendment=copy, editor=editor)
+    assert pending.value.code == "not_duplicate"
+    amendment_mark_duplicate(amendment=copy, editor=editor, duplicate_of=original)
+    with pytest.raises(ValidationError) as not_editor:
+        amendment_unmark_duplicate(amendment=copy, editor=member)
+    assert not_editor.value.code == "not_editor"
+    Chapter.objects.filter(pk=p5.chapter_id).update(status="closed")
+    with pytest.raises(ValidationError) as closed:
+        amendment_unmark_duplicate(amendment=copy, editor=editor)
+    assert closed.value.code == "chapter_not_open"
+    assert _reload(copy).status == "duplicate"
+    assert not Decision.objects.filter(action="duplicate_undone").exists()
