@@ -223,6 +223,7 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     amendment.status = (
         Amendment.Status.ACCEPTED_WITH_CHANGES if with_changes else Amendment.Status.ACCEPTED
     )
+    amendment.accepted_word_delta = count_words(result) - words_before
     amendment.decided_by = editor
     amendment.decided_at = timezone.now()
     amendment.decision_reason = reason.strip()

@@ -10,7 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from amendments.services.proposing import support_add
-from amendments.services.review import amendment_accept, chapter_set_limit
+from amendments.services.review import (
+    amendment_accept,
+    amendment_accept_with_changes,
+    chapter_set_limit,
+)
 from tests.amendments.conftest import propose
 from tests.conftest import make_user
 
@@ -57,3 +61,20 @@ def test_the_digest_goes_to_subscribed_editors_only(member, editor, p5) -> None:
     assert [m.to for m in mail.outbox] == [[editor.email]]
     assert "Something new" in mail.outbox[0].body
     assert quiet.email not in mail.outbox[0].to
+
+
+def test_mails_about_an_amendment_accepted_with_changes_give_both_word_changes(
+    member, editor, p5, django_capture_on_commit_callbacks
+) -> None:
+    editor.wants_daily_digest = True
+    editor.save()
+    amendment = propose(member, p5, p5.text + " One two three four.", title="Four more")
+    with django_capture_on_commit_callbacks(execute=True):
+        amendment_accept_with_changes(
+            amendment=amendment, editor=editor, text=p5.text + " One two.", reason="Shorter."
+        )
+    decided = mail.outbox[-1].body
+    assert "Words: proposed +4; accepted +2." in decided
+    mail.outbox.clear()
+    call_command("send_digest", stdout=io.StringIO())
+    assert "proposed +4 words; accepted +2 words" in mail.outbox[0].body

@@ -395,3 +395,27 @@ def test_only_editors_undo_a_duplicate_marking_and_only_while_the_chapter_is_ope
     assert closed.value.code == "chapter_not_open"
     assert _reload(copy).status == "duplicate"
     assert not Decision.objects.filter(action="duplicate_undone").exists()
+
+
+def test_amendments_accepted_before_the_accepted_word_change_was_kept_get_it_from_their_texts(
+    member, other_member, editor, p5, seed_chapter
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("amendments.migrations.0004_amendment_accepted_word_delta")
+    changed = propose(member, p5, p5.text + " One two three four.")
+    amendment_accept_with_changes(amendment=changed, editor=editor, text=p5.text + " One two.")
+    p6 = body_paragraph(seed_chapter, 6)
+    deletion = propose(other_member, p6, "", kind="delete")
+    amendment_accept(amendment=deletion, editor=editor)
+    pending = propose(other_member, p5, _reload(p5).text + " Three more words.")
+    # As the rows stood before the field existed (a test may bypass history; services never).
+    Amendment.objects.update(accepted_word_delta=None)
+    Amendment.history.update(accepted_word_delta=None)
+    migration.fill_accepted_word_delta(apps, None)
+    assert _reload(changed).accepted_word_delta == 2
+    assert _reload(deletion).accepted_word_delta == -p6.word_count
+    assert _reload(pending).accepted_word_delta is None
+    assert changed.history.filter(status="accepted_changed").first().accepted_word_delta == 2

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from amendments.models import Amendment
 from amendments.services.proposing import support_add
-from amendments.services.review import amendment_mark_duplicate, amendment_reject
+from amendments.services.review import (
+    amendment_accept_with_changes,
+    amendment_mark_duplicate,
+    amendment_reject,
+)
 from manifesto.models import Chapter
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user
@@ -312,3 +318,26 @@ def test_no_undo_button_once_the_chapter_is_closed(member, other_member, editor,
     response = client_for(editor).post(url, follow=True)
     assert "only while the chapter is open" in response.content.decode()
     assert _reload(copy).status == "duplicate"
+
+
+def test_accepted_with_changes_shows_both_word_changes_labelled_everywhere(
+    member, editor, p5, client
+) -> None:
+    """The log said +2 (the editors' wording), the amendment's header +4 (the member's)."""
+    amendment = propose(member, p5, p5.text + " One two three four.", title="Four more")
+    amendment_accept_with_changes(
+        amendment=amendment, editor=editor, text=p5.text + " One two.", reason="Shorter."
+    )
+    amendment = _reload(amendment)
+    assert amendment.word_delta == 4 and amendment.accepted_word_delta == 2
+    both = re.compile(r"proposed <span[^>]*>\+4 words</span>; accepted <span[^>]*>\+2 words</span>")
+    pages = {
+        "amendment": client.get(amendment.get_absolute_url()),
+        "queue": client_for(editor).get(reverse("amendments:queue") + "?status=accepted_changed"),
+        "log": client.get(reverse("amendments:log", args=[p5.chapter.slug])),
+        "mine": client_for(member).get(reverse("amendments:mine")),
+        "paragraph": client.get(p5.get_absolute_url()),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert both.search(response.content.decode()), name
