@@ -19,6 +19,7 @@ from amendments.services.review import duplicate_original
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import ChapterReading, body_numbers, chapter_reading
 from textcore.diff import WordDelta, diff_html, word_delta
+from textcore.rebase import reapply_where_possible
 
 Viewer = User | AnonymousUser | None
 
@@ -270,6 +271,37 @@ def amendment_diffs(amendment: Amendment) -> AmendmentDiffs:
     if amendment.editor_text:
         editor_version = _diff_html(amendment.base_text, amendment.editor_text)
     return AmendmentDiffs(as_written, against_today, editor_version, today, changed)
+
+
+@dataclass(frozen=True)
+class ConflictUpdate:
+    """What the author's update page shows beside the box for an amendment in conflict."""
+
+    original_change: str  # the change as written (safe HTML): written_base_text → written_text
+    starting_text: str  # what the box starts from
+    from_original: bool  # the box holds the original wording, not today's text
+    reapplied: bool  # part of the change still fits today's text and is in the box
+
+
+def conflict_update(amendment: Amendment, *, from_original: bool) -> ConflictUpdate:
+    """The update page of an amendment in conflict: its change as written, and a box that
+    starts from today's text with what still fits put back in (or, asked for, from the
+    original wording), so that nothing the author wanted is lost."""
+    paragraph = amendment.paragraph
+    original_change = _diff_html(amendment.written_base_text, amendment.written_text)
+    reapplied = False
+    if amendment.kind == Amendment.Kind.DELETE:
+        starting_text, from_original = paragraph.text, False
+    elif from_original or paragraph.is_deleted:
+        starting_text, from_original = amendment.written_text, True
+    elif amendment.kind == Amendment.Kind.INSERT:
+        starting_text = amendment.proposed_text
+    else:
+        starting_text = reapply_where_possible(
+            amendment.base_text, amendment.proposed_text, paragraph.text
+        )
+        reapplied = starting_text != paragraph.text
+    return ConflictUpdate(original_change, starting_text.strip(), from_original, reapplied)
 
 
 @dataclass(frozen=True)

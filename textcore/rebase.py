@@ -67,6 +67,16 @@ def rebase(base: str, proposed: str, current: str) -> RebaseResult:
     return RebaseResult(clean=True, text="".join(merged))
 
 
+def reapply_where_possible(base: str, proposed: str, current: str) -> str:
+    """``current`` with every part of the change ``base``→``proposed`` that does not collide
+    put back in; where the two collide, ``current``'s words stand. A conflicted author's
+    starting point to finish by hand (the clean rebase's text when there is no collision)."""
+    result = rebase(base, proposed, current)
+    if result.text is not None:
+        return result.text
+    return "".join(_Zones(tokenize(base), tokenize(current), tokenize(proposed)).merged())
+
+
 def competing(base: str, proposed_a: str, proposed_b: str) -> bool:
     """True if two amendments written against ``base`` change the same or touching words."""
     if base in (proposed_a, proposed_b):

@@ -262,8 +262,7 @@ def carry_forward(*, paragraph: Paragraph, cause: Amendment | None) -> None:
                     other,
                     paragraph,
                     cause,
-                    f"The paragraph this addition was to follow was deleted by {by}. Withdraw "
-                    "it and propose it again after another paragraph.",
+                    f"The paragraph this addition was to follow was deleted by {by}.",
                 )
             else:
                 # The anchor changed, not the text to insert: only the anchor version moves on.
@@ -289,8 +288,7 @@ def carry_forward(*, paragraph: Paragraph, cause: Amendment | None) -> None:
                 paragraph,
                 cause,
                 f"The paragraph was changed by {by} after this deletion was proposed, so "
-                "deleting it now would remove words its author has not seen. The author can "
-                "confirm the deletion against the new text (Edit) or withdraw it.",
+                "deleting it now would remove words its author has not seen.",
             )
             continue
         _rebase_replacement(other, paragraph, version, cause, by)
@@ -309,8 +307,7 @@ def _rebase_replacement(other, paragraph, version, cause, by):  # type: ignore[n
             paragraph,
             cause,
             f"The paragraph was changed by {by} in the same place this amendment changes, so "
-            "it can no longer be applied as written. The author can update it against the new "
-            "text (Edit) or withdraw it.",
+            "it can no longer be applied as written.",
             collisions=[asdict(c) for c in outcome.collisions],
         )
         return
@@ -605,8 +602,8 @@ def _carry_one(amendment: Amendment, paragraph: Paragraph) -> None:
             amendment,
             paragraph,
             None,
-            "The paragraph has changed since this deletion was proposed; the author can confirm "
-            "it against the new text (Edit) or withdraw it.",
+            "The paragraph has changed since this deletion was proposed, so deleting it now "
+            "would remove words its author has not seen.",
         )
     else:
         _rebase_replacement(amendment, paragraph, version, None, by)

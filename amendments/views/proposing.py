@@ -156,15 +156,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Only pending or in-conflict amendments can be edited.")
         return redirect(amendment)
     latest = latest_version(paragraph)
+    conflict = None
+    if amendment.status == Amendment.Status.CONFLICT:
+        conflict = selectors.conflict_update(
+            amendment, from_original=request.GET.get("start") == "original"
+        )
     initial = {
         "seen_version": latest.history_id,
         "title": amendment.title,
         "reason": amendment.reason,
-        "text": (
-            amendment.proposed_text
-            if amendment.status == Amendment.Status.PENDING
-            else _conflict_starting_text(amendment)
-        ).strip(),
+        "text": conflict.starting_text if conflict else amendment.proposed_text.strip(),
     }
     form = EditForm(request.POST or None, initial=initial)
     preview = None
@@ -196,6 +197,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "chapter": amendment.chapter,
             "paragraph": paragraph,
             "form": form,
+            "conflict": conflict,
             "preview": preview,
             "ledger": preview.ledger if preview else chapter_ledger(amendment.chapter),
         },
@@ -209,13 +211,6 @@ def _start_again_from(form: ProposeForm, version_id: int, error: ValidationError
         data = form.data.copy()  # type: ignore[attr-defined]
         data["seen_version"] = str(version_id)
         form.data = data
-
-
-def _conflict_starting_text(amendment: Amendment) -> str:
-    # A conflicted replacement is rewritten from today's text; a deletion needs no text.
-    if amendment.kind == Amendment.Kind.INSERT:
-        return amendment.proposed_text
-    return amendment.paragraph.text
 
 
 @login_required

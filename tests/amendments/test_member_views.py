@@ -375,3 +375,52 @@ def test_withdrawing_asks_first_and_one_click_withdraws_nothing(member, other_me
     assert amendment.status == "withdrawn"
     again = client.get(url, follow=True).content.decode()
     assert "it can no longer be withdrawn" in again
+
+
+def _in_conflict(member, other_member, editor, p5):
+    """Alice's amendment changes two passages; Bob's, accepted, changed the first of them."""
+    from amendments.services.review import amendment_accept
+
+    mine = propose(
+        member,
+        p5,
+        p5.text.replace("a myriad of problems", "countless woes").replace(
+            "weakest link", "weakest point"
+        ),
+        title="Woes and a point",
+    )
+    theirs = propose(
+        other_member, p5, p5.text.replace("a myriad of problems", "many problems"), title="Many"
+    )
+    amendment_accept(amendment=theirs, editor=editor)
+    mine.refresh_from_db()
+    assert mine.status == "conflict"
+    p5.refresh_from_db()
+    return mine, theirs
+
+
+def test_updating_an_amendment_in_conflict_keeps_what_its_author_wanted(
+    member, other_member, editor, p5
+) -> None:
+    """The box was reset to today's text, and the original change and the collision were gone
+    from the page."""
+    mine, theirs = _in_conflict(member, other_member, editor, p5)
+    url = reverse("amendments:edit", args=[mine.pk])
+    page = client_for(member).get(url).content.decode()
+    original = re.search(r'data-testid="original-change">(.*?)</p>', page, re.S)
+    assert original and "myriad" in original.group(1) and "countless woes" in original.group(1)
+    collision = re.search(r'data-testid="collisions">(.*?)</ul>', page, re.S)
+    assert collision and "many problems" in collision.group(1)
+    assert f'href="{theirs.get_absolute_url()}"' in page and "Many" in page
+    # Today's text with the part that still fits (the weakest point) put back in.
+    assert _text_box(page) == p5.text.strip().replace("weakest link", "weakest point")
+    assert f'href="{url}?start=original"' in page
+    from_original = client_for(member).get(url + "?start=original").content.decode()
+    assert _text_box(from_original) == mine.written_text.strip()
+    assert f'href="{url}"' in from_original  # and back
+
+
+def test_the_conflict_page_says_what_to_do_once(member, other_member, editor, p5) -> None:
+    mine, _ = _in_conflict(member, other_member, editor, p5)
+    page = client_for(member).get(mine.get_absolute_url()).content.decode()
+    assert page.count("withdraw it") == 1

@@ -419,3 +419,27 @@ def test_amendments_accepted_before_the_accepted_word_change_was_kept_get_it_fro
     assert _reload(deletion).accepted_word_delta == -p6.word_count
     assert _reload(pending).accepted_word_delta is None
     assert changed.history.filter(status="accepted_changed").first().accepted_word_delta == 2
+
+
+def test_stored_conflict_reasons_lose_the_advice_the_pages_now_give_once(
+    member, other_member, editor, p5
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "amendments.migrations.0005_conflict_reasons_say_only_what_happened"
+    )
+    mine = propose(member, p5, p5.text.replace("a myriad of problems", "countless woes"))
+    amendment_accept(
+        amendment=propose(other_member, p5, p5.text.replace("a myriad", "a host")), editor=editor
+    )
+    mine = _reload(mine)
+    assert mine.status == "conflict"
+    happened = mine.conflict_reason
+    assert "withdraw" not in happened
+    old = happened + " The author can update it against the new text (Edit) or withdraw it."
+    Amendment.objects.filter(pk=mine.pk).update(conflict_reason=old)  # as stored before
+    migration.drop_advice(apps, None)
+    assert _reload(mine).conflict_reason == happened
