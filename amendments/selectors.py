@@ -334,6 +334,7 @@ class DuplicateCheck:
     amendment_number: int | None = None
     warnings: list[str] = field(default_factory=list)
     refusal: str = ""
+    changes: tuple[str, str] = ("", "")  # both changes as written (safe HTML), to compare
 
 
 _NOT_PENDING: dict[str, str] = {
@@ -378,4 +379,8 @@ def duplicate_check(*, amendment: Amendment, number: int) -> DuplicateCheck:
         )
     if original.status in _NOT_PENDING:
         warnings.append(f"#{original.pk} {_NOT_PENDING[original.status]}.")
-    return DuplicateCheck(amendment, named, original, there, here, warnings)
+    changes = (
+        _diff_html(original.written_base_text, original.written_text),
+        _diff_html(amendment.written_base_text, amendment.written_text),
+    )
+    return DuplicateCheck(amendment, named, original, there, here, warnings, "", changes)
