@@ -212,12 +212,12 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(amendment)
     data = request.POST if request.method == "POST" else request.GET
     form = DuplicateForm(data if "duplicate_of" in data else None)
-    check = None
-    if form.is_valid():
-        check = selectors.duplicate_check(
-            amendment=amendment, number=form.cleaned_data["duplicate_of"]
-        )
-    if check and check.original and request.method == "POST" and data.get("confirmed") == "yes":
+    valid = form.is_valid()
+    # A usable number is checked even when the note is refused, so the page keeps both.
+    number = form.cleaned_data.get("duplicate_of") if form.is_bound else None
+    check = selectors.duplicate_check(amendment=amendment, number=number) if number else None
+    confirmed = request.method == "POST" and data.get("confirmed") == "yes"
+    if check and check.original and confirmed and valid:
         try:
             marked = amendment_mark_duplicate(
                 amendment=amendment,

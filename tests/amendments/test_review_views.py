@@ -341,3 +341,20 @@ def test_accepted_with_changes_shows_both_word_changes_labelled_everywhere(
     for name, response in pages.items():
         assert response.status_code == 200, name
         assert both.search(response.content.decode()), name
+
+
+def test_a_refused_note_on_the_duplicate_page_comes_back_with_everything_filled(
+    member, other_member, editor, p5
+) -> None:
+    original = propose(member, p5, p5.text + " The original.", title="The first of them")
+    copy = propose(other_member, p5, p5.text + " The same again.")
+    note = "Too long. " * 400
+    response = client_for(editor).post(
+        _duplicate_url(copy), {"duplicate_of": original.pk, "confirmed": "yes", "reason": note}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The first of them" in page and "Yes, mark" in page
+    assert "the maximum is 3000" in page or "at most 3000 characters" in page
+    assert note.strip() in page
+    assert _reload(copy).status == "pending"
