@@ -38,7 +38,7 @@ run: $(VENV)/.base-installed | var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

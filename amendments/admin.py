@@ -28,6 +28,7 @@ class AmendmentAdmin(_ReadOnly):
         "kind",
         "author",
         "word_delta",
+        "accepted_word_delta",
         "created_at",
     )
     list_filter = ("status", "kind", "chapter")

@@ -197,11 +197,24 @@ class DuplicateForm(DeskForm):
     duplicate_of = forms.IntegerField(
         label="Duplicate of amendment #",
         min_value=1,
+        # No id is larger (and SQLite cannot compare a number past 64 bits).
+        max_value=2**63 - 1,
         help_text="The number of the amendment that says the same.",
         error_messages={
-            key: "Give the number of the amendment it duplicates."
-            for key in ("required", "invalid", "min_value")
+            "required": "Give the number of the amendment it duplicates.",
+            "min_value": "There is no amendment with that number.",
+            "max_value": "There is no amendment with that number.",
         },
+    )
+    reason = _reason("Note for its author (optional)", limit=MAX_DECISION_REASON_CHARS, rows=2)
+    reason.help_text = "Without a note, the author reads “Duplicate of #…”."
+
+
+class UnmarkDuplicateForm(DeskForm):
+    reason = _reason(
+        "Why it is not a duplicate (optional; the decision log shows it)",
+        limit=MAX_DECISION_REASON_CHARS,
+        rows=2,
     )
 
 

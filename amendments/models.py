@@ -77,6 +77,12 @@ class Amendment(models.Model):
     editor_text = models.TextField(
         blank=True, help_text="The editor's wording, when accepted with changes."
     )
+    accepted_word_delta = models.IntegerField(
+        null=True,
+        blank=True,
+        help_text="The words the accepted text added (negative: removed); differs from "
+        "word_delta, the member's, when accepted with changes. Empty until accepted.",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -247,6 +253,7 @@ class Decision(models.Model):
         ACCEPTED_WITH_CHANGES = "accepted_changed", "accepted with changes"
         REJECTED = "rejected", "rejected"
         DUPLICATE = "duplicate", "marked as duplicate"
+        DUPLICATE_UNDONE = "duplicate_undone", "undid the duplicate marking of"
         REOPENED = "reopened", "reopened"
         CARRIED_FORWARD = "carried_forward", "carried forward"
         CONFLICT = "conflict", "put in conflict"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -16,10 +17,12 @@ from accounts.models import User
 from amendments.models import Amendment, Comment, Decision, Support
 from amendments.services.guard import Ledger, chapter_ledger, counts_against_limit
 from amendments.services.proposing import proposed_paragraph_text
+from amendments.services.review import duplicate_original
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import ChapterReading, body_numbers, chapter_reading
 from textcore.diff import WordDelta, diff_html, word_delta
 from textcore.footnotes import ref_numbers, references_lost
+from textcore.rebase import reapply_where_possible
 
 Viewer = User | AnonymousUser | None
 
@@ -274,6 +277,37 @@ def amendment_diffs(amendment: Amendment) -> AmendmentDiffs:
 
 
 @dataclass(frozen=True)
+class ConflictUpdate:
+    """What the author's update page shows beside the box for an amendment in conflict."""
+
+    original_change: str  # the change as written (safe HTML): written_base_text → written_text
+    starting_text: str  # what the box starts from
+    from_original: bool  # the box holds the original wording, not today's text
+    reapplied: bool  # part of the change still fits today's text and is in the box
+
+
+def conflict_update(amendment: Amendment, *, from_original: bool) -> ConflictUpdate:
+    """The update page of an amendment in conflict: its change as written, and a box that
+    starts from today's text with what still fits put back in (or, asked for, from the
+    original wording), so that nothing the author wanted is lost."""
+    paragraph = amendment.paragraph
+    original_change = _diff_html(amendment.written_base_text, amendment.written_text)
+    reapplied = False
+    if amendment.kind == Amendment.Kind.DELETE:
+        starting_text, from_original = paragraph.text, False
+    elif from_original or paragraph.is_deleted:
+        starting_text, from_original = amendment.written_text, True
+    elif amendment.kind == Amendment.Kind.INSERT:
+        starting_text = amendment.proposed_text
+    else:
+        starting_text = reapply_where_possible(
+            amendment.base_text, amendment.proposed_text, paragraph.text
+        )
+        reapplied = starting_text != paragraph.text
+    return ConflictUpdate(original_change, starting_text.strip(), from_original, reapplied)
+
+
+@dataclass(frozen=True)
 class AcceptanceBudget:
     """What accepting an amendment alone would do to its chapter's word budget."""
 
@@ -353,3 +387,67 @@ def notes_losing_references(amendments: Sequence[Amendment]) -> dict[int, list[N
         if lost:
             losses[amendment.pk] = [NoteLoss(number, count) for number, count in lost]
     return losses
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    """What marking ``amendment`` as a duplicate of the amendment an editor named would do:
+    the original it would point to, where that is, what to be careful of, or why it cannot."""
+
+    amendment: Amendment
+    named: Amendment | None = None
+    original: Amendment | None = None
+    original_number: int | None = None
+    amendment_number: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    refusal: str = ""
+    changes: tuple[str, str] = ("", "")  # both changes as written (safe HTML), to compare
+
+
+_NOT_PENDING: dict[str, str] = {
+    Amendment.Status.ACCEPTED: "was already accepted: its change is in the text",
+    Amendment.Status.ACCEPTED_WITH_CHANGES: "was already accepted with changes: the editors' "
+    "wording is in the text",
+    Amendment.Status.REJECTED: "was rejected: as its duplicate, this one is closed with it, "
+    "without a decision of its own",
+    Amendment.Status.WITHDRAWN: "was withdrawn by its author: it will never be decided",
+    Amendment.Status.CONFLICT: "is in conflict: its author has to update it before it can be "
+    "decided",
+    Amendment.Status.OBSOLETE: "is obsolete: its change no longer applies to the text",
+}
+
+
+def duplicate_check(*, amendment: Amendment, number: int) -> DuplicateCheck:
+    """The confirmation an editor sees before ``amendment`` is marked a duplicate of #number
+    (three queries, and one more per link of a duplicate chain)."""
+    named = (
+        Amendment.objects.select_related("chapter", "paragraph", "author").filter(pk=number).first()
+    )
+    if named is None:
+        return DuplicateCheck(amendment, refusal=f"There is no amendment #{number}.")
+    try:
+        original = duplicate_original(amendment=amendment, named=named)
+    except ValidationError as error:
+        return DuplicateCheck(amendment, named, refusal=" ".join(error.messages))
+    numbers = body_numbers([amendment.chapter])
+    here, there = numbers.get(amendment.paragraph_id), numbers.get(original.paragraph_id)
+    warnings = []
+    if original.pk != named.pk:
+        warnings.append(
+            f"#{named.pk} is itself a duplicate of #{original.pk}: #{amendment.pk} will be "
+            f"marked as a duplicate of #{original.pk}, the original."
+        )
+    if original.paragraph_id != amendment.paragraph_id:
+        where = f"¶ {there}" if there else f"#{original.paragraph.key}"
+        warnings.append(
+            f"#{original.pk} is on another paragraph ({where}), not on "
+            f"{f'¶ {here}' if here else 'the same one'} like #{amendment.pk}: check that they "
+            "really say the same."
+        )
+    if original.status in _NOT_PENDING:
+        warnings.append(f"#{original.pk} {_NOT_PENDING[original.status]}.")
+    changes = (
+        _diff_html(original.written_base_text, original.written_text),
+        _diff_html(amendment.written_base_text, amendment.written_text),
+    )
+    return DuplicateCheck(amendment, named, original, there, here, warnings, "", changes)

@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("amendments/<int:pk>/reject/", review.reject, name="reject"),
     path("amendments/<int:pk>/duplicate/", review.duplicate, name="duplicate"),
+    path(
+        "amendments/<int:pk>/not-a-duplicate/",
+        review.unmark_duplicate,
+        name="unmark_duplicate",
+    ),
     path("amendments/<int:pk>/reopen/", review.reopen, name="reopen"),
     path("chapters/<slug:slug>/p/<int:key>/propose/", proposing.propose, name="propose"),
     path("chapters/<slug:slug>/p/<int:key>/preview/", proposing.preview, name="preview"),

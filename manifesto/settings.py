@@ -184,7 +184,20 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "amendment-desk@localhost")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Links in e-mails (notices, the digest, password resets) start with SITE_URL, never with the
+# Host header of the request that happened to send them. Locally it follows the port `make run`
+# serves on; in production it defaults to https:// and the first name in ALLOWED_HOSTS.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL and PRODUCTION:
+    _site_host = ALLOWED_HOSTS[0]
+    if _site_host.startswith(".") or "*" in _site_host:
+        raise ImproperlyConfigured(
+            "Set SITE_URL (e.g. https://desk.example.org): e-mails link to it, and the first "
+            "of ALLOWED_HOSTS is a pattern, not a name."
+        )
+    SITE_URL = f"https://{_site_host}"
+if not SITE_URL:
+    SITE_URL = f"http://127.0.0.1:{os.environ.get('PORT', '').strip() or '8000'}"
 
 # Sign-up: when true, a new member needs an invitation code an admin has issued.
 SIGNUP_REQUIRES_INVITATION = _env_bool("SIGNUP_REQUIRES_INVITATION", default=PRODUCTION)

@@ -30,7 +30,11 @@ from accounts.models import User
 from amendments.models import Amendment, Comment
 from amendments.services.discussion import comment_post
 from amendments.services.proposing import support_add
-from amendments.services.review import amendment_reject, paragraph_edit
+from amendments.services.review import (
+    amendment_mark_duplicate,
+    amendment_reject,
+    paragraph_edit,
+)
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from manifesto.services import chapter_import
@@ -124,6 +128,7 @@ class World:
     first_version_id: int
     amendment: Amendment  # pending, by the author, supported by the other member
     decided: Amendment  # rejected, by the author: what an admin may reopen
+    duplicate: Amendment  # by the author, marked as a duplicate of ``amendment``
     comment: Comment  # by the author on the amendment; the other member replied to it
 
     @property
@@ -240,7 +245,12 @@ ROUTES: dict[str, Route] = {
         },
     ),
     "amendments:reject": Route(_amendment, lambda w: {"reject-reason": "Off topic."}),
-    "amendments:duplicate": Route(_amendment, lambda w: {"duplicate-duplicate_of": w.decided.pk}),
+    "amendments:duplicate": Route(
+        _amendment, lambda w: {"duplicate_of": w.decided.pk, "confirmed": "yes"}
+    ),
+    "amendments:unmark_duplicate": Route(
+        lambda w: {"pk": w.duplicate.pk}, lambda w: {"reason": "It changes another passage."}
+    ),
     "amendments:reopen": Route(
         lambda w: {"pk": w.decided.pk}, lambda w: {"reason": "Congress asked again."}
     ),
@@ -322,7 +332,11 @@ def build_world(member, other_member, editor, admin_user) -> World:  # type: ign
     comment_post(author=other_member, body="I do.", amendment=amendment, parent=comment)
     decided = propose(member, third, third.text.replace("a word", "one word"))
     amendment_reject(amendment=decided, editor=editor, reason="Not now.")
-    return World(users, chapter, first, edited, first_version_id, amendment, decided, comment)
+    duplicate = propose(member, third, third.text.replace("the future", "what comes"))
+    amendment_mark_duplicate(amendment=duplicate, editor=editor, duplicate_of=amendment)
+    return World(
+        users, chapter, first, edited, first_version_id, amendment, decided, duplicate, comment
+    )
 
 
 # --- asking and checking ----------------------------------------------------------------------

@@ -111,6 +111,22 @@ def rebase(base: str, proposed: str, current: str) -> RebaseResult:
     return RebaseResult(clean=True, text="".join(merged))
 
 
+def reapply_where_possible(base: str, proposed: str, current: str) -> str:
+    """``current`` with every part of the change ``base``→``proposed`` that does not collide
+    put back in; where the two collide, ``current``'s words stand. A conflicted author's
+    starting point to finish by hand (the clean rebase's text when there is no collision)."""
+    result = rebase(base, proposed, current)
+    if result.text is not None:
+        return result.text
+    zones = _Zones(tokenize(base), tokenize(current), tokenize(proposed))
+    tokens: list[str] = []
+    for zone, (by_accepted, _) in enumerate(zones.changed_by):
+        _, now, wanted = zones.span(zone)
+        tokens.extend(now if by_accepted else wanted)
+        tokens.extend(zones.boundary(zone))
+    return "".join(tokens)
+
+
 def competing(base: str, proposed_a: str, proposed_b: str) -> bool:
     """True if two amendments written against ``base`` cannot both be carried: they change the
     same or touching words, under every reading or under some."""

@@ -28,9 +28,9 @@ def _send(amendment_id: int, template: str) -> None:
     # Runs after the decision committed: a mail server failure must not turn the editor's
     # completed action into an error page, so it is logged instead.
     try:
-        amendment = Amendment.objects.select_related("chapter", "author", "decided_by").get(
-            pk=amendment_id
-        )
+        amendment = Amendment.objects.select_related(
+            "chapter", "paragraph", "author", "decided_by", "conflict_with"
+        ).get(pk=amendment_id)
         recipients = _recipients(amendment)
         if not recipients:
             return

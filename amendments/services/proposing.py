@@ -48,6 +48,11 @@ def normalise_text(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text).strip()
 
 
+def same_words(first: str, second: str) -> bool:
+    """True if two texts read the same once line breaks and runs of spaces are ignored."""
+    return first.split() == second.split()
+
+
 def has_unstorable_characters(text: str) -> bool:
     """True if ``text`` holds a character no database column can store (NUL, lone surrogate)."""
     return _UNSTORABLE.search(text) is not None
@@ -148,7 +153,32 @@ def validate_proposal(
                 "This changes nothing: the text is the same as the paragraph's.",
                 "no_change",
             )
+        elif kind == Amendment.Kind.INSERT and (copied := _copied_neighbour(paragraph, body)):
+            refuse(
+                "text",
+                f"This is the text of {copied}: an addition is a new paragraph. Write the new "
+                "text, or choose “Change the text” to change the paragraph itself.",
+                "insert_copies_neighbour",
+            )
     return errors
+
+
+def _copied_neighbour(paragraph: Paragraph, body: str) -> str:
+    """Which neighbour an insertion after ``paragraph`` merely repeats ('' if none): the
+    paragraph it would follow or the one after it."""
+    if same_words(body, paragraph.text):
+        return "the paragraph it would follow"
+    following = (
+        Paragraph.objects.filter(
+            chapter_id=paragraph.chapter_id, position__gt=paragraph.position, is_deleted=False
+        )
+        .order_by("position")
+        .values_list("text", flat=True)
+        .first()
+    )
+    if following is not None and same_words(body, following):
+        return "the paragraph after it"
+    return ""
 
 
 def _raise_if(errors: dict[str, list[ValidationError]]) -> None:

@@ -242,6 +242,7 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     amendment.status = (
         Amendment.Status.ACCEPTED_WITH_CHANGES if with_changes else Amendment.Status.ACCEPTED
     )
+    amendment.accepted_word_delta = count_words(result) - words_before
     amendment.decided_by = editor
     amendment.decided_at = timezone.now()
     amendment.decision_reason = reason.strip()
@@ -280,8 +281,7 @@ def carry_forward(*, paragraph: Paragraph, cause: Amendment | None) -> None:
                     other,
                     paragraph,
                     cause,
-                    f"The paragraph this addition was to follow was deleted by {by}. Withdraw "
-                    "it and propose it again after another paragraph.",
+                    f"The paragraph this addition was to follow was deleted by {by}.",
                 )
             else:
                 # The anchor changed, not the text to insert: only the anchor version moves on.
@@ -307,8 +307,7 @@ def carry_forward(*, paragraph: Paragraph, cause: Amendment | None) -> None:
                 paragraph,
                 cause,
                 f"The paragraph was changed by {by} after this deletion was proposed, so "
-                "deleting it now would remove words its author has not seen. The author can "
-                "confirm the deletion against the new text (Edit) or withdraw it.",
+                "deleting it now would remove words its author has not seen.",
             )
             continue
         _rebase_replacement(other, paragraph, version, cause, by)
@@ -334,8 +333,7 @@ def _rebase_replacement(other, paragraph, version, cause, by):  # type: ignore[n
             other,
             paragraph,
             cause,
-            f"{where}, so it can no longer be applied as written. The author can update it "
-            "against the new text (Edit) or withdraw it.",
+            f"{where}, so it can no longer be applied as written.",
             collisions=[asdict(c) for c in outcome.collisions],
         )
         return
@@ -456,32 +454,66 @@ def amendment_reject(*, amendment: Amendment, editor: User, reason: str) -> Amen
     return amendments_reject([amendment], editor=editor, reason=reason)[0]
 
 
+def duplicate_original(*, amendment: Amendment, named: Amendment) -> Amendment:
+    """The amendment ``amendment`` becomes a duplicate of when an editor names ``named``:
+    ``named`` itself, or the original at the end of its duplicate chain. Refuses itself,
+    another chapter's amendment, and a chain that leads back to ``amendment``."""
+    if named.pk == amendment.pk:
+        raise ValidationError("An amendment cannot duplicate itself.", code="self")
+    if named.chapter_id != amendment.chapter_id:
+        raise ValidationError(
+            f"#{named.pk} belongs to another chapter; a duplicate must be of an amendment in "
+            "the same chapter.",
+            code="chapter",
+        )
+    original, seen = named, {named.pk}
+    while original.status == Amendment.Status.DUPLICATE and original.duplicate_of_id:
+        if original.duplicate_of_id in seen:
+            break  # a loop left by hand in the database: stop where it closes
+        seen.add(original.duplicate_of_id)
+        original = Amendment.objects.select_related("chapter", "paragraph").get(
+            pk=original.duplicate_of_id
+        )
+    if original.pk == amendment.pk:
+        raise ValidationError(
+            f"#{named.pk} is itself marked as a duplicate of #{amendment.pk}: #{amendment.pk} is "
+            "the original. Undo that marking first if the roles should be the other way round.",
+            code="loop",
+        )
+    return original
+
+
 def amendment_mark_duplicate(
     *, amendment: Amendment, editor: User, duplicate_of: Amendment, reason: str = ""
 ) -> Amendment:
-    """Close an amendment as a duplicate of another one in the same chapter."""
+    """Close an amendment as a duplicate of another one in the same chapter (of the original,
+    when the one named is a duplicate itself)."""
     _require_editor(editor)
     if duplicate_of.pk == amendment.pk:
         raise ValidationError("An amendment cannot duplicate itself.", code="self")
-    if duplicate_of.chapter_id != amendment.chapter_id:
-        raise ValidationError("The original must be in the same chapter.", code="chapter")
     _refuse_long_reason(reason)
     with transaction.atomic():
-        locked = lock_rows(chapters=[amendment.chapter_id], amendments=[amendment]).amendments[
-            amendment.pk
-        ]
+        locked_both = lock_rows(
+            chapters=[amendment.chapter_id], amendments=[amendment, duplicate_of]
+        ).amendments
+        locked = locked_both[amendment.pk]
         if not locked.is_open:
             raise ValidationError(
                 f"#{locked.pk} is {locked.get_status_display().lower()} already.", code="decided"
             )
         if locked.author_id == editor.pk:
             raise ValidationError("Editors cannot decide their own amendments.", code="own")
+        # Read under the lock: a marking of the named one made meanwhile is seen here.
+        original = duplicate_original(amendment=locked, named=locked_both[duplicate_of.pk])
+        default = f"Duplicate of #{original.pk}."
+        if original.pk != duplicate_of.pk:
+            default = f"Duplicate of #{original.pk} (named as #{duplicate_of.pk}, its duplicate)."
         locked.status = Amendment.Status.DUPLICATE
-        locked.duplicate_of = duplicate_of
+        locked.duplicate_of = original
         locked.decided_by = editor
         locked.decided_at = timezone.now()
-        locked.decision_reason = reason.strip() or f"Duplicate of #{duplicate_of.pk}."
-        _save_amendment(locked, f"duplicate of #{duplicate_of.pk}", editor)
+        locked.decision_reason = reason.strip() or default
+        _save_amendment(locked, f"duplicate of #{original.pk}", editor)
         _log(
             chapter=locked.chapter,
             action=Decision.Action.DUPLICATE,
@@ -491,6 +523,48 @@ def amendment_mark_duplicate(
         )
         notifications.on_decided(locked)
     return locked
+
+
+def amendment_unmark_duplicate(
+    *, amendment: Amendment, editor: User, reason: str = ""
+) -> Amendment:
+    """An editor undoes a duplicate marking while the chapter is open for amendments: the
+    amendment is pending again, carried onto today's text (or in conflict if it no longer
+    fits), and the log says who undid it and why."""
+    _require_editor(editor)
+    _refuse_long_reason(reason)
+    with transaction.atomic():
+        rows = lock_rows(
+            chapters=[amendment.chapter_id],
+            paragraphs=[amendment.paragraph_id],
+            amendments=[amendment],
+        )
+        chapter = rows.chapters[amendment.chapter_id]
+        paragraph = rows.paragraphs[amendment.paragraph_id]
+        locked = rows.amendments[amendment.pk]
+        if chapter.status != Chapter.Status.OPEN:
+            raise ValidationError(
+                f"“{chapter.title}” is {chapter.get_status_display().lower()}: a duplicate "
+                "marking can be undone only while the chapter is open for amendments.",
+                code="chapter_not_open",
+            )
+        if locked.status != Amendment.Status.DUPLICATE:
+            raise ValidationError(
+                f"#{locked.pk} is {locked.get_status_display().lower()}, not a duplicate.",
+                code="not_duplicate",
+            )
+        if locked.author_id == editor.pk:
+            raise ValidationError("Editors cannot decide their own amendments.", code="own")
+        note = reason.strip() or f"Not a duplicate of #{locked.duplicate_of_id}."
+        return _back_to_pending(
+            locked,
+            chapter,
+            paragraph,
+            actor=editor,
+            action=Decision.Action.DUPLICATE_UNDONE,
+            reason=note,
+            label=f"duplicate marking undone: {note[:80]}",
+        )
 
 
 def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amendment:
@@ -527,27 +601,46 @@ def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amend
                 "duplicate or obsolete amendments can be reopened.",
                 code="not_reopenable",
             )
-        locked.status = Amendment.Status.PENDING
-        locked.decided_by = None
-        locked.decided_at = None
-        locked.duplicate_of = None
-        locked.decision_reason = ""
-        locked.conflict_reason = ""
-        _save_amendment(locked, f"reopened: {reason.strip()[:80]}", admin)
-        _log(
-            chapter=chapter,
-            action=Decision.Action.REOPENED,
+        return _back_to_pending(
+            locked,
+            chapter,
+            paragraph,
             actor=admin,
-            amendment=locked,
+            action=Decision.Action.REOPENED,
             reason=reason.strip(),
+            label=f"reopened: {reason.strip()[:80]}",
         )
-        if locked.kind != Amendment.Kind.INSERT and (
-            paragraph.is_deleted or locked.base_version_id != latest_version(paragraph).history_id
-        ):
-            # Only this amendment is carried: pass the others as "cause" exclusions would be
-            # wrong, so rebase it alone.
-            _carry_one(locked, paragraph)
-        locked.refresh_from_db()
+
+
+def _back_to_pending(
+    locked: Amendment,
+    chapter: Chapter,
+    paragraph: Paragraph,
+    *,
+    actor: User,
+    action: str,
+    reason: str,
+    label: str,
+) -> Amendment:
+    # A decided amendment becomes pending again: logged, then carried onto today's text (or
+    # put in conflict) if the paragraph changed while it was out of the running.
+    locked.status = Amendment.Status.PENDING
+    locked.decided_by = None
+    locked.decided_at = None
+    locked.duplicate_of = None
+    locked.decision_reason = ""
+    locked.conflict_reason = ""
+    _save_amendment(locked, label, actor)
+    _log(chapter=chapter, action=action, actor=actor, amendment=locked, reason=reason)
+    # The caller holds the paragraph's lock (lock_rows), taken before the amendment's.
+    paragraph.chapter = chapter
+    if locked.kind != Amendment.Kind.INSERT and (
+        paragraph.is_deleted or locked.base_version_id != latest_version(paragraph).history_id
+    ):
+        # Only this amendment is carried: pass the others as "cause" exclusions would be
+        # wrong, so rebase it alone.
+        _carry_one(locked, paragraph)
+    locked.refresh_from_db()
     return locked
 
 
@@ -561,8 +654,8 @@ def _carry_one(amendment: Amendment, paragraph: Paragraph) -> None:
             amendment,
             paragraph,
             None,
-            "The paragraph has changed since this deletion was proposed; the author can confirm "
-            "it against the new text (Edit) or withdraw it.",
+            "The paragraph has changed since this deletion was proposed, so deleting it now "
+            "would remove words its author has not seen.",
         )
     else:
         _rebase_replacement(amendment, paragraph, version, None, by)

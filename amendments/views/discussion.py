@@ -47,6 +47,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": is_author and amendment.is_open,
         "can_support": user.is_authenticated and not is_author and amendment.is_open,
         "can_decide": is_editor and not is_author and amendment.status == Amendment.Status.PENDING,
+        "can_unmark_duplicate": is_editor
+        and not is_author
+        and amendment.status == Amendment.Status.DUPLICATE
+        and amendment.chapter.is_open,
         "can_reopen": user.is_authenticated
         and user.is_admin
         and amendment.status in ("rejected", "duplicate", "obsolete"),

@@ -16,6 +16,7 @@ from amendments.services.proposing import (
     amendment_edit,
     amendment_propose,
     amendment_withdraw,
+    same_words,
     support_add,
     support_remove,
 )
@@ -25,6 +26,7 @@ from amendments.views._helpers import (
     signed_in,
     start_again_from,
 )
+from manifesto.models import Paragraph
 from manifesto.selectors import body_numbers, latest_version
 
 
@@ -47,15 +49,20 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     paragraph = get_paragraph(slug, key)
     chapter = paragraph.chapter
     latest = latest_version(paragraph)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Amendment.Kind.values else Amendment.Kind.REPLACE
     initial = {
-        "text": paragraph.text.strip(),
-        "kind": request.GET.get("kind", "replace"),
+        # An addition is new text: its box starts empty, not with a copy of the paragraph.
+        "text": "" if kind == Amendment.Kind.INSERT else paragraph.text.strip(),
+        "kind": kind,
         "seen_version": latest.history_id,
     }
     form = ProposeForm(request.POST or None, initial=initial)
     preview = None
+    box_note = ""
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
+            box_note = _box_for_kind(form, paragraph)
             preview = _preview_for(form, paragraph)
         else:
             try:
@@ -71,6 +78,7 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
+                _box_for_kind(form, paragraph)
                 preview = _preview_for(form, paragraph)
             else:
                 messages.success(request, f"Amendment #{amendment.pk} was submitted.")
@@ -88,9 +96,27 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
             "number": numbers.get(paragraph.pk),
             "form": form,
             "preview": preview,
+            "box_note": box_note,
             "ledger": preview.ledger if preview else chapter_ledger(chapter),
         },
     )
+
+
+def _box_for_kind(form: ProposeForm, paragraph: Paragraph) -> str:
+    """Without JavaScript nothing clears or fills the box when the member switches the kind:
+    an addition still holding the paragraph's own text starts empty, and a change left empty
+    starts from the paragraph. Returns what the page says about it ('' if nothing changed)."""
+    kind, text = form.data.get("kind"), form.data.get("text", "")
+    if kind == Amendment.Kind.INSERT and text.strip() and same_words(text, paragraph.text):
+        box, note = "", "An addition starts from an empty box: write the new paragraph in it."
+    elif kind == Amendment.Kind.REPLACE and not text.strip():
+        box, note = paragraph.text.strip(), "A change starts from the paragraph's text: edit it."
+    else:
+        return ""
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data["text"] = box
+    form.data = data
+    return note
 
 
 @login_required
@@ -140,15 +166,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Only pending or in-conflict amendments can be edited.")
         return redirect(amendment)
     latest = latest_version(paragraph)
+    conflict = None
+    if amendment.status == Amendment.Status.CONFLICT:
+        conflict = selectors.conflict_update(
+            amendment, from_original=request.GET.get("start") == "original"
+        )
     initial = {
         "seen_version": latest.history_id,
         "title": amendment.title,
         "reason": amendment.reason,
-        "text": (
-            amendment.proposed_text
-            if amendment.status == Amendment.Status.PENDING
-            else _conflict_starting_text(amendment)
-        ).strip(),
+        "text": conflict.starting_text if conflict else amendment.proposed_text.strip(),
     }
     form = EditForm(request.POST or None, initial=initial, kind=amendment.kind)
     preview = None
@@ -180,23 +207,31 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "chapter": amendment.chapter,
             "paragraph": paragraph,
             "form": form,
+            "conflict": conflict,
             "preview": preview,
             "ledger": preview.ledger if preview else chapter_ledger(amendment.chapter),
         },
     )
 
 
-def _conflict_starting_text(amendment: Amendment) -> str:
-    # A conflicted replacement is rewritten from today's text; a deletion needs no text.
-    if amendment.kind == Amendment.Kind.INSERT:
-        return amendment.proposed_text
-    return amendment.paragraph.text
-
-
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks the author to confirm (there is no undo); POST withdraws."""
     amendment = _own_amendment(request, pk)
+    if request.method == "GET":
+        if not amendment.is_open:
+            messages.error(
+                request,
+                f"Amendment #{amendment.pk} is {amendment.get_status_display().lower()}; it can "
+                "no longer be withdrawn.",
+            )
+            return redirect(amendment)
+        return render(
+            request,
+            "amendments/confirm_withdraw.html",
+            {"amendment": amendment, "diffs": selectors.amendment_diffs(amendment)},
+        )
     try:
         amendment_withdraw(amendment=amendment, user=signed_in(request))
     except ValidationError as error:

@@ -25,6 +25,7 @@ from amendments.forms import (
     RejectForm,
     ReopenForm,
     RevertForm,
+    UnmarkDuplicateForm,
 )
 from amendments.models import Amendment
 from amendments.review_queue import SORT_LABELS, QueueFilters, review_queue
@@ -35,6 +36,7 @@ from amendments.services.review import (
     amendment_accept_with_changes,
     amendment_mark_duplicate,
     amendment_reopen,
+    amendment_unmark_duplicate,
     amendments_accept,
     amendments_reject,
     chapter_set_limit,
@@ -58,7 +60,7 @@ def decision_forms(amendment: Amendment) -> dict[str, forms.Form]:
     """The forms an editor sees on a pending amendment's page."""
     return {
         "reject_form": RejectForm(prefix="reject"),
-        "duplicate_form": DuplicateForm(prefix="duplicate"),
+        "duplicate_form": DuplicateForm(),
     }
 
 
@@ -174,20 +176,67 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark as a duplicate in two steps: the editor names a number (GET, or a POST without
+    ``confirmed``) and sees the amendment it would duplicate, with warnings; a confirmed POST
+    marks it."""
+    require_editor(request.user)
+    amendment = get_object_or_404(
+        Amendment.objects.select_related("chapter", "paragraph", "author"), pk=pk
+    )
+    if not amendment.is_open or amendment.author_id == request.user.pk:
+        _refusal(request, ValidationError(_undecidable(amendment, request.user.pk)))
+        return redirect(amendment)
+    data = request.POST if request.method == "POST" else request.GET
+    form = DuplicateForm(data if "duplicate_of" in data else None)
+    valid = form.is_valid()
+    # A usable number is checked even when the note is refused, so the page keeps both.
+    number = form.cleaned_data.get("duplicate_of") if form.is_bound else None
+    check = selectors.duplicate_check(amendment=amendment, number=number) if number else None
+    confirmed = request.method == "POST" and data.get("confirmed") == "yes"
+    if check and check.original and confirmed and valid:
+        try:
+            marked = amendment_mark_duplicate(
+                amendment=amendment,
+                editor=signed_in(request),
+                duplicate_of=check.named or check.original,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Amendment #{pk} was marked as a duplicate of #{marked.duplicate_of_id}."
+            )
+            return redirect(amendment)
+    if check and check.refusal:
+        form.add_error("duplicate_of", check.refusal)
+    return render(
+        request,
+        "amendments/confirm_duplicate.html",
+        {"amendment": amendment, "chapter": amendment.chapter, "form": form, "check": check},
+    )
+
+
+def _undecidable(amendment: Amendment, user_id: int | None) -> str:
+    if amendment.author_id == user_id:
+        return "Editors cannot decide their own amendments; another editor must."
+    return f"#{amendment.pk} is {amendment.get_status_display().lower()} already."
+
+
+@login_required
+@require_POST
+def unmark_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """An editor undoes a duplicate marking (while the chapter is open); it is logged."""
     require_editor(request.user)
 
     def act(amendment: Amendment, editor: User, data: dict[str, Any]) -> object:
-        number = data["duplicate_of"]
-        original = Amendment.objects.filter(pk=number).first()
-        if original is None:
-            raise ValidationError(f"There is no amendment #{number}.")
-        return amendment_mark_duplicate(amendment=amendment, editor=editor, duplicate_of=original)
+        return amendment_unmark_duplicate(amendment=amendment, editor=editor, reason=data["reason"])
 
-    form = DuplicateForm(request.POST, prefix="duplicate")
-    done = f"Amendment #{pk} was marked as a duplicate."
-    return _decide(request, pk, form, act, done, "Mark as a duplicate")
+    form = UnmarkDuplicateForm(request.POST)
+    done = f"#{pk} is no longer marked as a duplicate."
+    return _decide(request, pk, form, act, done, "Undo the duplicate marking of")
 
 
 @login_required

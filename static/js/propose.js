@@ -8,9 +8,23 @@
   var text = form.querySelector("textarea[name=text]");
   var insertKind = document.getElementById("insert-kind-field");
   var textField = document.getElementById("text-field");
-  var original = text ? text.value : "";
+  // The paragraph as it reads now: what a change starts from, and what an addition must not
+  // merely repeat (compared word by word, as the server compares it).
+  var current = document.getElementById("current-text");
+  var paragraphText = current ? current.textContent.trim() : "";
   var timer = null;
   var inFlight = null;
+
+  function words(value) {
+    return value.split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  function fitBoxTo(kind) {
+    if (!text) return;
+    // An addition starts from an empty box; a change starts from the paragraph's text.
+    if (kind === "insert" && words(text.value) === words(paragraphText)) text.value = "";
+    if (kind === "replace" && !text.value.trim()) text.value = paragraphText;
+  }
 
   function currentKind() {
     var checked = form.querySelector("input[name=kind]:checked");
@@ -49,14 +63,14 @@
   form.addEventListener("change", function (event) {
     if (event.target.name === "kind") {
       var kind = currentKind();
-      // An addition starts from an empty box; a change starts from the paragraph's text.
-      if (kind === "insert" && text.value === original) text.value = "";
-      if (kind === "replace" && text.value === "") text.value = original;
+      fitBoxTo(kind);
       showFieldsFor(kind);
       schedule();
     }
   });
   if (text) text.addEventListener("input", schedule);
+  // A page restored from the browser's history may show "add" with the paragraph in the box.
+  if (form.querySelector("input[name=kind]")) fitBoxTo(currentKind());
   showFieldsFor(currentKind());
   if (!target.innerHTML.trim()) refresh();
 })();

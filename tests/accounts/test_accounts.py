@@ -96,10 +96,15 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, m
     assert "correct username and password" in response.content.decode()
 
 
-def test_password_reset_sends_a_working_link(client, member) -> None:
+def test_password_reset_sends_a_working_link_on_the_site_not_on_the_requests_host(
+    client, member, settings
+) -> None:
+    settings.SITE_URL = "https://desk.example.org"
     client.post(reverse("accounts:password_reset"), {"email": member.email})
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    assert "testserver" not in mail.outbox[0].body  # the Host header the request came with
+    link = re.search(r"https://desk\.example\.org(/accounts/reset/\S+)", mail.outbox[0].body)
+    link = link.group(1)
     form = client.get(link, follow=True)
     assert form.status_code == 200
     response = client.post(

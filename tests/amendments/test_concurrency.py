@@ -16,7 +16,11 @@ from django.db import connections
 
 from amendments.models import Amendment
 from amendments.services import guard
-from amendments.services.review import amendment_accept, chapter_set_limit
+from amendments.services.review import (
+    amendment_accept,
+    amendment_mark_duplicate,
+    chapter_set_limit,
+)
 from manifesto.models import Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import postgres_only
@@ -117,3 +121,21 @@ def test_two_editors_accepting_clashing_changes_one_is_refused(
     text = Paragraph.objects.get(pk=p5.pk).text
     assert ("many problems" in text) != ("countless woes" in text)
     assert sorted(Amendment.objects.values_list("status", flat=True)) == ["accepted", "conflict"]
+
+
+def test_two_editors_marking_two_amendments_duplicates_of_each_other_one_is_refused(
+    seed_chapter, member, other_member, editor, other_editor
+) -> None:
+    p5 = body_paragraph(seed_chapter, 5)
+    one = propose(member, p5, p5.text + " Said once.")
+    two = propose(other_member, p5, p5.text + " Said twice.")
+
+    results = _at_the_same_moment(
+        lambda: amendment_mark_duplicate(amendment=one, editor=editor, duplicate_of=two),
+        lambda: amendment_mark_duplicate(amendment=two, editor=other_editor, duplicate_of=one),
+    )
+    refusals = [r for r in results if isinstance(r, ValidationError)]
+    assert len(refusals) == 1 and refusals[0].code == "loop", results
+    # One original stays pending, with the other pointing at it: never a loop of duplicates.
+    statuses = dict(Amendment.objects.values_list("status", "duplicate_of"))
+    assert statuses.keys() == {"pending", "duplicate"} and statuses["pending"] is None

@@ -33,6 +33,7 @@ from amendments.services.review import (
     amendment_mark_duplicate,
     amendment_reject,
     amendment_reopen,
+    amendment_unmark_duplicate,
     amendments_accept,
     amendments_reject,
     chapter_set_limit,
@@ -248,6 +249,16 @@ def _mark_duplicate(d: Desk) -> object:
     return lambda: amendment_mark_duplicate(amendment=copy, editor=d.editor, duplicate_of=original)
 
 
+def _unmark_duplicate(d: Desk) -> object:
+    original = propose(d.member, d.p5, d.p5.text + " Once.")
+    copy = propose(d.other_member, d.p5, d.p5.text.replace("myriad", "host"))
+    amendment_mark_duplicate(amendment=copy, editor=d.editor, duplicate_of=original)
+    paragraph_edit(
+        paragraph=d.p5, editor=d.editor, text=d.p5.text.replace("weakest", "frailest"), reason="R"
+    )
+    return lambda: amendment_unmark_duplicate(amendment=copy, editor=d.editor, reason="Not one.")
+
+
 def _reopen(d: Desk) -> object:
     one = propose(d.member, d.p5, d.p5.text.replace("weakest link", "weakest point"))
     amendment_reject(amendment=one, editor=d.editor, reason="Not now.")
@@ -338,6 +349,7 @@ SERVICES: dict[str, Callable[[Desk], object]] = {
     "accept a deletion": _accept_a_deletion,
     "reject several": _reject_several,
     "mark duplicate": _mark_duplicate,
+    "undo a duplicate marking": _unmark_duplicate,
     "reopen": _reopen,
     "edit a paragraph": _edit_paragraph,
     "revert a paragraph": _revert_paragraph,

@@ -331,3 +331,143 @@ def test_an_overlong_reply_comes_back_in_its_box(member, other_member, p5) -> No
     assert "The comment is 5,011 characters; the maximum is 5,000." in page
     assert reply.strip() in page and f'name="parent" value="{comment.pk}"' in page
     assert Comment.objects.count() == 1
+
+
+def _text_box(page: str) -> str:
+    match = re.search(r'<textarea name="text"[^>]*>(.*?)</textarea>', page, re.S)
+    assert match, "no text box on the page"
+    return match.group(1).strip()
+
+
+def test_an_insertion_starts_with_an_empty_box_without_javascript(member, p5) -> None:
+    page = client_for(member).get(_propose_url(p5) + "?kind=insert").content.decode()
+    assert re.search(r'<input type="radio" name="kind" value="insert"[^>]*checked', page)
+    assert _text_box(page) == ""
+    replace_page = client_for(member).get(_propose_url(p5)).content.decode()
+    assert _text_box(replace_page).startswith("From the outset, the revolution faced")
+    nonsense = client_for(member).get(_propose_url(p5) + "?kind=nonsense").content.decode()
+    assert re.search(r'<input type="radio" name="kind" value="replace"[^>]*checked', nonsense)
+
+
+def test_switching_to_an_insertion_without_javascript_empties_the_box(member, p5) -> None:
+    """The member switched the radio to "add a paragraph" and previewed: the box still held
+    the paragraph's text, and the preview proposed a copy of it."""
+    response = client_for(member).post(
+        _propose_url(p5),
+        {
+            "kind": "insert",
+            "insert_kind": "body",
+            "text": p5.text.strip(),
+            "title": "Kept",
+            "reason": "Kept too",
+            "action": "preview",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert _text_box(page) == ""
+    assert "An addition starts from an empty box" in page
+    assert 'value="Kept"' in page and "Kept too</textarea>" in page
+
+
+def test_switching_back_to_a_change_without_javascript_refills_the_box(member, p5) -> None:
+    response = client_for(member).post(
+        _propose_url(p5),
+        {"kind": "replace", "text": "", "title": "", "reason": "", "action": "preview"},
+    )
+    assert _text_box(response.content.decode()).startswith("From the outset, the revolution")
+
+
+def test_submitting_an_insertion_that_copies_the_paragraph_is_refused(member, p5) -> None:
+    response = client_for(member).post(
+        _propose_url(p5),
+        {
+            "kind": "insert",
+            "insert_kind": "body",
+            "text": p5.text.strip(),
+            "title": "Kept",
+            "reason": "Kept too",
+            "action": "submit",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "the paragraph it would follow" in page
+    assert _text_box(page) == ""
+    assert 'value="Kept"' in page and "Kept too</textarea>" in page
+    assert Amendment.objects.count() == 0
+
+
+def test_withdrawing_asks_first_and_one_click_withdraws_nothing(member, other_member, p5) -> None:
+    amendment = propose(member, p5, p5.text + " To be withdrawn.", title="Second thoughts")
+    support_add(amendment=amendment, user=other_member)
+    client = client_for(member)
+    url = reverse("amendments:withdraw", args=[amendment.pk])
+    detail = client.get(amendment.get_absolute_url()).content.decode()
+    # The amendment's page links to the question; no button there withdraws at once.
+    assert f'href="{url}"' in detail
+    assert f'action="{url}"' not in detail
+    confirm = client.get(url)
+    page = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert f"Withdraw amendment #{amendment.pk}?" in page and "Second thoughts" in page
+    assert "1 member supports it" in page
+    assert f'action="{url}"' in page and "Yes, withdraw it" in page
+    amendment.refresh_from_db()
+    assert amendment.status == "pending"
+    assert client_for(other_member).get(url).status_code == 403
+    response = client.post(url)
+    assert response.status_code == 302
+    amendment.refresh_from_db()
+    assert amendment.status == "withdrawn"
+    again = client.get(url, follow=True).content.decode()
+    assert "it can no longer be withdrawn" in again
+
+
+def _in_conflict(member, other_member, editor, p5):
+    """Alice's amendment changes two passages; Bob's, accepted, changed the first of them."""
+    from amendments.services.review import amendment_accept
+
+    mine = propose(
+        member,
+        p5,
+        p5.text.replace("a myriad of problems", "countless woes").replace(
+            "weakest link", "weakest point"
+        ),
+        title="Woes and a point",
+    )
+    theirs = propose(
+        other_member, p5, p5.text.replace("a myriad of problems", "many problems"), title="Many"
+    )
+    amendment_accept(amendment=theirs, editor=editor)
+    mine.refresh_from_db()
+    assert mine.status == "conflict"
+    p5.refresh_from_db()
+    return mine, theirs
+
+
+def test_updating_an_amendment_in_conflict_keeps_what_its_author_wanted(
+    member, other_member, editor, p5
+) -> None:
+    """The box was reset to today's text, and the original change and the collision were gone
+    from the page."""
+    mine, theirs = _in_conflict(member, other_member, editor, p5)
+    url = reverse("amendments:edit", args=[mine.pk])
+    page = client_for(member).get(url).content.decode()
+    original = re.search(r'data-testid="original-change">(.*?)</p>', page, re.S)
+    assert original and "myriad" in original.group(1) and "countless woes" in original.group(1)
+    collision = re.search(r'data-testid="collisions">(.*?)</ul>', page, re.S)
+    assert collision and "many problems" in collision.group(1)
+    assert f'href="{theirs.get_absolute_url()}"' in page and "Many" in page
+    # Today's text with the part that still fits (the weakest point) put back in.
+    assert _text_box(page) == p5.text.strip().replace("weakest link", "weakest point")
+    assert f'href="{url}?start=original"' in page
+    from_original = client_for(member).get(url + "?start=original").content.decode()
+    assert _text_box(from_original) == mine.written_text.strip()
+    assert f'href="{url}"' in from_original  # and back
+
+
+def test_the_conflict_page_says_what_to_do_once(member, other_member, editor, p5) -> None:
+    mine, _ = _in_conflict(member, other_member, editor, p5)
+    page = client_for(member).get(mine.get_absolute_url()).content.decode()
+    assert page.count("withdraw it") == 1

@@ -209,3 +209,27 @@ def test_a_proposal_beside_a_sentence_repeated_meanwhile_is_refused_as_ambiguous
         )
     assert raised.value.code == "paragraph_changed"
     assert "which words changed cannot be told" in raised.value.messages[0]
+
+
+@pytest.mark.parametrize("neighbour", ["follows", "after"])
+def test_an_insertion_that_copies_a_neighbouring_paragraph_is_refused(
+    member, seed_chapter, neighbour
+) -> None:
+    p5, p6 = body_paragraph(seed_chapter, 5), body_paragraph(seed_chapter, 6)
+    copied = p5.text if neighbour == "follows" else p6.text
+    # The same words with other line breaks and spacing, as a paste brings them.
+    pasted = "\r\n  " + copied.strip().replace(" ", "\n", 3).replace(". ", ".  ") + "  "
+    with pytest.raises(ValidationError) as raised:
+        propose(member, p5, pasted, kind="insert")
+    assert "insert_copies_neighbour" in _codes(raised.value)
+    assert "text" in raised.value.error_dict
+    assert Amendment.objects.count() == 0
+
+
+def test_editing_an_insertion_into_a_copy_of_its_paragraph_is_refused(member, p5) -> None:
+    amendment = propose(member, p5, "A new short paragraph.", kind="insert")
+    with pytest.raises(ValidationError) as raised:
+        amendment_edit(amendment=amendment, user=member, title="t", text=p5.text, reason="r")
+    assert "insert_copies_neighbour" in _codes(raised.value)
+    amendment.refresh_from_db()
+    assert amendment.proposed_text == "A new short paragraph."

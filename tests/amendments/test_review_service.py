@@ -15,12 +15,14 @@ from amendments.services.review import (
     amendment_mark_duplicate,
     amendment_reject,
     amendment_reopen,
+    amendment_unmark_duplicate,
     amendments_accept,
     amendments_reject,
     paragraph_edit,
     paragraph_revert,
 )
-from manifesto.models import Paragraph
+from manifesto.models import Chapter, Paragraph
+from manifesto.services import chapter_import
 from tests.amendments.conftest import body_paragraph, propose
 
 pytestmark = pytest.mark.django_db
@@ -398,3 +400,145 @@ def test_a_long_reason_is_kept_whole_in_the_history(member, editor, p5) -> None:
     reasons = [v.history_change_reason for v in p5.history.order_by("history_id")][1:]
     assert all(r.endswith(reason.strip()) for r in reasons), [len(r) for r in reasons]
     assert p5.chapter.history.first().history_change_reason == f"word limit: {reason.strip()}"
+
+
+def test_a_duplicate_of_a_duplicate_points_at_the_original(
+    member, other_member, editor, p5
+) -> None:
+    original = propose(member, p5, p5.text + " The original.")
+    first_copy = propose(other_member, p5, p5.text + " A first copy.")
+    amendment_mark_duplicate(amendment=first_copy, editor=editor, duplicate_of=original)
+    second_copy = propose(other_member, p5, p5.text + " A second copy.")
+    marked = amendment_mark_duplicate(amendment=second_copy, editor=editor, duplicate_of=first_copy)
+    assert marked.duplicate_of == original
+    assert f"#{original.pk}" in marked.decision_reason
+
+
+def test_a_duplicate_marking_cannot_loop_back(member, other_member, editor, p5) -> None:
+    one = propose(member, p5, p5.text + " One.")
+    two = propose(other_member, p5, p5.text + " Two.")
+    amendment_mark_duplicate(amendment=two, editor=editor, duplicate_of=one)
+    with pytest.raises(ValidationError) as raised:
+        amendment_mark_duplicate(amendment=one, editor=editor, duplicate_of=two)
+    assert raised.value.code == "loop"
+    assert _reload(one).status == "pending"
+
+
+def test_no_duplicate_of_itself_or_of_another_chapters_amendment(
+    member, other_member, editor, p5
+) -> None:
+    amendment = propose(member, p5)
+    with pytest.raises(ValidationError) as itself:
+        amendment_mark_duplicate(amendment=amendment, editor=editor, duplicate_of=amendment)
+    assert itself.value.code == "self"
+    other_chapter = chapter_import(
+        data=b"Elsewhere\n\nPublished: May 2021\n\nA paragraph of another chapter entirely.",
+        slug="elsewhere",
+    )
+    Chapter.objects.filter(pk=other_chapter.pk).update(status="open")
+    elsewhere = propose(other_member, other_chapter.paragraphs.first(), "Another text, changed.")
+    with pytest.raises(ValidationError) as chapter:
+        amendment_mark_duplicate(amendment=amendment, editor=editor, duplicate_of=elsewhere)
+    assert chapter.value.code == "chapter"
+    assert _reload(amendment).status == "pending"
+
+
+def test_editors_undo_a_duplicate_marking_and_it_is_carried_onto_todays_text(
+    member, other_member, editor, other_editor, p5
+) -> None:
+    original = propose(member, p5, p5.text.replace("myriad", "multitude"))
+    copy = propose(other_member, p5, p5.text.replace("weakest link", "weakest point"))
+    amendment_mark_duplicate(amendment=copy, editor=editor, duplicate_of=original)
+    amendment_accept(amendment=original, editor=editor)
+    undone = amendment_unmark_duplicate(
+        amendment=copy, editor=other_editor, reason="It changes another passage."
+    )
+    assert undone.status == "pending" and undone.duplicate_of is None
+    assert undone.decided_by is None and undone.decision_reason == ""
+    assert "multitude" in undone.proposed_text and "weakest point" in undone.proposed_text
+    logged = Decision.objects.get(action=Decision.Action.DUPLICATE_UNDONE)
+    assert logged.actor == other_editor and logged.amendment == copy
+    assert logged.reason == "It changes another passage."
+
+
+def test_undoing_a_duplicate_marking_puts_it_in_conflict_when_it_no_longer_fits(
+    member, other_member, editor, p5
+) -> None:
+    original = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    copy = propose(other_member, p5, p5.text.replace("a myriad of problems", "countless woes"))
+    amendment_mark_duplicate(amendment=copy, editor=editor, duplicate_of=original)
+    amendment_accept(amendment=original, editor=editor)
+    undone = amendment_unmark_duplicate(amendment=copy, editor=editor)
+    assert undone.status == "conflict" and undone.conflict_collisions
+    assert (
+        Decision.objects.get(action="duplicate_undone").reason
+        == f"Not a duplicate of #{original.pk}."
+    )
+
+
+def test_only_editors_undo_a_duplicate_marking_and_only_while_the_chapter_is_open(
+    member, other_member, editor, p5
+) -> None:
+    original = propose(member, p5, p5.text + " The original.")
+    copy = propose(other_member, p5, p5.text + " A copy.")
+    with pytest.raises(ValidationError) as pending:
+        amendment_unmark_duplicate(amendment=copy, editor=editor)
+    assert pending.value.code == "not_duplicate"
+    amendment_mark_duplicate(amendment=copy, editor=editor, duplicate_of=original)
+    with pytest.raises(ValidationError) as not_editor:
+        amendment_unmark_duplicate(amendment=copy, editor=member)
+    assert not_editor.value.code == "not_editor"
+    Chapter.objects.filter(pk=p5.chapter_id).update(status="closed")
+    with pytest.raises(ValidationError) as closed:
+        amendment_unmark_duplicate(amendment=copy, editor=editor)
+    assert closed.value.code == "chapter_not_open"
+    assert _reload(copy).status == "duplicate"
+    assert not Decision.objects.filter(action="duplicate_undone").exists()
+
+
+def test_amendments_accepted_before_the_accepted_word_change_was_kept_get_it_from_their_texts(
+    member, other_member, editor, p5, seed_chapter
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("amendments.migrations.0006_amendment_accepted_word_delta")
+    changed = propose(member, p5, p5.text + " One two three four.")
+    amendment_accept_with_changes(amendment=changed, editor=editor, text=p5.text + " One two.")
+    p6 = body_paragraph(seed_chapter, 6)
+    deletion = propose(other_member, p6, "", kind="delete")
+    amendment_accept(amendment=deletion, editor=editor)
+    pending = propose(other_member, p5, _reload(p5).text + " Three more words.")
+    # As the rows stood before the field existed (a test may bypass history; services never).
+    Amendment.objects.update(accepted_word_delta=None)
+    Amendment.history.update(accepted_word_delta=None)
+    migration.fill_accepted_word_delta(apps, None)
+    assert _reload(changed).accepted_word_delta == 2
+    assert _reload(deletion).accepted_word_delta == -p6.word_count
+    assert _reload(pending).accepted_word_delta is None
+    assert changed.history.filter(status="accepted_changed").first().accepted_word_delta == 2
+
+
+def test_stored_conflict_reasons_lose_the_advice_the_pages_now_give_once(
+    member, other_member, editor, p5
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "amendments.migrations.0007_conflict_reasons_say_only_what_happened"
+    )
+    mine = propose(member, p5, p5.text.replace("a myriad of problems", "countless woes"))
+    amendment_accept(
+        amendment=propose(other_member, p5, p5.text.replace("a myriad", "a host")), editor=editor
+    )
+    mine = _reload(mine)
+    assert mine.status == "conflict"
+    happened = mine.conflict_reason
+    assert "withdraw" not in happened
+    old = happened + " The author can update it against the new text (Edit) or withdraw it."
+    Amendment.objects.filter(pk=mine.pk).update(conflict_reason=old)  # as stored before
+    migration.drop_advice(apps, None)
+    assert _reload(mine).conflict_reason == happened

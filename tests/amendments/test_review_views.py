@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from amendments.models import Amendment, Decision
 from amendments.services.proposing import support_add
-from amendments.services.review import amendments_reject
+from amendments.services.review import (
+    amendment_accept_with_changes,
+    amendment_mark_duplicate,
+    amendment_reject,
+    amendments_reject,
+)
+from manifesto.models import Chapter
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+def _reload(obj):
+    obj.refresh_from_db()
+    return obj
 
 
 def test_members_cannot_reach_the_queue_or_decide(member, other_member, p5) -> None:
@@ -262,3 +275,159 @@ def test_reasons_for_limits_reverts_and_reopening_are_limited(
         assert "The reason is 1,000,000 characters; the maximum is 3,000." in page, url
         assert "r" * 3000 in page, url  # the box is filled in again
         assert (Decision.objects.count(), p5.history.count()) == before, url
+
+
+def _duplicate_url(amendment, number=None) -> str:
+    url = reverse("amendments:duplicate", args=[amendment.pk])
+    return url if number is None else f"{url}?duplicate_of={number}"
+
+
+def test_marking_a_duplicate_shows_the_original_before_anything_changes(
+    member, other_member, editor, p5
+) -> None:
+    original = propose(member, p5, p5.text + " The original.", title="The first of them")
+    copy = propose(other_member, p5, p5.text + " The same again.", title="The second")
+    client = client_for(editor)
+    panel = client.get(copy.get_absolute_url()).content.decode()
+    # The panel asks for the number with a GET: the next page only shows what would happen.
+    assert f'method="get" action="{_duplicate_url(copy)}"' in panel
+    response = client.get(_duplicate_url(copy, original.pk))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"#{original.pk}" in page and "The first of them" in page
+    assert "¶ 5" in page and "Pending" in page
+    assert f'href="{original.get_absolute_url()}"' in page
+    assert "another paragraph" not in page and "not pending" not in page
+    assert _reload(copy).status == "pending"
+    # An old-style POST without the confirmation shows the same page and changes nothing.
+    unconfirmed = client.post(_duplicate_url(copy), {"duplicate_of": original.pk})
+    assert unconfirmed.status_code == 200 and "The first of them" in unconfirmed.content.decode()
+    assert _reload(copy).status == "pending"
+    done = client.post(
+        _duplicate_url(copy), {"duplicate_of": original.pk, "confirmed": "yes", "reason": ""}
+    )
+    assert done.status_code == 302 and done["Location"] == copy.get_absolute_url()
+    copy = _reload(copy)
+    assert copy.status == "duplicate" and copy.duplicate_of == original
+
+
+def test_a_duplicate_of_a_rejected_amendment_on_another_paragraph_is_warned_about(
+    member, other_member, editor, other_editor, seed_chapter
+) -> None:
+    p5, p9 = body_paragraph(seed_chapter, 5), body_paragraph(seed_chapter, 9)
+    elsewhere = propose(member, p9, p9.text + " Elsewhere.", title="On ¶ 9")
+    amendment_reject(amendment=elsewhere, editor=other_editor, reason="No.")
+    copy = propose(other_member, p5, p5.text + " Here.")
+    page = client_for(editor).get(_duplicate_url(copy, elsewhere.pk)).content.decode()
+    assert "¶ 9" in page and "Rejected" in page
+    assert f"#{elsewhere.pk} is on another paragraph (¶ 9), not on ¶ 5" in page
+    assert f"#{elsewhere.pk} was rejected" in page
+
+
+def test_a_duplicate_of_a_duplicate_is_shown_as_the_original(
+    member, other_member, editor, p5
+) -> None:
+    original = propose(member, p5, p5.text + " The original.", title="The original")
+    first = propose(other_member, p5, p5.text + " First copy.", title="First copy")
+    amendment_mark_duplicate(amendment=first, editor=editor, duplicate_of=original)
+    second = propose(make_user("carol"), p5, p5.text + " Second copy.")
+    page = client_for(editor).get(_duplicate_url(second, first.pk)).content.decode()
+    assert f"#{first.pk} is itself a duplicate of #{original.pk}" in page
+    assert f'name="duplicate_of" value="{original.pk}"' in page
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("self", "cannot duplicate itself"),
+        ("999999", "There is no amendment #999999"),
+        ("99999999999999999999999999", "There is no amendment with that number"),
+        ("abc", "Enter a whole number"),
+    ],
+)
+def test_a_duplicate_number_that_cannot_be_used_is_answered_not_a_500(
+    member, other_member, editor, p5, number, message
+) -> None:
+    copy = propose(other_member, p5, p5.text + " Copy.")
+    number = str(copy.pk) if number == "self" else number
+    client = client_for(editor)
+    for response in (
+        client.get(_duplicate_url(copy, number)),
+        client.post(_duplicate_url(copy), {"duplicate_of": number, "confirmed": "yes"}),
+    ):
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert message in page and f'value="{number}"' in page
+        assert "Yes, mark" not in page
+    assert _reload(copy).status == "pending"
+
+
+def test_editors_undo_a_duplicate_marking_from_the_amendment_page(
+    member, other_member, editor, admin_user, p5
+) -> None:
+    original = propose(member, p5, p5.text + " The original.")
+    copy = propose(other_member, p5, p5.text.replace("myriad", "multitude"))
+    amendment_mark_duplicate(amendment=copy, editor=editor, duplicate_of=original)
+    url = reverse("amendments:unmark_duplicate", args=[copy.pk])
+    page = client_for(editor).get(copy.get_absolute_url()).content.decode()
+    assert f'action="{url}"' in page and "Undo the duplicate marking" in page
+    assert f'action="{url}"' not in client_for(member).get(copy.get_absolute_url()).content.decode()
+    assert client_for(member).post(url).status_code == 403
+    response = client_for(editor).post(url, {"reason": "It changes another word."}, follow=True)
+    assert f"#{copy.pk} is no longer marked as a duplicate" in response.content.decode()
+    assert _reload(copy).status == "pending"
+    log = client_for(None).get(reverse("amendments:log", args=[p5.chapter.slug]))
+    assert "Undid the duplicate marking of" in log.content.decode()
+    assert "It changes another word." in log.content.decode()
+
+
+def test_no_undo_button_once_the_chapter_is_closed(member, other_member, editor, p5) -> None:
+    original = propose(member, p5, p5.text + " The original.")
+    copy = propose(other_member, p5, p5.text + " A copy.")
+    amendment_mark_duplicate(amendment=copy, editor=editor, duplicate_of=original)
+    Chapter.objects.filter(pk=p5.chapter_id).update(status="closed")
+    url = reverse("amendments:unmark_duplicate", args=[copy.pk])
+    assert f'action="{url}"' not in client_for(editor).get(copy.get_absolute_url()).content.decode()
+    response = client_for(editor).post(url, follow=True)
+    assert "only while the chapter is open" in response.content.decode()
+    assert _reload(copy).status == "duplicate"
+
+
+def test_accepted_with_changes_shows_both_word_changes_labelled_everywhere(
+    member, editor, p5, client
+) -> None:
+    """The log said +2 (the editors' wording), the amendment's header +4 (the member's)."""
+    amendment = propose(member, p5, p5.text + " One two three four.", title="Four more")
+    amendment_accept_with_changes(
+        amendment=amendment, editor=editor, text=p5.text + " One two.", reason="Shorter."
+    )
+    amendment = _reload(amendment)
+    assert amendment.word_delta == 4 and amendment.accepted_word_delta == 2
+    both = re.compile(r"proposed <span[^>]*>\+4 words</span>; accepted <span[^>]*>\+2 words</span>")
+    pages = {
+        "amendment": client.get(amendment.get_absolute_url()),
+        "queue": client_for(editor).get(reverse("amendments:queue") + "?status=accepted_changed"),
+        "log": client.get(reverse("amendments:log", args=[p5.chapter.slug])),
+        "mine": client_for(member).get(reverse("amendments:mine")),
+        "paragraph": client.get(p5.get_absolute_url()),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert both.search(response.content.decode()), name
+
+
+def test_a_refused_note_on_the_duplicate_page_comes_back_with_everything_filled(
+    member, other_member, editor, p5
+) -> None:
+    original = propose(member, p5, p5.text + " The original.", title="The first of them")
+    copy = propose(other_member, p5, p5.text + " The same again.")
+    note = "Too long. " * 400
+    response = client_for(editor).post(
+        _duplicate_url(copy), {"duplicate_of": original.pk, "confirmed": "yes", "reason": note}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The first of them" in page and "Yes, mark" in page
+    assert "the maximum is 3,000" in page
+    assert note.strip() in page
+    assert _reload(copy).status == "pending"

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.amendments.conftest import body_paragraph
+from tests.amendments.conftest import body_paragraph, propose
 from tests.browser.conftest import assert_no_serious_axe_violations, log_in, screenshot
 from tests.conftest import PASSWORD
 
@@ -110,3 +110,101 @@ def test_proposing_works_with_the_keyboard_alone(page, seed_chapter, member) -> 
     tab_to("el.tagName === 'BUTTON' && el.value === 'submit'")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Keyboard only")
+
+
+def test_an_addition_starts_empty_and_a_change_from_the_paragraph_with_javascript(
+    page, seed_chapter, member
+) -> None:
+    p5 = body_paragraph(seed_chapter, 5)
+    url = f"/chapters/{seed_chapter.slug}/p/{p5.key}/propose/"
+    log_in(page, "alice", PASSWORD)
+    page.goto(url + "?kind=insert")
+    box = page.get_by_label("Text", exact=True)
+    expect(box).to_have_value("")
+    # Switching to a change fills the box with the paragraph, even on a page opened as an
+    # addition (the script used to fill it with what the box held on arrival: nothing).
+    page.get_by_label("Change the text").check()
+    expect(box).to_have_value(p5.text.strip())
+    page.get_by_label("Add a new paragraph after it").check()
+    expect(box).to_have_value("")
+    box.fill("A paragraph of my own.")
+    page.get_by_label("Change the text").check()
+    expect(box).to_have_value("A paragraph of my own.")  # what the member wrote is kept
+    assert_no_serious_axe_violations(page)
+
+
+def test_an_addition_starts_empty_without_javascript_and_a_copy_is_refused(
+    browser, live_server, seed_chapter, member
+) -> None:
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    page = context.new_page()
+    p5 = body_paragraph(seed_chapter, 5)
+    log_in(page, "alice", PASSWORD)
+    page.goto(f"/chapters/{seed_chapter.slug}/p/{p5.key}/propose/")
+    box = page.get_by_label("Text", exact=True)
+    page.get_by_label("Add a new paragraph after it").check()
+    page.get_by_role("button", name="Preview the change").click()
+    expect(page.get_by_test_id("box-note")).to_contain_text("An addition starts from an empty")
+    expect(box).to_have_value("")
+    box.fill(p5.text)  # pasting the paragraph itself back is refused by the service
+    page.get_by_label("Title").fill("A copy")
+    page.get_by_label("Reason").fill("By mistake.")
+    page.get_by_role("button", name="Submit amendment").click()
+    expect(page.get_by_role("alert")).to_contain_text("the paragraph it would follow")
+    expect(page.get_by_label("Title")).to_have_value("A copy")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()  # axe needs JavaScript: the page is checked with it in the test above
+
+
+def test_withdrawing_asks_first(page, seed_chapter, member) -> None:
+    p5 = body_paragraph(seed_chapter, 5)
+    amendment = propose(member, p5, p5.text + " On second thoughts.", title="Second thoughts")
+    log_in(page, "alice", PASSWORD)
+    page.goto(amendment.get_absolute_url())
+    page.get_by_role("link", name="Withdraw…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Withdraw amendment #{amendment.pk}?"
+    )
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("link", name="No, keep it").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Second thoughts")
+    page.get_by_role("link", name="Withdraw…").click()
+    page.get_by_role("button", name="Yes, withdraw it").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Amendment #{amendment.pk} was withdrawn")
+
+
+def test_the_author_updates_an_amendment_in_conflict_without_losing_it(
+    page, seed_chapter, member, other_member, editor
+) -> None:
+    from amendments.services.review import amendment_accept
+
+    p5 = body_paragraph(seed_chapter, 5)
+    mine = propose(
+        member,
+        p5,
+        p5.text.replace("a myriad of problems", "countless woes").replace(
+            "weakest link", "weakest point"
+        ),
+        title="Woes and a point",
+    )
+    theirs = propose(
+        other_member, p5, p5.text.replace("a myriad of problems", "many problems"), title="Many"
+    )
+    amendment_accept(amendment=theirs, editor=editor)
+    log_in(page, "alice", PASSWORD)
+    page.goto(mine.get_absolute_url())
+    expect(page.get_by_test_id("conflict")).to_contain_text("Update it against today's text")
+    page.get_by_role("link", name="Update it against today's text").click()
+    expect(page.get_by_test_id("original-change").locator("ins").first).to_contain_text("countless")
+    expect(page.get_by_test_id("collisions")).to_contain_text("many problems")
+    box = page.get_by_label("Text", exact=True)
+    expect(box).to_have_value(re.compile("faced many problems.*weakest point"))
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("link", name="Start from my original wording instead").click()
+    expect(box).to_have_value(re.compile("faced countless woes.*weakest point"))
+    box.fill(box.input_value().replace("countless woes", "many grave problems"))
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Amendment #{mine.pk} was updated")
+    expect(page.get_by_test_id("diff-as-written").locator("ins").first).to_contain_text("grave")

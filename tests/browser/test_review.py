@@ -104,7 +104,9 @@ def test_the_author_reads_why_an_edit_beside_a_repeated_sentence_is_in_conflict(
     conflict = page.get_by_test_id("conflict")
     expect(conflict).to_contain_text("can be read in more than one way")
     expect(conflict.locator(".collisions li")).to_contain_text("Words repeat there")
-    expect(conflict).to_contain_text("Please update your amendment")
+    expect(conflict).to_contain_text("Update it against today's text, or withdraw it.")
+
+
 def test_editor_is_warned_that_a_deletion_orphans_a_note_and_every_page_says_so(
     page, seed_chapter, member, editor
 ) -> None:
@@ -138,4 +140,54 @@ def test_editor_is_warned_that_a_deletion_orphans_a_note_and_every_page_says_so(
     expect(page.get_by_test_id("notes-lost")).to_have_text(
         "Note 1 lost its last reference in the text."
     )
+
+
+def test_marking_a_duplicate_shows_the_original_first_and_can_be_undone(
+    page, seed_chapter, member, other_member, editor, other_editor
+) -> None:
+    from amendments.services.review import amendment_reject
+
+    p5, p9 = body_paragraph(seed_chapter, 5), body_paragraph(seed_chapter, 9)
+    elsewhere = propose(member, p9, p9.text + " Said elsewhere.", title="Said on ¶ 9")
+    amendment_reject(amendment=elsewhere, editor=other_editor, reason="Not now.")
+    copy = propose(other_member, p5, p5.text + " Said here.", title="Said on ¶ 5")
+    log_in(page, "erin", PASSWORD)
+    page.goto(copy.get_absolute_url())
+    page.get_by_label("Duplicate of amendment #").fill(str(elsewhere.pk))
+    page.get_by_role("button", name="Check and mark as duplicate…").click()
+    target = page.get_by_test_id("duplicate-target")
+    expect(target).to_contain_text("Said on ¶ 9")
+    expect(target).to_contain_text("Rejected")
+    warnings = page.get_by_test_id("duplicate-warnings")
+    expect(warnings).to_contain_text("is on another paragraph (¶ 9), not on ¶ 5")
+    expect(warnings).to_contain_text(f"#{elsewhere.pk} was rejected")
+    assert_no_serious_axe_violations(page)
+    page.get_by_role(
+        "button", name=f"Yes, mark #{copy.pk} as a duplicate of #{elsewhere.pk}"
+    ).click()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Amendment #{copy.pk} was marked as a duplicate of #{elsewhere.pk}"
+    )
+    page.get_by_label("Why it is not a duplicate").fill("It is about another passage.")
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Undo the duplicate marking").click()
+    expect(page.get_by_role("status")).to_contain_text("no longer marked as a duplicate")
+    expect(page.locator(".meta .status")).to_have_text("Pending")
+
+
+def test_an_amendment_accepted_with_changes_shows_both_word_changes(
+    page, seed_chapter, member, editor
+) -> None:
+    p5 = body_paragraph(seed_chapter, 5)
+    amendment = propose(member, p5, p5.text + " One two three four.", title="Four more words")
+    log_in(page, "erin", PASSWORD)
+    page.goto(amendment.get_absolute_url())
+    page.get_by_role("link", name="Accept with changes…").click()
+    box = page.get_by_label("The editor's wording")
+    box.fill(box.input_value().replace(" three four.", "."))
+    page.get_by_role("button", name="Accept with these changes").click()
+    expect(page.locator(".meta .word-change")).to_have_text("proposed +4 words; accepted +2 words")
+    assert_no_serious_axe_violations(page)
+    page.goto(f"/chapters/{seed_chapter.slug}/log/")
+    expect(page.locator(".log .word-change")).to_have_text("proposed +4 words; accepted +2 words")
     assert_no_serious_axe_violations(page)

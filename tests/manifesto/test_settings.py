@@ -47,3 +47,40 @@ def test_production_refuses_to_start_without_a_secret_or_hosts() -> None:
         "check", APP_MODE="production", SECRET_KEY="s" * 60, ALLOWED_HOSTS="x.org", DEBUG="1"
     )
     assert debug.returncode != 0 and "DEBUG must be off" in debug.stderr
+
+
+def _site_url(**env: str) -> subprocess.CompletedProcess[str]:
+    code = "from django.conf import settings; print('SITE_URL', settings.SITE_URL)"
+    result = _manage("shell", "-c", code, **env)
+    # The shell may first say what it imported; the value is on the line printed here.
+    printed = [line for line in result.stdout.splitlines() if line.startswith("SITE_URL ")]
+    result.stdout = printed[0].removeprefix("SITE_URL ") if printed else ""
+    return result
+
+
+def test_the_site_url_follows_the_port_make_run_serves_on() -> None:
+    local = _site_url(SITE_URL="", PORT="9123")
+    assert local.returncode == 0, local.stderr
+    assert local.stdout.strip() == "http://127.0.0.1:9123"
+    assert _site_url(SITE_URL="", PORT="").stdout.strip() == "http://127.0.0.1:8000"
+    given = _site_url(SITE_URL="https://desk.example.org/", PORT="9123")
+    assert given.stdout.strip() == "https://desk.example.org"
+    # make run hands its PORT to the server it starts, so the default above follows it.
+    plan = subprocess.run(
+        ["make", "-n", "run", "PORT=9123"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "PORT=9123 .venv/bin/python manage.py runserver 127.0.0.1:9123" in plan.stdout
+
+
+def test_in_production_e_mail_links_go_to_the_site_never_to_localhost() -> None:
+    production = {"APP_MODE": "production", "SECRET_KEY": "s" * 60, "SITE_URL": ""}
+    named = _site_url(**production, ALLOWED_HOSTS="desk.example.org,www.desk.example.org")
+    assert named.returncode == 0, named.stderr
+    assert named.stdout.strip() == "https://desk.example.org"
+    pattern = _site_url(**production, ALLOWED_HOSTS=".example.org")
+    assert pattern.returncode != 0 and "Set SITE_URL" in pattern.stderr

@@ -108,6 +108,9 @@ def _addresses_with_ids(pk: str, real_slug: str) -> list[tuple[str, str]]:
         ("get", f"/amendments/{pk}/accept-with-changes/"),
         ("post", f"/amendments/{pk}/reject/"),
         ("post", f"/amendments/{pk}/duplicate/"),
+        ("get", f"/amendments/{pk}/duplicate/"),
+        ("post", f"/amendments/{pk}/not-a-duplicate/"),
+        ("get", f"/amendments/{pk}/withdraw/"),
         ("get", f"/comments/{pk}/"),
         ("get", f"/comments/{pk}/hide/"),
     ]
@@ -142,14 +145,18 @@ def test_missing_ids_are_404(member, editor, admin_user, seed_chapter, pk) -> No
 def test_missing_ids_in_form_fields_are_refused_clearly(member, editor, p5, pk) -> None:
     amendment = propose(member, p5)
     client = client_for(editor)
+    # The duplicate page answers on itself, with the number kept in its box.
     duplicate = client.post(
-        reverse("amendments:duplicate", args=[amendment.pk]), {"duplicate-duplicate_of": pk}
+        reverse("amendments:duplicate", args=[amendment.pk]),
+        {"duplicate_of": pk, "confirmed": "yes"},
     )
-    assert duplicate.status_code == 200  # the form again, with the number typed in
-    assert (
-        f"There is no amendment #{pk}." in duplicate.content.decode()
-        or "Give the number of the amendment it duplicates." in duplicate.content.decode()
+    answers = (
+        f"There is no amendment #{pk}.",
+        "There is no amendment with that number.",
+        "Enter a whole number.",
     )
+    assert duplicate.status_code == 200
+    assert sum(answer in duplicate.content.decode() for answer in answers) == 1
     revert = client.post(
         reverse("amendments:revert", args=[p5.chapter.slug, p5.key]),
         {"version": pk, "reason": "Back to the first"},
@@ -208,8 +215,11 @@ def test_other_peoples_amendments_and_comments_are_403(member, other_member, edi
         (
             "post",
             reverse("amendments:duplicate", args=[theirs.pk]),
-            {"duplicate-duplicate_of": "1"},
+            {"duplicate_of": "1", "confirmed": "yes"},
         ),
+        ("get", reverse("amendments:duplicate", args=[theirs.pk]), {"duplicate_of": "1"}),
+        ("post", reverse("amendments:unmark_duplicate", args=[theirs.pk]), {"reason": "x"}),
+        ("get", reverse("amendments:withdraw", args=[theirs.pk]), {}),
         ("get", reverse("amendments:accept_with_changes", args=[theirs.pk]), {}),
         ("post", reverse("amendments:reopen", args=[theirs.pk]), {"reason": "x"}),
         ("get", reverse("amendments:queue"), {}),

@@ -111,6 +111,14 @@ PAGES: dict[str, Page] = {
     "hide a comment": Page(
         "editor", _named("amendments:comment_hide", lambda w: {"pk": w.comment.pk})
     ),
+    "withdraw": Page("author", _named("amendments:withdraw", lambda w: {"pk": w.amendment.pk})),
+    "confirm a duplicate": Page(
+        "editor",
+        lambda w: (
+            reverse("amendments:duplicate", args=[w.amendment.pk]) + f"?duplicate_of={w.decided.pk}"
+        ),
+    ),
+    "a duplicate, an editor": Page("editor", lambda w: w.duplicate.get_absolute_url()),
     "review queue": Page("editor", _named("amendments:queue")),
     "confirm a rejection": Page(
         "editor",
@@ -532,6 +540,23 @@ def _comment_on_another_amendment(world: World) -> int:
 
 
 TAMPERINGS = [
+    Tampering(
+        "confirm a duplicate",
+        "amendments:duplicate",
+        "duplicate_of",
+        lambda w: [
+            ("abc", "Enter a whole number"),
+            ("0", "There is no amendment with that number"),
+            (str(w.amendment.pk), "cannot duplicate itself"),
+            ("99999999", "There is no amendment #99999999"),
+        ],
+    ),
+    Tampering(
+        "confirm a duplicate",
+        "amendments:duplicate",
+        "confirmed",
+        lambda w: [("no", "Yes, mark"), ("", "Yes, mark")],
+    ),
     Tampering("propose", "amendments:propose", "seen_version", _versions_not_of_the_paragraph),
     Tampering("edit", "amendments:edit", "seen_version", _versions_not_of_the_paragraph),
     Tampering(

@@ -26,6 +26,7 @@ from textcore.rebase import (
     RebaseResult,
     change_spans,
     competing,
+    reapply_where_possible,
     rebase,
     spans_compete,
 )
@@ -750,3 +751,75 @@ def test_a_rebase_of_repeated_sentences_is_symmetric_and_carries_the_whole_chang
 @pytest.mark.parametrize("text", ["", "x", "the cat sat"])
 def test_rebase_of_identical_texts(text: str) -> None:
     assert rebase(text, text, text) == RebaseResult(True, text)
+
+
+# --- re-applying what still fits ------------------------------------------------------------
+
+
+def test_reapplying_keeps_the_distant_change_and_todays_words_where_they_collide() -> None:
+    base = "the cat sat on the mat by the door"
+    proposed = "the dog sat on the mat by the window"  # "cat" → "dog", "door" → "window"
+    current = "the cow sat on the mat by the door"  # "cat" → "cow": collides with "dog"
+    assert not rebase(base, proposed, current).clean
+    assert reapply_where_possible(base, proposed, current) == "the cow sat on the mat by the window"
+
+
+def test_reapplying_a_change_that_collides_everywhere_gives_todays_text() -> None:
+    assert reapply_where_possible("one two three", "ONE two three", "one TWO three") == (
+        "one TWO three"
+    )
+
+
+@REBASE_SETTINGS
+@given(disjoint_edits())
+def test_reapplying_without_a_collision_is_the_rebase(edits: TwoEdits) -> None:
+    clean = rebase(edits.base, edits.first, edits.second)
+    if not clean.clean:
+        # Disjoint edits beside repeated words can be read more than one way: then they are
+        # in conflict as ambiguous, never as an overlap, and there is no rebase to equal.
+        assert {collision.kind for collision in clean.collisions} <= {AMBIGUOUS}
+        return
+    assert reapply_where_possible(edits.base, edits.first, edits.second) == clean.text
+
+
+@st.composite
+def a_collision_and_a_distant_change(draw: st.DrawFn) -> tuple[str, str, str, str]:
+    """(base, proposed, current, expected): the author changes a passage the accepted change
+    also changed, and another passage at least three untouched words away; no word repeats.
+    (Nearer, diff-match-patch may read the two passages of the author's as one change, and
+    then all of it stays as today's text: a starting point, never more than the rebase.)"""
+    words = list(draw(st.permutations(DISTINCT)))
+    size = len(words)
+    shared = draw(st.integers(0, size - 5))
+    accepted = (draw(st.integers(0, shared)), draw(st.integers(shared + 1, size - 4)))
+    authored = (draw(st.integers(0, shared)), draw(st.integers(shared + 1, size - 4)))
+    far_start = draw(st.integers(max(accepted[1], authored[1]) + 3, size - 1))
+    far_end = draw(st.integers(far_start + 1, size))
+    accepted_words = draw(st.lists(st.sampled_from(FRESH), max_size=3, unique=True))
+    authored_words = draw(st.lists(st.sampled_from(OTHER), max_size=3, unique=True))
+    current = words[: accepted[0]] + accepted_words + words[accepted[1] :]
+    proposed = (
+        words[: authored[0]]
+        + authored_words
+        + words[authored[1] : far_start]
+        + ["far"]
+        + words[far_end:]
+    )
+    expected = (
+        words[: accepted[0]]
+        + accepted_words
+        + words[accepted[1] : far_start]
+        + ["far"]
+        + words[far_end:]
+    )
+    return _text(words), _text(proposed), _text(current), _text(expected)
+
+
+@REBASE_SETTINGS
+@given(a_collision_and_a_distant_change())
+def test_reapplying_puts_back_what_fits_and_leaves_todays_words_where_it_collides(
+    case: tuple[str, str, str, str],
+) -> None:
+    base, proposed, current, expected = case
+    assert not rebase(base, proposed, current).clean
+    assert reapply_where_possible(base, proposed, current) == expected
