@@ -18,9 +18,10 @@ from django.utils.html import escape
 
 from amendments.models import Amendment, Comment
 from amendments.services.discussion import comment_post
-from amendments.services.proposing import amendment_propose
+from amendments.services.proposing import amendment_edit, amendment_propose
 from manifesto.models import Milestone
 from manifesto.security import NUL_REFUSAL
+from manifesto.services import milestone_create
 from tests.amendments.conftest import propose
 from tests.conftest import client_for
 from tests.textcore.export_fixtures import parse_html
@@ -39,6 +40,16 @@ UNICODE_CASES = {
     "smart quotes": ("“quoted” ‘single’ don’t – en — em … ellipsis", 6),
     "odd spaces": ("non\u00a0breaking thin\u2009space ideographic\u3000space soft\u00adhyphen", 7),
     "control characters": ("bell\x07 escape\x1b delete\x7f", 3),
+}
+
+
+# What a one-line title keeps of each case: direction controls and invisible characters go
+# (the emoji's joiners and selectors do visible work and stay).
+TITLE_KEEPS = {
+    "bidi controls": "abc gnirts desrever and isolate",
+    "zero-width": "zerowidthnonjoinerwordjoiner",
+    "odd spaces": "non\u00a0breaking thin\u2009space ideographic\u3000space softhyphen",
+    "control characters": "bell escape delete",
 }
 
 
@@ -65,7 +76,8 @@ def test_unicode_is_stored_and_shown_faithfully(member, other_member, p5, case: 
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     amendment = Amendment.objects.get()
-    assert amendment.title == f"Title: {text}"
+    title = f"Title: {TITLE_KEEPS.get(case, text)}"
+    assert amendment.title == title
     assert amendment.reason == f"Reason: {text}"
     assert amendment.proposed_text == f"{p5.text} {text}"
     assert amendment.word_delta == words
@@ -77,7 +89,7 @@ def test_unicode_is_stored_and_shown_faithfully(member, other_member, p5, case: 
     assert Comment.objects.get().body == text
 
     page = client.get(amendment.get_absolute_url()).content.decode()
-    assert escape(f"Title: {text}") in page and escape(f"Reason: {text}") in page
+    assert escape(title) in page and escape(f"Reason: {text}") in page
     root = parse_html(page)
     diff = next(el for el in root.iter() if el.get("data-testid") == "diff-as-written")
     comments = [el for el in root.iter() if el.get("class") == "comment__body"]
@@ -102,6 +114,53 @@ def test_text_pasted_from_a_word_processor(member, p5) -> None:
         "Word's manual break, a form feed, a next line\t\tand tabs."
     )
     assert amendment.word_delta == 30
+
+
+SPOOFED_TITLE = "Fix a typo \u202eecnetnes eht fo dne eht ta"  # reads "…at the end of the sentence"
+
+
+def test_a_title_cannot_turn_itself_around(member, p5) -> None:
+    # A right-to-left override made the title render as different words.
+    response = _post_proposal(client_for(member), p5, title=SPOOFED_TITLE)
+    assert response.status_code == 302
+    amendment = Amendment.objects.get()
+    assert amendment.title == "Fix a typo ecnetnes eht fo dne eht ta"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u2066"])
+def test_titles_lose_invisible_characters_in_the_service_and_when_edited(
+    member, p5, invisible: str
+) -> None:
+    amendment = amendment_propose(
+        author=member,
+        paragraph=p5,
+        kind="replace",
+        title=f"Name{invisible} the toll{invisible}",
+        text=p5.text + " More.",
+        reason="Why",
+    )
+    assert amendment.title == "Name the toll"
+    edited = amendment_edit(
+        amendment=amendment,
+        user=member,
+        title=f"{invisible}Name\u202e the famine",
+        text=p5.text + " More.",
+        reason="Why",
+    )
+    assert edited.title == "Name the famine"
+
+
+def test_a_milestone_name_cannot_turn_itself_around(editor, p5) -> None:
+    milestone = milestone_create(
+        chapter=p5.chapter, editor=editor, name="Congress\u200b draft \u202e(final)"
+    )
+    assert milestone.name == "Congress draft (final)"
+    with pytest.raises(ValidationError) as refused:
+        milestone_create(chapter=p5.chapter, editor=editor, name="Congress draft\u2060 (final)")
+    assert "already has a milestone called “Congress draft (final)”" in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        milestone_create(chapter=p5.chapter, editor=editor, name="\u202e\u200b")
+    assert "Give the milestone a name" in str(refused.value)
 
 
 @pytest.mark.parametrize("line_break", ["\n", "\r", "\r\n", "\u2028", "\u2029", "\x85"])
