@@ -14,8 +14,8 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
 from textcore.chapter_text import ChapterFormatError, ParsedChapter, decode_chapter, parse_chapter
-from textcore.ordering import initial_keys, key_between
 from textcore.oneline import one_line
+from textcore.ordering import initial_keys, key_between
 from textcore.words import count_words, has_visible_text
 
 DEFAULT_MANIFESTO_TITLE = "Transformation, a Manifesto for Democratic Socialism"

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
 from amendments import selectors as desk
@@ -184,5 +185,8 @@ def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Milestone “{milestone.name}” marked; it can be exported.")
+        messages.success(
+            request,
+            format_html("Milestone “<bdi>{}</bdi>” marked; it can be exported.", milestone.name),
+        )
     return redirect(f"{chapter.get_absolute_url()}#export")

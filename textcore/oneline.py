@@ -25,6 +25,7 @@ break is refused (titles) or folded into a space (names).
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 
 BIDI_CONTROLS = frozenset(
@@ -159,6 +160,12 @@ def name_skeleton(name: str) -> str:
     return unicodedata.normalize("NFKC", visible)
 
 
+def name_key(name: str) -> str:
+    """A fixed-length key for a name's skeleton (SHA-256, hex), to store under a unique index
+    however long the skeleton grows (NFKC can make one character eighteen)."""
+    return hashlib.sha256(name_skeleton(name).encode()).hexdigest()
+
+
 def balance_isolates(text: str) -> str:
     """``text`` with every directional isolate it opens closed and no PDI that closes more than
     it opened, so wrapping it in an isolate (FSI…PDI, ``<bdi>``) holds: a stray PDI inside
@@ -190,4 +197,7 @@ _SENTENCE_ENDS = (".", "!", "?", "…")
 def end_sentence(text: str) -> str:
     """The full stop that ends a sentence whose last words are ``text``: none when ``text``
     ends one already ("Welcome, Alice L." not "Welcome, Alice L..")."""
-    return "" if text.rstrip().endswith(_SENTENCE_ENDS) else "."
+    shown = text
+    while shown and is_invisible(shown[-1]):  # spaces, or the PDI that closes an isolated name
+        shown = shown[:-1]
+    return "" if shown.endswith(_SENTENCE_ENDS) else "."

@@ -12,8 +12,8 @@ from accounts.models import User
 from amendments.models import Amendment, Support
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
-from textcore.rebase import change_spans, rebase
 from textcore.oneline import strip_format_characters
+from textcore.rebase import change_spans, rebase
 from textcore.words import count_words, has_visible_text
 
 MAX_TEXT_CHARS = 5000

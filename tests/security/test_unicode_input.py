@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -339,3 +340,82 @@ def test_a_word_count_of_what_was_stored_matches_the_delta(member, p5) -> None:
     amendment = propose(member, p5, f"{p5.text} {text}")
     assert amendment.word_delta == sum(words for _, words in UNICODE_CASES.values())
     assert amendment.word_delta == count_words(amendment.proposed_text) - count_words(p5.text)
+
+
+# --- isolation: what people wrote cannot turn the text around it ------------------------------
+
+OVERRIDES = set("\u202a\u202b\u202d\u202e")  # embeddings and overrides, which spill until closed
+ISOLATED_BY = ("bdi", "title", "option")  # <title> and <option> text is checked as plain text
+
+
+def _outside_isolates(text: str) -> list[str]:
+    """The overrides in plain ``text`` that are not inside an FSI/LRI/RLI … PDI isolate."""
+    depth, loose = 0, []
+    for ch in text:
+        if ch in "\u2066\u2067\u2068":
+            depth += 1
+        elif ch == "\u2069":
+            depth = max(0, depth - 1)
+        elif ch in OVERRIDES and depth == 0:
+            loose.append(ch)
+    return loose
+
+
+def _loose_overrides_in_page(html: str) -> list[str]:
+    """Text of ``html`` holding an override outside a <bdi> or an element with ``dir``."""
+    root = parse_html(html)
+    parents = {child: parent for parent in root.iter() for child in parent}
+
+    def isolated(element) -> bool:  # type: ignore[no-untyped-def]
+        while element is not None:
+            if element.tag == "bdi" or element.get("dir"):
+                return True
+            if element.tag in ("title", "option"):
+                return not _outside_isolates("".join(element.itertext()))
+            element = parents.get(element)
+        return False
+
+    loose = []
+    for element in root.iter():
+        for text, holder in ((element.text, element), (element.tail, parents.get(element))):
+            if text and OVERRIDES & set(text) and not isolated(holder):
+                loose.append(text)
+    return loose
+
+
+def test_a_title_and_a_name_with_an_override_cannot_turn_their_surroundings_around(
+    member, editor, p5, django_capture_on_commit_callbacks
+) -> None:
+    # Stored before titles and names were cleaned, or by a path around the services: a title
+    # ending in a right-to-left override, and a name that leaves one open, which reversed
+    # "proposed by … on 2 December" on the page, in the queue and in the e-mail subject.
+    from accounts.models import User
+    from amendments.services.review import amendment_reject
+
+    amendment = propose(member, p5)
+    amendment.title = "Fix a typo \u202eyllaer"
+    amendment.save()
+    User.objects.filter(pk=member.pk).update(display_name="Alice \u202eMember")
+    comment_post(author=member, body="A comment \u202eopen", amendment=amendment)
+    pages = {
+        "amendment": client_for(editor).get(amendment.get_absolute_url()),
+        "queue": client_for(editor).get(reverse("amendments:queue")),
+        "mine": client_for(member).get(reverse("amendments:mine")),
+        "log": None,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        amendment_reject(amendment=amendment, editor=editor, reason="No \u202ethanks")
+    pages["log"] = client_for(member).get(reverse("amendments:log", args=[p5.chapter.slug]))
+    pages["decided"] = client_for(member).get(amendment.get_absolute_url())
+    for name, response in pages.items():
+        html = response.content.decode()  # type: ignore[union-attr]
+        assert "\u202e" in html, name
+        assert _loose_overrides_in_page(html) == [], name
+    page = pages["amendment"].content.decode()  # type: ignore[union-attr]
+    assert "<bdi>Fix a typo \u202eyllaer</bdi></h1>" in page
+    assert 'proposed by <strong><bdi class="person">Alice \u202eMember</bdi></strong> on' in page
+    (sent,) = mail.outbox
+    assert (
+        sent.subject == f"Amendment #{amendment.pk} rejected: \u2068Fix a typo \u202eyllaer\u2069"
+    )
+    assert _outside_isolates(sent.subject) == [] and _outside_isolates(sent.body) == []

@@ -139,7 +139,16 @@ def test_isolates_inside_are_balanced(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "stop"),
-    [("Alice", "."), ("Alice L.", ""), ("Hey!", ""), ("Who?", ""), ("Wait…", ""), ("L. ", "")],
+    [
+        ("Alice", "."),
+        ("Alice L.", ""),
+        ("Hey!", ""),
+        ("Who?", ""),
+        ("Wait…", ""),
+        ("L. ", ""),
+        (f"{FSI}Alice L.{PDI}", ""),
+        (f"{FSI}Alice L.{PDI} (editor)", "."),
+    ],
 )
 def test_a_sentence_ends_once(name: str, stop: str) -> None:
     assert end_sentence(name) == stop
