@@ -8,16 +8,18 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 from django.contrib.auth.models import Group
+from django.db import transaction
 
-from accounts.forms import DeskUsernameField, new_password_fields
+from accounts.forms import DeskUsernameField, NameFieldsMixin, new_password_fields
 from accounts.models import Invitation, User
-from accounts.services import user_set_role
+from accounts.services import user_names_claim, user_set_role
 from manifesto.fields import DeskCharField, DeskEmailField
 from manifesto.security import AdminActionsOnListedIds
 
 
-class DeskUserChangeForm(UserChangeForm):
-    """The admin's user form, with names and addresses counted as the desk counts them."""
+class DeskUserChangeForm(NameFieldsMixin, UserChangeForm):  # type: ignore[misc]
+    """The admin's user form, with names and addresses counted as the desk counts them, and
+    names refused as sign-up and the profile refuse them."""
 
     class Meta(UserChangeForm.Meta):
         model = User
@@ -30,7 +32,7 @@ class DeskUserChangeForm(UserChangeForm):
         }
 
 
-class DeskAdminUserCreationForm(AdminUserCreationForm):
+class DeskAdminUserCreationForm(NameFieldsMixin, AdminUserCreationForm):  # type: ignore[misc]
     password1, password2 = new_password_fields("Password")
 
     class Meta(AdminUserCreationForm.Meta):
@@ -56,9 +58,12 @@ class UserAdmin(AdminActionsOnListedIds, DjangoUserAdmin):
     )
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
-        # The role decides staff/superuser rights; one service keeps them in step.
-        user_set_role(user=obj, role=obj.role)
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            # The role decides staff/superuser rights; one service keeps them in step, and
+            # another keeps the names the user goes by claimed.
+            user_set_role(user=obj, role=obj.role)
+            user_names_claim(user=obj)
 
 
 class InvitationAdminForm(forms.ModelForm):

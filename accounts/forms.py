@@ -19,12 +19,15 @@ from django.core.exceptions import ValidationError
 from accounts.limits import login_failure_record, login_failures_clear, login_lock_remaining
 from accounts.models import User
 from accounts.services import (
+    EMAIL_REQUIRED,
     MAX_DISPLAY_NAME_CHARS,
     MAX_EMAIL_CHARS,
     MAX_INVITATION_CODE_CHARS,
     MAX_PASSWORD_CHARS,
     MAX_USERNAME_CHARS,
     display_name_clean,
+    name_is_taken,
+    name_taken_message,
 )
 from manifesto.fields import DeskCharField, DeskEmailField
 
@@ -112,11 +115,38 @@ class LoginForm(AuthenticationForm):
         return cleaned
 
 
-class SignupForm(UserCreationForm):
-    """Sign-up for members; the invitation code is required when the organisation says so."""
+class NameFieldsMixin:
+    """Display names and usernames: cleaned and refused as the services do, and refused when
+    they look like another person's name, with a message beside the field."""
 
-    display_name = _display_name()
-    email = _email("Used for password resets and news of your amendments.")
+    cleaned_data: dict  # type: ignore[type-arg]
+    instance: User
+
+    def _someone_else(self) -> User | None:
+        return self.instance if self.instance.pk else None
+
+    def clean_display_name(self) -> str:
+        name = display_name_clean(self.cleaned_data.get("display_name") or "")
+        if name and name_is_taken(name, user=self._someone_else()):
+            raise ValidationError(name_taken_message(name), code="name_taken")
+        return name
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if name_is_taken(username, user=self._someone_else()):
+            raise ValidationError(name_taken_message(username), code="name_taken")
+        return username
+
+
+class SignupForm(forms.Form):
+    """The first step of sign-up: the address to send the link to (and the invitation code
+    when the organisation asks for one). It says nothing about whether the address is known."""
+
+    email = _email(
+        "We send a link to it to finish creating your account. It is used for password "
+        "resets and news of your amendments."
+    )
+    email.label = "E-mail address"
     invitation_code = DeskCharField(
         label="Invitation code",
         what="The invitation code",
@@ -124,37 +154,35 @@ class SignupForm(UserCreationForm):
         required=False,
         help_text="The code an admin of the organisation gave you.",
     )
-    password1, password2 = new_password_fields("Password")
-
-    class Meta(UserCreationForm.Meta):
-        model = User
-        fields = ("username", "display_name", "email")
-        field_classes = {"username": DeskUsernameField}
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["invitation_code"].required = settings.SIGNUP_REQUIRES_INVITATION
 
-    def clean_display_name(self) -> str:
-        return display_name_clean(self.cleaned_data["display_name"])
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail address exists already.")
-        return email
+class SignupFinishForm(NameFieldsMixin, UserCreationForm):
+    """The second step, reached from the link in the e-mail: the names and the password."""
 
-
-class ProfileForm(forms.ModelForm):
     display_name = _display_name()
-    email = _email(required=False)
+    password1, password2 = new_password_fields("Password")
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "display_name")
+        field_classes = {"username": DeskUsernameField}
+
+
+class ProfileForm(NameFieldsMixin, forms.ModelForm):
+    display_name = _display_name()
+    email = _email()
 
     class Meta:
         model = User
         fields = ("display_name", "email", "wants_daily_digest")
 
-    def clean_display_name(self) -> str:
-        return display_name_clean(self.cleaned_data["display_name"])
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages["required"] = EMAIL_REQUIRED
 
 
 class DeskPasswordChangeForm(PasswordChangeForm):

@@ -38,6 +38,14 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     @property
+    def role_label(self) -> str:
+        """The role shown beside the name wherever it appears ("editor", "admin"), so that
+        nobody can pass for one by the name alone; members show none."""
+        if self.is_admin:
+            return "admin"
+        return "editor" if self.is_editor else ""
+
+    @property
     def is_editor(self) -> bool:
         return self.is_active and (
             self.role in (self.Role.EDITOR, self.Role.ADMIN) or self.is_superuser
@@ -46,6 +54,19 @@ class User(AbstractUser):
     @property
     def is_admin(self) -> bool:
         return self.is_active and (self.role == self.Role.ADMIN or self.is_superuser)
+
+
+class NameClaim(models.Model):
+    """A name a user goes by, their username or their display name, held by what it looks like
+    (``textcore.oneline.name_skeleton``: case, spacing, invisible characters and compatibility
+    forms do not count). The unique key is what stops a second person taking a name that looks
+    the same, even when both ask at once."""
+
+    key = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the name's skeleton.")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="name_claims")
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… of user {self.user_id}"
 
 
 def _new_code() -> str:

@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.generic import TemplateView
 
 from accounts import views
 from accounts.forms import DeskPasswordChangeForm, DeskSetPasswordForm
@@ -10,6 +11,20 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
+    path(
+        "signup/sent/",
+        TemplateView.as_view(
+            template_name="accounts/message.html",
+            extra_context={
+                "title": "Check your e-mail",
+                "text": "We have sent a message to that address. Follow the link in it to "
+                "finish creating your account (if the address has an account already, the "
+                "message says so). The link works for three days.",
+            },
+        ),
+        name="signup_sent",
+    ),
+    path("signup/<str:token>/", views.signup_finish, name="signup_finish"),
     path("profile/", views.profile, name="profile"),
     path(
         "password/",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -9,11 +11,25 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import DeskPasswordResetForm, LoginForm, ProfileForm, SignupForm
+from accounts.forms import (
+    DeskPasswordResetForm,
+    LoginForm,
+    ProfileForm,
+    SignupFinishForm,
+    SignupForm,
+)
 from accounts.limits import rate_limit
-from accounts.services import member_sign_up
+from accounts.models import User
+from accounts.services import (
+    member_sign_up,
+    signup_link_read,
+    signup_request,
+    user_update_profile,
+)
+from textcore.oneline import end_sentence
 
 
 @method_decorator(rate_limit("login", "10/m", key="ip"), name="post")
@@ -57,30 +73,86 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = member_sign_up(
-                username=form.cleaned_data["username"],
+            signup_request(
                 email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                display_name=form.cleaned_data["display_name"],
-                invitation_code=form.cleaned_data.get("invitation_code", ""),
+                invitation_code=form.cleaned_data["invitation_code"],
             )
         except ValidationError as error:
-            form.add_error("invitation_code" if error.code == "invitation_invalid" else None, error)
+            form.add_error("invitation_code", error)
+        else:
+            return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("manifesto:index")
+    link = signup_link_read(token)
+    if link is None:
+        return render(request, "accounts/message.html", SIGNUP_LINK_BROKEN)
+    email, invitation_code = link
+    if User.objects.filter(email__iexact=email).exists():
+        # Whoever holds the link holds the mailbox: telling them is no leak.
+        return render(request, "accounts/message.html", SIGNUP_LINK_USED)
+    form = SignupFinishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = member_sign_up(
+                username=form.cleaned_data["username"],
+                email=email,
+                password=form.cleaned_data["password1"],
+                display_name=form.cleaned_data["display_name"],
+                invitation_code=invitation_code,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request, f"Welcome, {user.public_name}. You can now propose amendments."
-            )
+            messages.success(request, welcome_message(user))
             return redirect("manifesto:index")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup_finish.html", {"form": form, "email": email})
+
+
+SIGNUP_LINK_BROKEN = {
+    "title": "This link does not work",
+    "text": "The link to finish signing up is broken or more than three days old. Sign up "
+    "again to get a new one.",
+}
+
+
+SIGNUP_LINK_USED = {
+    "title": "This address has an account",
+    "text": "This address has an account now, perhaps from this very link. Log in, or choose "
+    "a new password if you forgot it.",
+}
+
+
+def welcome_message(user: User) -> str:
+    """The greeting after sign-up, with the name isolated and one full stop after it."""
+    name = user.public_name
+    return format_html(
+        "Welcome, <bdi>{}</bdi>{} You can now propose amendments.", name, end_sentence(name)
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    # A copy: the form writes what was typed into its instance, and a refused name must not
+    # show in the page's header as if it had been saved.
+    form = ProfileForm(request.POST or None, instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your profile was saved.")
-        return redirect("accounts:profile")
+        try:
+            user_update_profile(
+                user=request.user,  # type: ignore[arg-type]
+                display_name=form.cleaned_data["display_name"],
+                email=form.cleaned_data["email"],
+                wants_daily_digest=form.cleaned_data["wants_daily_digest"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your profile was saved.")
+            return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})

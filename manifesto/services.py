@@ -15,8 +15,9 @@ from accounts.models import User
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
 from textcore.chapter_text import ChapterFormatError, ParsedChapter, decode_chapter, parse_chapter
 from textcore.limits import too_long_message
+from textcore.oneline import one_line
 from textcore.ordering import initial_keys, key_between
-from textcore.words import count_words
+from textcore.words import count_words, has_visible_text
 
 DEFAULT_MANIFESTO_TITLE = "Transformation, a Manifesto for Democratic Socialism"
 AS_PUBLISHED = "As published"
@@ -137,8 +138,10 @@ def milestone_create(*, chapter: Chapter, editor: User, name: str) -> Milestone:
     """Name the chapter's present state ("Congress draft"), so it can be exported later."""
     if not editor.is_editor:
         raise ValidationError("Only editors can mark milestones.", code="not_editor")
-    name = " ".join(name.split())
-    if not name:
+    # Direction controls and invisible characters are removed: a name must not read as
+    # another, nor turn around the text it is quoted in.
+    name = one_line(name)
+    if not has_visible_text(name):
         raise ValidationError({"name": ["Give the milestone a name."]}, code="name")
     if len(name) > MAX_MILESTONE_NAME_CHARS:
         message = too_long_message("The name", len(name), MAX_MILESTONE_NAME_CHARS)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
 from amendments import selectors as desk
@@ -195,10 +196,15 @@ def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Milestone “{milestone.name}” marked; it can be exported.")
+            messages.success(
+                request,
+                format_html(
+                    "Milestone “<bdi>{}</bdi>” marked; it can be exported.", milestone.name
+                ),
+            )
             return redirect(f"{chapter.get_absolute_url()}#export")
     page = FormPage(
-        heading=f"Mark a milestone of “{chapter.title}”",
+        heading=format_html("Mark a milestone of “<bdi>{}</bdi>”", chapter.title),
         action_url=request.path,
         submit_label="Mark",
         back_url=f"{chapter.get_absolute_url()}#export",

@@ -20,6 +20,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
@@ -46,6 +47,7 @@ ACTORS = ("anonymous", "member", "author", "other member", "editor", "admin")
 OUTCOMES = {"200", "302", "403", "404", "405", "login", "admin login"}
 REFUSALS = {"login", "admin login", "403", "404", "405"}
 NEW_PASSWORD = "a brand new passphrase, 42 words long"
+SIGNUP = "accounts.signup"  # the salt of sign-up links
 
 
 # --- the matrix, read from the docs ----------------------------------------------------------
@@ -196,6 +198,10 @@ def _reset_link(world: World) -> dict[str, Any]:
     }
 
 
+def _signup_link(world: World) -> dict[str, Any]:
+    return {"token": signing.dumps({"email": "newcomer@example.org", "code": ""}, salt=SIGNUP)}
+
+
 ROUTES: dict[str, Route] = {
     "manifesto:index": Route(),
     "manifesto:export": Route(),
@@ -265,14 +271,16 @@ ROUTES: dict[str, Route] = {
     ),
     "accounts:login": Route(data=lambda w: {"username": w.author.username, "password": PASSWORD}),
     "accounts:logout": Route(),
-    "accounts:signup": Route(
-        data=lambda w: {
+    "accounts:signup": Route(data=lambda w: {"email": "newcomer@example.org"}),
+    "accounts:signup_sent": Route(),
+    "accounts:signup_finish": Route(
+        _signup_link,
+        lambda w: {
             "username": "newcomer",
             "display_name": "New Comer",
-            "email": "newcomer@example.org",
             "password1": NEW_PASSWORD,
             "password2": NEW_PASSWORD,
-        }
+        },
     ),
     "accounts:profile": Route(
         data=lambda w: {"display_name": "Renamed", "email": "renamed@example.org"}
@@ -513,7 +521,8 @@ MISSING_OBJECT = {
     "token": "no-such-token",
 }
 # A reset link naming an unknown user shows the "invalid link" page, like any spoilt link.
-WHEN_MISSING = {"accounts:password_reset_confirm": "200"}
+# A sign-up link is for visitors: a logged-in admin is sent to the index before it is read.
+WHEN_MISSING = {"accounts:password_reset_confirm": "200", "accounts:signup_finish": "302"}
 UNKNOWN_OBJECT_CASES = [
     pytest.param(row, id=str(row))
     for row in MATRIX

@@ -10,10 +10,10 @@ Footnote markers after a sentence ("fatal.” 1", "all.3") are not words.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Container
 
 from textcore.footnotes import strip_refs
+from textcore.oneline import is_invisible
 
 # Whitespace of every kind (str.split's definition covers NBSP and thin spaces), plus the
 # en dash, em dash, horizontal bar and figure dash, which separate words rather than join them.
@@ -34,15 +34,10 @@ def count_words(text: str, known_footnotes: Container[int] | None = None) -> int
     return len(words(text, known_footnotes))
 
 
-_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
-
-
 def has_visible_text(text: str) -> bool:
     """True if ``text`` shows something: not only spaces and invisible characters (zero-width
-    spaces, soft hyphens, direction marks, control characters)."""
-    return any(
-        not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in text
-    )
+    spaces, soft hyphens, direction marks, control characters; see ``textcore.oneline``)."""
+    return not all(is_invisible(ch) for ch in text)
 
 
 def trim_edges(text: str) -> str:

@@ -14,6 +14,7 @@ from amendments.services.locking import lock_rows
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from textcore.limits import counted_length, too_long_message
+from textcore.oneline import strip_format_characters
 from textcore.rebase import AMBIGUOUS, change_spans, rebase
 from textcore.words import count_words, has_visible_text
 
@@ -51,6 +52,13 @@ def normalise_text(text: str) -> str:
 def same_words(first: str, second: str) -> bool:
     """True if two texts read the same once line breaks and runs of spaces are ignored."""
     return first.split() == second.split()
+
+
+def title_clean(title: str) -> str:
+    """A title without direction controls and invisible characters, which would let it read
+    as other words or turn the text after it around; removed rather than refused, as they
+    mostly come in with pasted text and nobody can see them to take them out."""
+    return strip_format_characters(title).strip()
 
 
 def has_unstorable_characters(text: str) -> bool:
@@ -122,7 +130,7 @@ def validate_proposal(
     for field, value in (("title", title), ("text", text), ("reason", reason)):
         if has_unstorable_characters(value):
             refuse(field, UNSTORABLE_MESSAGE, "unstorable")
-    clean_title = title.strip()
+    clean_title = title_clean(title)
     if not has_visible_text(clean_title):
         refuse("title", "Give the amendment a short title that says what it changes.", "title")
     elif counted_length(clean_title) > MAX_TITLE_CHARS:
@@ -270,7 +278,7 @@ def amendment_propose(
             paragraph=paragraph,
             kind=kind,
             insert_kind=insert_kind if kind == Amendment.Kind.INSERT else "",
-            title=title.strip(),
+            title=title_clean(title),
             proposed_text=proposed,
             reason=reason.strip(),
             author=author,
@@ -361,7 +369,7 @@ def amendment_edit(
         )
         base_text = "" if locked.kind == Amendment.Kind.INSERT else paragraph.text
         proposed = proposed_paragraph_text(kind=locked.kind, base_text=paragraph.text, text=text)
-        locked.title = title.strip()
+        locked.title = title_clean(title)
         locked.reason = reason.strip()
         locked.base_version = latest
         locked.base_text = base_text

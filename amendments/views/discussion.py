@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.limits import rate_limit
@@ -107,7 +108,9 @@ def _post(
         assert paragraph is not None  # a comment is on an amendment or a paragraph
         back, on = paragraph.get_absolute_url(), f"paragraph #{paragraph.key}"
     page = FormPage(
-        heading=f"Your reply to {parent.author.public_name}" if parent else f"Your comment on {on}",
+        heading=format_html("Your reply to <bdi>{}</bdi>", parent.author.public_name)
+        if parent
+        else f"Your comment on {on}",
         action_url=request.path,
         submit_label="Post reply" if parent else "Post comment",
         back_url=f"{back}#discussion",

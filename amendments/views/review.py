@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -127,7 +128,7 @@ def _decide(
         request,
         form,
         FormPage(
-            heading=f"{page} #{amendment.pk} {amendment.title}",
+            heading=format_html("{} #{} <bdi>{}</bdi>", page, amendment.pk, amendment.title),
             action_url=request.path,
             submit_label=f"{page} #{amendment.pk}",
             back_url=amendment.get_absolute_url(),

@@ -20,10 +20,10 @@ from tests.conftest import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
 
-SIGNUP = {
+SIGNUP = {"email": "new@example.org"}
+FINISH = {
     "username": "newcomrade",
     "display_name": "New Comrade",
-    "email": "new@example.org",
     "password1": "a long enough passphrase 42",
     "password2": "a long enough passphrase 42",
 }
@@ -46,14 +46,42 @@ def test_an_invitation_is_refused_when_unknown_used_up_or_expired() -> None:
     assert uses == {"used-up": 1, "expired": 0, "fresh": 2}
 
 
-def test_sign_up_creates_a_member_and_logs_them_in(client, settings) -> None:
+def _link_in_last_mail() -> str:
+    return re.search(r"http://\S+(/accounts/signup/\S+/)", mail.outbox[-1].body).group(1)
+
+
+def test_sign_up_sends_a_link_that_creates_a_member_and_logs_them_in(client, settings) -> None:
     settings.SIGNUP_REQUIRES_INVITATION = False
     response = client.post(reverse("accounts:signup"), SIGNUP)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:signup_sent")
+    assert not User.objects.exists()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new@example.org"]
+    link = _link_in_last_mail()
+    page = client.get(link).content.decode()
+    assert "new@example.org" in page
+    response = client.post(link, FINISH, follow=True)
     user = User.objects.get(username="newcomrade")
-    assert user.role == "member" and user.public_name == "New Comrade"
+    assert (user.role, user.public_name, user.email) == ("member", "New Comrade", "new@example.org")
     assert not user.is_staff
-    assert "New Comrade" in client.get("/").content.decode()
+    page = response.content.decode()
+    assert "Welcome, <bdi>New Comrade</bdi>. You can now propose amendments." in page
+    # The link made its account; it makes no second one.
+    client.post(reverse("accounts:logout"))
+    assert "This address has an account now" in client.get(link).content.decode()
+    again = client.post(link, {**FINISH, "username": "other", "display_name": "Other"})
+    assert "This address has an account now" in again.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_a_broken_or_old_sign_up_link_says_so(client, settings, time_machine) -> None:
+    settings.SIGNUP_REQUIRES_INVITATION = False
+    assert "does not work" in client.get("/accounts/signup/not-a-token/").content.decode()
+    time_machine.move_to("2026-12-02 10:00Z", tick=False)
+    client.post(reverse("accounts:signup"), SIGNUP)
+    time_machine.shift(settings.PASSWORD_RESET_TIMEOUT + 60)
+    response = client.post(_link_in_last_mail(), FINISH)
+    assert response.status_code == 200 and "does not work" in response.content.decode()
+    assert not User.objects.exists()
 
 
 def test_sign_up_requires_a_valid_invitation_when_set(client, settings) -> None:
@@ -61,7 +89,7 @@ def test_sign_up_requires_a_valid_invitation_when_set(client, settings) -> None:
     response = client.post(reverse("accounts:signup"), {**SIGNUP, "invitation_code": "nope"})
     assert response.status_code == 200
     assert "not valid" in response.content.decode()
-    assert not User.objects.filter(username="newcomrade").exists()
+    assert not mail.outbox
 
     invitation = Invitation.objects.create(code="welcome-2026", max_uses=1)
     response = client.post(
@@ -69,18 +97,49 @@ def test_sign_up_requires_a_valid_invitation_when_set(client, settings) -> None:
     )
     assert response.status_code == 302
     invitation.refresh_from_db()
+    assert invitation.uses == 0  # used when the account is made
+    assert client.post(_link_in_last_mail(), FINISH).status_code == 302
+    invitation.refresh_from_db()
     assert invitation.uses == 1 and not invitation.is_usable
 
-    second = {
-        **SIGNUP,
-        "username": "second",
-        "email": "second@example.org",
-        "invitation_code": "welcome-2026",
-    }
     client.post(reverse("accounts:logout"))
+    second = {"email": "second@example.org", "invitation_code": "welcome-2026"}
     response = client.post(reverse("accounts:signup"), second)
     assert "not valid" in response.content.decode()
-    assert not User.objects.filter(username="second").exists()
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("invitations", [False, True], ids=["open", "by invitation"])
+def test_sign_up_answers_the_same_whether_the_address_has_an_account(
+    member, settings, invitations: bool
+) -> None:
+    # Sign-up said "An account with this e-mail address exists already": anyone could learn
+    # who has an account. Now the page is the same; the owner is told someone tried.
+    settings.SIGNUP_REQUIRES_INVITATION = invitations
+    Invitation.objects.create(code="many", max_uses=10)
+    answers = []
+    for email in ("fresh@example.org", member.email.upper()):
+        client = client_for(None)
+        response = client.post(
+            reverse("accounts:signup"), {"email": email, "invitation_code": "many"}, follow=True
+        )
+        answers.append((response.status_code, response.redirect_chain, response.content))
+    assert answers[0] == answers[1]
+    assert User.objects.filter(email__iexact=member.email).count() == 1
+    fresh, taken = mail.outbox
+    assert fresh.to == ["fresh@example.org"] and "/accounts/signup/" in fresh.body
+    assert taken.to == [member.email] and "/accounts/signup/" not in taken.body
+    assert "tried to sign up" in taken.subject and member.username in taken.body
+    assert "/accounts/password-reset/" in taken.body
+
+
+def test_the_welcome_has_one_full_stop_after_a_name_that_ends_in_one(client, settings) -> None:
+    settings.SIGNUP_REQUIRES_INVITATION = False
+    client.post(reverse("accounts:signup"), SIGNUP)
+    response = client.post(_link_in_last_mail(), {**FINISH, "display_name": "Rosa L."}, follow=True)
+    page = response.content.decode()
+    assert "Welcome, <bdi>Rosa L.</bdi> You can now propose amendments." in page
+    assert "L..</bdi>" not in page and "</bdi>." not in page
 
 
 def test_log_in_and_log_out(client, member) -> None:
@@ -119,6 +178,30 @@ def test_password_reset_sends_a_working_link_on_the_site_not_on_the_requests_hos
 def test_password_reset_for_an_unknown_address_says_the_same(client, db) -> None:
     response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302 and len(mail.outbox) == 0
+
+
+def test_the_profile_refuses_to_clear_the_email_address(member) -> None:
+    # Clearing it made a password reset impossible.
+    response = client_for(member).post(
+        reverse("accounts:profile"), {"display_name": "Alice Typed", "email": "  "}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "without one, you could not reset your password" in page
+    assert 'value="Alice Typed"' in page  # the form comes back filled
+    member.refresh_from_db()
+    assert (member.email, member.display_name) == ("alice@example.org", "Alice Member")
+    assert "Alice Typed" not in page.split("<main")[0]  # not shown as saved in the header
+
+
+def test_the_profile_service_refuses_to_clear_the_email_address(member) -> None:
+    from django.core.exceptions import ValidationError
+
+    from accounts.services import user_update_profile
+
+    with pytest.raises(ValidationError) as refused:
+        user_update_profile(user=member, display_name="", email="", wants_daily_digest=False)
+    assert "reset your password" in refused.value.message_dict["email"][0]
 
 
 def test_profile_changes_the_display_name(member) -> None:

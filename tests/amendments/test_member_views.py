@@ -197,7 +197,7 @@ def test_comment_edit_and_hide_permissions(member, other_member, editor, p5) -> 
     response = client_for(editor).post(hide, {"reason": "Off topic"})
     assert response.status_code == 302
     page = client_for(other_member).get(p5.get_absolute_url()).content.decode()
-    assert "Comment hidden by an editor: Off topic" in page and "Hello" not in page
+    assert "Comment hidden by an editor: <bdi>Off topic</bdi>" in page and "Hello" not in page
 
 
 def test_deleted_comment_leaves_a_placeholder_in_the_page(member, other_member, p5) -> None:
@@ -327,7 +327,7 @@ def test_an_overlong_reply_comes_back_in_its_box(member, other_member, p5) -> No
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Your reply to Bob Member" in page
+    assert "Your reply to <bdi>Bob Member</bdi>" in page
     assert "The comment is 5,011 characters; the maximum is 5,000." in page
     assert reply.strip() in page and f'name="parent" value="{comment.pk}"' in page
     assert Comment.objects.count() == 1

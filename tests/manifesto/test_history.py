@@ -107,7 +107,7 @@ def test_compare_between_a_milestone_and_now(client, member, editor, seed_chapte
     amendment_accept(amendment=propose(member, p6), editor=editor)
     page = _compare(client, seed_chapter, **{"from": "milestone:First round", "to": "now"})
     assert _changes(page) == [(str(p6.key), "changed")]
-    assert "Milestone “First round”" in page
+    assert "Milestone “\u2068First round\u2069”" in page
     back = _compare(client, seed_chapter, **{"from": "published", "to": "milestone:First round"})
     assert _changes(back) == [(str(p5.key), "changed")]
 

@@ -83,6 +83,15 @@ def _paragraph(w: World) -> dict[str, Any]:
     return {"slug": w.chapter.slug, "key": w.paragraph.key}
 
 
+def _signup_link() -> str:
+    from django.core import signing
+
+    from accounts.services import _SIGNUP_SALT
+
+    token = signing.dumps({"email": "newcomer@example.org", "code": ""}, salt=_SIGNUP_SALT)
+    return reverse("accounts:signup_finish", args=[token])
+
+
 def _reset_link(w: World) -> str:
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
@@ -136,6 +145,7 @@ PAGES: dict[str, Page] = {
     "chapter": Page("editor", lambda w: w.chapter.get_absolute_url()),
     "log in": Page("anonymous", _named("accounts:login")),
     "sign up": Page("anonymous", _named("accounts:signup")),
+    "finish signing up": Page("anonymous", lambda w: _signup_link()),
     "profile": Page("author", _named("accounts:profile")),
     "change password": Page("author", _named("accounts:password_change")),
     "reset password": Page("anonymous", _named("accounts:password_reset")),

@@ -106,8 +106,15 @@ ANY_CHARACTER = st.characters(exclude_categories=())
 PASTE = st.lists(st.one_of(ANY_CHARACTER, st.sampled_from(PIECES)), max_size=30).map("".join)
 LINE_BREAK_CHARACTERS = "\r\n\x0b\x0c\x85\u2028\u2029"
 # Characters that show nothing: spaces, controls, format characters (zero-width, soft hyphen,
-# direction marks).
+# direction marks), and the rest of Unicode's Default_Ignorable_Code_Point (variation
+# selectors, fillers, tags), with the blank Braille pattern.
 INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+DEFAULT_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+DIRECTION_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 STORABLE = re.compile("[\x00\ud800-\udfff]")
 
 SLOW = settings(
@@ -117,8 +124,34 @@ SLOW = settings(
 )
 
 
+def _invisible(c: str) -> bool:
+    return c.isspace() or unicodedata.category(c) in INVISIBLE or bool(DEFAULT_IGNORABLE.match(c))
+
+
 def _visible(text: str) -> bool:
-    return any(not c.isspace() and unicodedata.category(c) not in INVISIBLE for c in text)
+    return not all(_invisible(c) for c in text)
+
+
+def _without_hidden(title: str) -> str:
+    """A title as stored: invisible characters other than whitespace go, except a joiner
+    between two visible letters or symbols outside ASCII (emoji, Persian, Indic) and a
+    variation selector after a visible character; tags are not generated here."""
+    kept: list[str] = []
+    for i, c in enumerate(title):
+        if _invisible(c) and not c.isspace():
+            after = title[i + 1 : i + 2]
+            joins = c in "\u200c\u200d" and all(
+                n
+                and not n.isascii()
+                and (not _invisible(n) or "\ufe00" <= n <= "\ufe0f")
+                and unicodedata.category(n)[0] in "LMS"
+                for n in (kept[-1] if kept else "", after)
+            )
+            selects = "\ufe00" <= c <= "\ufe0f" and bool(kept) and not _invisible(kept[-1])
+            if not (joins or selects):
+                continue
+        kept.append(c)
+    return "".join(kept)
 
 
 def _one_paragraph(text: str) -> str:
@@ -129,7 +162,7 @@ def _one_paragraph(text: str) -> str:
 def _refusals(*, title: str, text: str, reason: str, current: str) -> set[str]:
     """The fields the desk's rules refuse, stated independently of the service's code."""
     refused = set()
-    title_line = title.strip()
+    title_line = _without_hidden(title).strip()
     if (
         STORABLE.search(title)
         or not _visible(title_line)
@@ -171,7 +204,10 @@ def test_a_generated_proposal_is_stored_faithfully_or_refused_clearly(
             assert not expected_refusals
             stored = Amendment.objects.get(pk=amendment.pk)
             # What the database gives back is exactly what was written, on either database.
-            assert stored.title == title.strip() and stored.reason == reason.strip()
+            assert stored.reason == reason.strip()
+            # A title keeps what shows and loses direction controls and invisible characters.
+            assert stored.title == _without_hidden(title).strip()
+            assert not DIRECTION_CONTROLS & set(stored.title)
             assert stored.proposed_text == amendment.proposed_text
             # One paragraph: no line breaks left, and nothing but line breaks changed.
             assert not set(stored.proposed_text) & set(LINE_BREAK_CHARACTERS)

@@ -19,6 +19,7 @@ from amendments.services.notifications import send_editor_digest
 from tests.conftest import client_for
 from tests.security.conftest import XSS, HostileDesk, assert_escaped
 from tests.textcore.export_fixtures import markdown_parser, parse_html
+from textcore.oneline import FSI, PDI
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +120,8 @@ def test_decision_and_conflict_mails_carry_the_text_verbatim(hostile_desk: Hosti
         _check_plain_text_mail(message)
         assert XSS[:40] in message.subject  # the title, cut to 60 characters
         assert hostile_desk.mallory.email in message.to
-    assert f"Reason: {XSS}" in by_subject[rejected[0]].body
-    assert f'"{XSS}"' in by_subject[conflict[0]].body
+    assert f"Reason: {FSI}{XSS}{PDI}" in by_subject[rejected[0]].body
+    assert f'"{FSI}{XSS}{PDI}"' in by_subject[conflict[0]].body
 
 
 def test_the_editors_digest_carries_titles_and_names_verbatim(hostile_desk: HostileDesk) -> None:
@@ -128,8 +129,8 @@ def test_the_editors_digest_carries_titles_and_names_verbatim(hostile_desk: Host
     send_editor_digest(since=timezone.now() - timedelta(days=1))
     (digest,) = mail.outbox
     _check_plain_text_mail(digest)
-    assert f"#{hostile_desk.pending.pk} {XSS}" in digest.body
-    assert f"by {XSS}" in digest.body
+    assert f"#{hostile_desk.pending.pk} {FSI}{XSS}{PDI}" in digest.body
+    assert f"by {FSI}{XSS}{PDI}" in digest.body
 
 
 def test_the_password_reset_mail_greets_by_the_name_verbatim(hostile_desk: HostileDesk) -> None:
@@ -140,7 +141,7 @@ def test_the_password_reset_mail_greets_by_the_name_verbatim(hostile_desk: Hosti
     assert response.status_code == 302
     (message,) = mail.outbox
     _check_plain_text_mail(message)
-    assert f"Hello {XSS}," in message.body
+    assert f"Hello {FSI}{XSS}{PDI}," in message.body
 
 
 # --- exports --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -17,9 +18,10 @@ from django.utils.html import escape
 
 from amendments.models import Amendment, Comment
 from amendments.services.discussion import comment_post
-from amendments.services.proposing import amendment_propose
+from amendments.services.proposing import amendment_edit, amendment_propose
 from manifesto.models import Milestone
 from manifesto.security import NUL_REFUSAL
+from manifesto.services import milestone_create
 from tests.amendments.conftest import propose
 from tests.conftest import client_for
 from tests.textcore.export_fixtures import parse_html
@@ -38,6 +40,16 @@ UNICODE_CASES = {
     "smart quotes": ("“quoted” ‘single’ don’t – en — em … ellipsis", 6),
     "odd spaces": ("non\u00a0breaking thin\u2009space ideographic\u3000space soft\u00adhyphen", 7),
     "control characters": ("bell\x07 escape\x1b delete\x7f", 3),
+}
+
+
+# What a one-line title keeps of each case: direction controls and invisible characters go
+# (the emoji's joiners and selectors do visible work and stay).
+TITLE_KEEPS = {
+    "bidi controls": "abc gnirts desrever and isolate",
+    "zero-width": "zerowidthnonjoinerwordjoiner",
+    "odd spaces": "non\u00a0breaking thin\u2009space ideographic\u3000space softhyphen",
+    "control characters": "bell escape delete",
 }
 
 
@@ -64,7 +76,8 @@ def test_unicode_is_stored_and_shown_faithfully(member, other_member, p5, case: 
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     amendment = Amendment.objects.get()
-    assert amendment.title == f"Title: {text}"
+    title = f"Title: {TITLE_KEEPS.get(case, text)}"
+    assert amendment.title == title
     assert amendment.reason == f"Reason: {text}"
     assert amendment.proposed_text == f"{p5.text} {text}"
     assert amendment.word_delta == words
@@ -76,7 +89,7 @@ def test_unicode_is_stored_and_shown_faithfully(member, other_member, p5, case: 
     assert Comment.objects.get().body == text
 
     page = client.get(amendment.get_absolute_url()).content.decode()
-    assert escape(f"Title: {text}") in page and escape(f"Reason: {text}") in page
+    assert escape(title) in page and escape(f"Reason: {text}") in page
     root = parse_html(page)
     diff = next(el for el in root.iter() if el.get("data-testid") == "diff-as-written")
     comments = [el for el in root.iter() if el.get("class") == "comment__body"]
@@ -101,6 +114,53 @@ def test_text_pasted_from_a_word_processor(member, p5) -> None:
         "Word's manual break, a form feed, a next line\t\tand tabs."
     )
     assert amendment.word_delta == 30
+
+
+SPOOFED_TITLE = "Fix a typo \u202eecnetnes eht fo dne eht ta"  # reads "…at the end of the sentence"
+
+
+def test_a_title_cannot_turn_itself_around(member, p5) -> None:
+    # A right-to-left override made the title render as different words.
+    response = _post_proposal(client_for(member), p5, title=SPOOFED_TITLE)
+    assert response.status_code == 302
+    amendment = Amendment.objects.get()
+    assert amendment.title == "Fix a typo ecnetnes eht fo dne eht ta"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u2066"])
+def test_titles_lose_invisible_characters_in_the_service_and_when_edited(
+    member, p5, invisible: str
+) -> None:
+    amendment = amendment_propose(
+        author=member,
+        paragraph=p5,
+        kind="replace",
+        title=f"Name{invisible} the toll{invisible}",
+        text=p5.text + " More.",
+        reason="Why",
+    )
+    assert amendment.title == "Name the toll"
+    edited = amendment_edit(
+        amendment=amendment,
+        user=member,
+        title=f"{invisible}Name\u202e the famine",
+        text=p5.text + " More.",
+        reason="Why",
+    )
+    assert edited.title == "Name the famine"
+
+
+def test_a_milestone_name_cannot_turn_itself_around(editor, p5) -> None:
+    milestone = milestone_create(
+        chapter=p5.chapter, editor=editor, name="Congress\u200b draft \u202e(final)"
+    )
+    assert milestone.name == "Congress draft (final)"
+    with pytest.raises(ValidationError) as refused:
+        milestone_create(chapter=p5.chapter, editor=editor, name="Congress draft\u2060 (final)")
+    assert "already has a milestone called “Congress draft (final)”" in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        milestone_create(chapter=p5.chapter, editor=editor, name="\u202e\u200b")
+    assert "Give the milestone a name" in str(refused.value)
 
 
 @pytest.mark.parametrize("line_break", ["\n", "\r", "\r\n", "\u2028", "\u2029", "\x85"])
@@ -154,7 +214,7 @@ def _nul_requests(member, editor, admin_user, p5) -> list[tuple[Any, str, str, d
         (member, "post", reverse("amendments:comment_change", args=[comment.pk]), {"body": nul}),
         (member, "post", reverse("accounts:profile"), {"display_name": nul, "email": "a@b.org"}),
         (None, "post", reverse("accounts:login"), {"username": nul, "password": "x"}),
-        (None, "post", reverse("accounts:signup"), {"username": nul}),
+        (None, "post", reverse("accounts:signup"), {"email": "a@b.org", "invitation_code": nul}),
         (editor, "post", reverse("amendments:accept", args=[amendment.pk]), {"reason": nul}),
         (editor, "post", reverse("amendments:reject", args=[amendment.pk]), {"reject-reason": nul}),
         (editor, "post", reverse("amendments:comment_hide", args=[comment.pk]), {"reason": nul}),
@@ -301,3 +361,82 @@ def test_a_word_count_of_what_was_stored_matches_the_delta(member, p5) -> None:
     amendment = propose(member, p5, f"{p5.text} {text}")
     assert amendment.word_delta == sum(words for _, words in UNICODE_CASES.values())
     assert amendment.word_delta == count_words(amendment.proposed_text) - count_words(p5.text)
+
+
+# --- isolation: what people wrote cannot turn the text around it ------------------------------
+
+OVERRIDES = set("\u202a\u202b\u202d\u202e")  # embeddings and overrides, which spill until closed
+ISOLATED_BY = ("bdi", "title", "option")  # <title> and <option> text is checked as plain text
+
+
+def _outside_isolates(text: str) -> list[str]:
+    """The overrides in plain ``text`` that are not inside an FSI/LRI/RLI … PDI isolate."""
+    depth, loose = 0, []
+    for ch in text:
+        if ch in "\u2066\u2067\u2068":
+            depth += 1
+        elif ch == "\u2069":
+            depth = max(0, depth - 1)
+        elif ch in OVERRIDES and depth == 0:
+            loose.append(ch)
+    return loose
+
+
+def _loose_overrides_in_page(html: str) -> list[str]:
+    """Text of ``html`` holding an override outside a <bdi> or an element with ``dir``."""
+    root = parse_html(html)
+    parents = {child: parent for parent in root.iter() for child in parent}
+
+    def isolated(element) -> bool:  # type: ignore[no-untyped-def]
+        while element is not None:
+            if element.tag == "bdi" or element.get("dir"):
+                return True
+            if element.tag in ("title", "option"):
+                return not _outside_isolates("".join(element.itertext()))
+            element = parents.get(element)
+        return False
+
+    loose = []
+    for element in root.iter():
+        for text, holder in ((element.text, element), (element.tail, parents.get(element))):
+            if text and OVERRIDES & set(text) and not isolated(holder):
+                loose.append(text)
+    return loose
+
+
+def test_a_title_and_a_name_with_an_override_cannot_turn_their_surroundings_around(
+    member, editor, p5, django_capture_on_commit_callbacks
+) -> None:
+    # Stored before titles and names were cleaned, or by a path around the services: a title
+    # ending in a right-to-left override, and a name that leaves one open, which reversed
+    # "proposed by … on 2 December" on the page, in the queue and in the e-mail subject.
+    from accounts.models import User
+    from amendments.services.review import amendment_reject
+
+    amendment = propose(member, p5)
+    amendment.title = "Fix a typo \u202eyllaer"
+    amendment.save()
+    User.objects.filter(pk=member.pk).update(display_name="Alice \u202eMember")
+    comment_post(author=member, body="A comment \u202eopen", amendment=amendment)
+    pages = {
+        "amendment": client_for(editor).get(amendment.get_absolute_url()),
+        "queue": client_for(editor).get(reverse("amendments:queue")),
+        "mine": client_for(member).get(reverse("amendments:mine")),
+        "log": None,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        amendment_reject(amendment=amendment, editor=editor, reason="No \u202ethanks")
+    pages["log"] = client_for(member).get(reverse("amendments:log", args=[p5.chapter.slug]))
+    pages["decided"] = client_for(member).get(amendment.get_absolute_url())
+    for name, response in pages.items():
+        html = response.content.decode()  # type: ignore[union-attr]
+        assert "\u202e" in html, name
+        assert _loose_overrides_in_page(html) == [], name
+    page = pages["amendment"].content.decode()  # type: ignore[union-attr]
+    assert "<bdi>Fix a typo \u202eyllaer</bdi></h1>" in page
+    assert 'proposed by <strong><bdi class="person">Alice \u202eMember</bdi></strong> on' in page
+    (sent,) = mail.outbox
+    assert (
+        sent.subject == f"Amendment #{amendment.pk} rejected: \u2068Fix a typo \u202eyllaer\u2069"
+    )
+    assert _outside_isolates(sent.subject) == [] and _outside_isolates(sent.body) == []
