@@ -94,7 +94,7 @@ def test_a_sign_up_sent_twice_at_once_makes_one_account_and_answers_both(
     created = [r for r in results if isinstance(r, User)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(created) == 1 and len(refused) == 1, results
-    assert refused[0].code == "username_taken"
+    assert refused[0].error_dict["username"][0].code == "username_taken"
     assert User.objects.filter(username="newcomrade").count() == 1
 
 
