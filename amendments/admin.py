@@ -4,7 +4,7 @@ the services enforce the rules and keep the log."""
 from django.contrib import admin
 
 from amendments.models import Amendment, Comment, Decision, Support
-from manifesto.security import AdminActionsOnListedIds
+from common.admin_mixins import AdminActionsOnListedIds
 
 
 class _ReadOnly(AdminActionsOnListedIds, admin.ModelAdmin):

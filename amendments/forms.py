@@ -24,17 +24,10 @@ from amendments.services.proposing import (
     NOT_A_VERSION_MESSAGE,
 )
 from amendments.services.review import MAX_DECISION_REASON_CHARS
-from manifesto.fields import DeskCharField
+from common.fields import DeskCharField
+from common.forms import DeskForm
 
 ALTERED = "The form was altered: "
-
-
-class DeskForm(forms.Form):
-    """Our forms' labels read as plain labels, without a trailing colon."""
-
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 def _version_field(*, required: bool) -> forms.IntegerField:

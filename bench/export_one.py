@@ -25,7 +25,7 @@ def _peak_mb() -> float:
 
 
 def main(fmt: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "manifesto.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "desk.settings")
     import django
 
     django.setup()

@@ -16,9 +16,9 @@ from amendments.services.review import (
     manifesto_set_limit,
     paragraph_edit,
 )
-from manifesto.fields import DeskCharField, DeskSlugField
+from common.admin_mixins import AdminActionsOnListedIds
+from common.fields import DeskCharField, DeskSlugField
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
-from manifesto.security import AdminActionsOnListedIds
 from manifesto.services import MAX_EDITORIAL_NOTE_CHARS
 
 
