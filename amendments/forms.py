@@ -16,14 +16,15 @@ from django.http import QueryDict
 
 from amendments.models import Amendment, Comment
 from amendments.review_queue import SORT_LABELS
-from amendments.services.discussion import MAX_COMMENT_CHARS, MAX_HIDE_REASON_CHARS
-from amendments.services.proposing import (
+from amendments.rules import (
+    MAX_COMMENT_CHARS,
+    MAX_DECISION_REASON_CHARS,
+    MAX_HIDE_REASON_CHARS,
     MAX_REASON_CHARS,
     MAX_TEXT_CHARS,
     MAX_TITLE_CHARS,
     NOT_A_VERSION_MESSAGE,
 )
-from amendments.services.review import MAX_DECISION_REASON_CHARS
 from common.fields import DeskCharField
 from common.forms import DeskForm
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment
-from amendments.services.guard import counts_against_limit
+from manifesto.counting import counts_against_limit
 from manifesto.exports import HistoricalParagraph, Moment, chapters_at, moments_for
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import body_numbers

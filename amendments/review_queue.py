@@ -12,9 +12,9 @@ from django.db.models import Count, F, QuerySet, Window
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import RowNumber
 
+from amendments.ledger import Ledger, chapter_ledgers
 from amendments.models import Amendment
 from amendments.selectors import NoteLoss, notes_losing_references, support_count
-from amendments.services.guard import Ledger, chapter_ledgers
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import body_numbers
 from textcore.rebase import Spans, change_spans, spans_compete

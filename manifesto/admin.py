@@ -9,9 +9,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from amendments.services.proposing import MAX_TEXT_CHARS
+from amendments.rules import MAX_DECISION_REASON_CHARS, MAX_TEXT_CHARS
 from amendments.services.review import (
-    MAX_DECISION_REASON_CHARS,
     chapter_set_limit,
     manifesto_set_limit,
     paragraph_edit,

@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import Any
 
 from amendments.models import Amendment
-from amendments.services.guard import counts_against_limit
+from manifesto.counting import counts_against_limit
 from manifesto.exports import HistoricalParagraph, Moment, moments_for, paragraphs_at
 from manifesto.models import Chapter, Paragraph
 from textcore.compare import Block, Comparison, compare_blocks

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from manifesto.counting import counts_against_limit
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
 from textcore.chapter_text import ChapterFormatError, ParsedChapter, decode_chapter, parse_chapter
 from textcore.limits import too_long_message
@@ -93,7 +94,7 @@ def _refuse_lines_too_long_for_their_columns(parsed: ParsedChapter) -> None:
 
 
 def _counted_words(parsed: ParsedChapter, count_footnotes: bool) -> int:
-    counted = [b for b in parsed.blocks if b.kind != "footnote" or count_footnotes]
+    counted = [b for b in parsed.blocks if counts_against_limit(b.kind, count_footnotes)]
     return sum(count_words(b.text) for b in counted)
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from amendments import selectors as desk
 from amendments.forms import CommentEditForm, RevertForm
-from amendments.services.guard import chapter_ledger, chapter_ledgers, manifesto_ledger
+from amendments.ledger import chapter_ledger, chapter_ledgers, manifesto_ledger
 from amendments.views._helpers import FormPage, add_service_errors, form_again
 from manifesto import exports, history, selectors
 from manifesto.export_service import FORM_CHOICES, export_run

@@ -28,9 +28,9 @@ from amendments.forms import (
     RevertForm,
     UnmarkDuplicateForm,
 )
+from amendments.ledger import chapter_ledger, manifesto_ledger
 from amendments.models import Amendment
 from amendments.review_queue import SORT_LABELS, QueueFilters, review_queue
-from amendments.services.guard import chapter_ledger, manifesto_ledger
 from amendments.services.review import (
     AcceptItem,
     amendment_accept,

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from amendments.ledger import chapter_ledger
 from amendments.models import Amendment, Decision
-from amendments.services.guard import chapter_ledger
 from amendments.services.review import (
     AcceptItem,
     amendment_accept,

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from amendments.services.guard import Ledger, chapter_ledgers, manifesto_ledger
+from amendments.ledger import Ledger, chapter_ledgers, manifesto_ledger
 from manifesto.models import Chapter
 from manifesto.services import manifesto_get_or_create
 
