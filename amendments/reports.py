@@ -16,7 +16,13 @@ from django.utils import timezone
 from accounts.models import User
 from amendments.models import Amendment
 from manifesto.counting import counts_against_limit
-from manifesto.exports import HistoricalParagraph, Moment, chapters_at, moments_for
+from manifesto.exports import (
+    HistoricalParagraph,
+    Moment,
+    chapters_at,
+    moments_for,
+    paragraphs_at,
+)
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import body_numbers
 from textcore.diff import word_diff
@@ -159,8 +165,6 @@ def _number(blocks: list[TrackedBlock]) -> tuple[TrackedBlock, ...]:
 
 
 def _words_at(chapters, moments, count_footnotes) -> int:  # type: ignore[no-untyped-def]
-    from manifesto.exports import paragraphs_at
-
     return sum(
         p.word_count
         for rows in paragraphs_at(chapters, moments).values()

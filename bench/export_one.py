@@ -29,7 +29,7 @@ def main(fmt: str) -> None:
     import django
 
     django.setup()
-    from manifesto.export_service import export_run
+    from amendments.export_service import export_run
     from manifesto.exports import NOW, PUBLISHED
     from manifesto.models import Chapter
     from manifesto.services import manifesto_get_or_create

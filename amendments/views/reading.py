@@ -1,7 +1,7 @@
 """The reading pages: the Manifesto index, a chapter, one paragraph with its history.
 
-They show the desk's figures beside the text (pending amendments, the word ledger), read
-through the amendments app's selectors.
+They show the desk's figures beside the text (pending amendments, the word ledger), so they
+live in the desk; their URLs keep the "manifesto" namespace (amendments/reading_urls.py).
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
+from amendments import history
 from amendments import selectors as desk
+from amendments.export_service import FORM_CHOICES, export_run
 from amendments.forms import CommentEditForm, RevertForm
 from amendments.ledger import chapter_ledger, chapter_ledgers, manifesto_ledger
 from amendments.views._helpers import FormPage, add_service_errors, form_again
-from manifesto import exports, history, selectors
-from manifesto.export_service import FORM_CHOICES, export_run
+from manifesto import exports, selectors
 from manifesto.forms import MilestoneForm
 from manifesto.models import Chapter
 from manifesto.services import manifesto_get_or_create, milestone_create

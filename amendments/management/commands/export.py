@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from manifesto.export_service import CHANGE_FORMATS, FORMATS, export_run
+from amendments.export_service import CHANGE_FORMATS, FORMATS, export_run
 from manifesto.exports import TEXT_FORMATS, parse_moment, render
 from manifesto.models import Chapter
 from manifesto.services import manifesto_get_or_create
