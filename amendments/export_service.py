@@ -35,7 +35,7 @@ class ExportResult:
 
 def export_run(
     *,
-    manifesto: Manifesto,
+    manifesto: Manifesto | None,
     chapters: Sequence[Chapter],
     fmt: str,
     at: Moment,
@@ -45,7 +45,7 @@ def export_run(
     """Render ``chapters`` in ``fmt`` at moment ``at`` (changes formats: since ``since``)."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format “{fmt}”; choose one of {', '.join(FORMATS)}.")
-    if not chapters:
+    if manifesto is None or not chapters:  # nothing imported yet
         raise ValueError("There is no chapter to export.")
     format_ = FORMATS[fmt]
     base = chapters[0].slug if len(chapters) == 1 else "manifesto"

@@ -61,6 +61,13 @@ class ChapterReading:
     footnotes: list[ShownParagraph]
 
 
+def manifesto_current() -> Manifesto | None:
+    """The Manifesto this installation edits, or None before anything was imported (one query).
+
+    Pages read it; only the importer and the services create it."""
+    return Manifesto.objects.order_by("id").first()
+
+
 def live_paragraphs(chapter: Chapter) -> list[Paragraph]:
     """The chapter's paragraphs in reading order, without deleted ones (one query)."""
     return list(chapter.paragraphs.filter(is_deleted=False).order_by("position"))
@@ -111,6 +118,13 @@ def manifesto_chapters(manifesto: Manifesto) -> list[Chapter]:
             ),
         ).order_by("order", "id")
     )
+
+
+def manifesto_chapter_list(manifesto: Manifesto | None) -> list[Chapter]:
+    """The Manifesto's chapters in their order (none before anything was imported)."""
+    if manifesto is None:
+        return []
+    return list(manifesto.chapters.order_by("order", "id"))
 
 
 def paragraph_versions(paragraph: Paragraph) -> list:

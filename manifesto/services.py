@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from manifesto.counting import counts_against_limit
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
+from manifesto.selectors import manifesto_current
 from textcore.chapter_text import ChapterFormatError, ParsedChapter, decode_chapter, parse_chapter
 from textcore.limits import too_long_message
 from textcore.oneline import one_line
@@ -30,7 +31,7 @@ MAX_MILESTONE_NAME_CHARS: int = Milestone._meta.get_field("name").max_length  # 
 
 def manifesto_get_or_create() -> Manifesto:
     """The Manifesto this installation edits (created on first use)."""
-    manifesto = Manifesto.objects.order_by("id").first()
+    manifesto = manifesto_current()
     if manifesto is None:
         manifesto = Manifesto.objects.create(title=DEFAULT_MANIFESTO_TITLE)
     return manifesto

@@ -25,14 +25,17 @@ from amendments.ledger import chapter_ledger, chapter_ledgers, manifesto_ledger
 from amendments.views._helpers import FormPage, add_service_errors, form_again
 from manifesto import exports, selectors
 from manifesto.forms import MilestoneForm
-from manifesto.models import Chapter
-from manifesto.services import manifesto_get_or_create, milestone_create
+from manifesto.models import Chapter, Manifesto
+from manifesto.services import DEFAULT_MANIFESTO_TITLE, milestone_create
 
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    manifesto = manifesto_get_or_create()
-    chapters = selectors.manifesto_chapters(manifesto)
+    manifesto = selectors.manifesto_current()
+    if manifesto is None:
+        # Nothing imported yet: the page says so, and a GET creates nothing.
+        manifesto = Manifesto(title=DEFAULT_MANIFESTO_TITLE)
+    chapters = selectors.manifesto_chapters(manifesto) if manifesto.pk else []
     ledgers = chapter_ledgers(manifesto, chapters)
     for chapter in chapters:
         chapter.ledger = ledgers[chapter.id]  # type: ignore[attr-defined]
@@ -155,12 +158,12 @@ def _moment_from(request: HttpRequest, name: str, default: str) -> exports.Momen
 @require_safe
 def export(request: HttpRequest) -> HttpResponse:
     """Download the text, the tracked changes or the changes report (GET form, no JS)."""
-    manifesto = manifesto_get_or_create()
+    manifesto = selectors.manifesto_current()
     slug = request.GET.get("chapter", "")
     chapters = (
         [get_object_or_404(Chapter, slug=slug)]
         if slug
-        else list(manifesto.chapters.order_by("order", "id"))
+        else selectors.manifesto_chapter_list(manifesto)
     )
     back = chapters[0].get_absolute_url() if slug else reverse("manifesto:index")
     try:

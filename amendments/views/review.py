@@ -53,8 +53,11 @@ from amendments.views._helpers import (
     signed_in,
     start_again_from,
 )
-from manifesto.selectors import latest_version
-from manifesto.services import manifesto_get_or_create
+from manifesto.selectors import latest_version, manifesto_current
+
+NO_MANIFESTO_YET = (
+    "There is no Manifesto yet: its word limit can be set once a chapter has been imported."
+)
 
 
 def decision_forms(amendment: Amendment) -> dict[str, forms.Form]:
@@ -87,8 +90,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         if request.GET.get("sort") in SORT_LABELS
         else "oldest",
     )
-    manifesto = manifesto_get_or_create()
-    result = review_queue(manifesto, filters, request.GET.get("page"))
+    result = review_queue(manifesto_current(), filters, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -443,7 +445,10 @@ def revert(request: HttpRequest, slug: str, key: int) -> HttpResponse:
 def set_manifesto_limit(request: HttpRequest) -> HttpResponse:
     """The whole Manifesto's word limit and whether footnotes count (editors)."""
     require_editor(request.user)
-    manifesto = manifesto_get_or_create()
+    manifesto = manifesto_current()
+    if manifesto is None:
+        messages.error(request, NO_MANIFESTO_YET)
+        return redirect("manifesto:index")
     form = ManifestoLimitForm(
         request.POST or None,
         initial={"word_limit": manifesto.word_limit, "count_footnotes": manifesto.count_footnotes},
