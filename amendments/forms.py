@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from amendments.models import Amendment, Comment
-from amendments.review_queue import SORT_LABELS
+from amendments.review_queue import SORT_LABELS, QueueFilters
 from amendments.rules import (
     MAX_COMMENT_CHARS,
     MAX_DECISION_REASON_CHARS,
@@ -224,6 +224,11 @@ class AcceptWithChangesForm(DeskForm):
     seen_version = _version_field(required=True)
 
 
+def decision_forms() -> dict[str, forms.Form]:
+    """The forms an editor sees on a pending amendment's page (its decision panel)."""
+    return {"reject_form": RejectForm(prefix="reject"), "duplicate_form": DuplicateForm()}
+
+
 class LimitForm(DeskForm):
     word_limit = forms.IntegerField(
         label="Word limit",
@@ -258,6 +263,48 @@ class ManifestoLimitForm(DeskForm):
 
 # The queue's filters, which a batch form carries so that the editor returns to the same view.
 QUEUE_FILTERS = ("chapter", "paragraph", "status", "author", "sort")
+QUEUE_STATUSES = ("open", *Amendment.Status.values, "all")
+
+
+class QueueFilterForm(DeskForm):
+    """The review queue's filters, read from its address (GET).
+
+    The queue always answers: a value it cannot use is no filter (a status or a paragraph
+    number it does not know shows every status or paragraph), an unknown sort is the default
+    order, and a page that is no number is the first. A chapter or author nobody has matches
+    nothing. Without a status in the address, the queue shows the open amendments.
+    """
+
+    chapter = forms.CharField(required=False, strip=False)
+    paragraph = forms.IntegerField(required=False, min_value=0)
+    status = forms.ChoiceField(required=False, choices=[(s, s) for s in QUEUE_STATUSES])
+    author = forms.CharField(required=False)
+    sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()))
+    page = forms.IntegerField(required=False)
+
+    def __init__(self, query: QueryDict) -> None:
+        super().__init__({"status": "open", **query.dict()})
+
+    def filters(self) -> QueueFilters:
+        """The filters to apply; each refused value is read as its default."""
+        self.is_valid()
+        data = self.cleaned_data
+        return QueueFilters(
+            chapter=data.get("chapter") or "",
+            paragraph=data.get("paragraph"),
+            status=data.get("status") or "all",
+            author=data.get("author") or "",
+            sort=data.get("sort") or "oldest",
+        )
+
+    def page_number(self) -> int | None:
+        """The page asked for (None: the first); past the last page, the paginator shows the
+        last."""
+        self.is_valid()
+        page: int | None = self.cleaned_data.get("page")
+        return page
+
+
 MAX_QUEUE_QUERY_CHARS = 1000
 
 

@@ -165,7 +165,7 @@ def _pages(sizes: list[tuple[int, int]]) -> list[list[_Slice]]:
 
 
 def review_queue(
-    manifesto: Manifesto | None, filters: QueueFilters, page_number: str | None
+    manifesto: Manifesto | None, filters: QueueFilters, page_number: int | str | None
 ) -> Queue:
     """One page of the queue, grouped by paragraph, in a fixed number of queries; its work
     grows with the page, not with the queue."""

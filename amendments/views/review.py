@@ -23,6 +23,7 @@ from amendments.forms import (
     DuplicateForm,
     LimitForm,
     ManifestoLimitForm,
+    QueueFilterForm,
     RejectForm,
     ReopenForm,
     RevertForm,
@@ -30,7 +31,7 @@ from amendments.forms import (
 )
 from amendments.ledger import chapter_ledger, manifesto_ledger
 from amendments.models import Amendment
-from amendments.review_queue import SORT_LABELS, QueueFilters, review_queue
+from amendments.review_queue import SORT_LABELS, review_queue
 from amendments.services.review import (
     AcceptItem,
     amendment_accept,
@@ -60,14 +61,6 @@ NO_MANIFESTO_YET = (
 )
 
 
-def decision_forms(amendment: Amendment) -> dict[str, forms.Form]:
-    """The forms an editor sees on a pending amendment's page."""
-    return {
-        "reject_form": RejectForm(prefix="reject"),
-        "duplicate_form": DuplicateForm(),
-    }
-
-
 def _get_amendment(pk: int) -> Amendment:
     return get_object_or_404(Amendment.objects.select_related("chapter", "paragraph"), pk=pk)
 
@@ -80,17 +73,9 @@ def _refusal(request: HttpRequest, error: ValidationError) -> None:
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     require_editor(request.user)
-    paragraph = request.GET.get("paragraph", "")
-    filters = QueueFilters(
-        chapter=request.GET.get("chapter", ""),
-        paragraph=int(paragraph) if paragraph.isdecimal() else None,
-        status=request.GET.get("status", "open"),
-        author=request.GET.get("author", "").strip(),
-        sort=request.GET.get("sort", "oldest")
-        if request.GET.get("sort") in SORT_LABELS
-        else "oldest",
-    )
-    result = review_queue(manifesto_current(), filters, request.GET.get("page"))
+    filter_form = QueueFilterForm(request.GET)
+    filters = filter_form.filters()
+    result = review_queue(manifesto_current(), filters, filter_form.page_number())
     query = request.GET.copy()
     query.pop("page", None)
     return render(
