@@ -94,3 +94,9 @@ def change_spans_of(*, kind: str, base_text: str, proposed_text: str) -> list[li
     if kind != Amendment.Kind.REPLACE:
         return None
     return [[low, high] for low, high in change_spans(base_text, proposed_text)]
+
+
+# A refusal after which the form must be written against another version of the paragraph
+# (it changed while the person wrote, or the form named a version not its own) carries that
+# version's history id in its params under this name; the views' form starts again from it.
+RESTART_FROM = "restart_from"

@@ -13,6 +13,7 @@ from amendments.rules import (
     MAX_TEXT_CHARS,
     MAX_TITLE_CHARS,
     NOT_A_VERSION_MESSAGE,
+    RESTART_FROM,
     UNSTORABLE_MESSAGE,
     change_spans_of,
     has_unstorable_characters,
@@ -146,7 +147,9 @@ def _onto_current(
         return text
     seen = paragraph.history.filter(history_id=seen_version_id).first()
     if seen is None:
-        raise ValidationError(NOT_A_VERSION_MESSAGE, code="version")
+        raise ValidationError(
+            NOT_A_VERSION_MESSAGE, code="version", params={RESTART_FROM: latest.history_id}
+        )
     if kind != Amendment.Kind.REPLACE:
         return text
     proposed = proposed_paragraph_text(kind=kind, base_text=seen.text, text=text)
@@ -163,6 +166,7 @@ def _onto_current(
             f"The paragraph was changed while you were writing, {where}. Your text is kept "
             "below; compare it with the new text above and submit again.",
             code="paragraph_changed",
+            params={RESTART_FROM: latest.history_id},
         )
     return outcome.text
 

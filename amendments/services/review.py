@@ -22,6 +22,7 @@ from amendments.rules import (
     MAX_DECISION_REASON_CHARS,
     MAX_TEXT_CHARS,
     NOT_A_VERSION_MESSAGE,
+    RESTART_FROM,
     change_spans_of,
     normalise_text,
     proposed_paragraph_text,
@@ -181,7 +182,9 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     seen = item.seen_version_id
     known = seen in (None, latest.history_id) or paragraph.history.filter(history_id=seen).exists()
     if not known:
-        raise ValidationError(NOT_A_VERSION_MESSAGE, code="version")
+        raise ValidationError(
+            NOT_A_VERSION_MESSAGE, code="version", params={RESTART_FROM: latest.history_id}
+        )
     if seen is not None and latest.history_id != seen:
         raise ValidationError(
             f"¶ #{paragraph.key} changed while you were editing #{amendment.pk}; nothing was "
