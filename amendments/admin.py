@@ -7,9 +7,12 @@ be bypassed here."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 
 from amendments.models import Amendment, Comment, Decision, Support
 from amendments.rules import MAX_DECISION_REASON_CHARS, MAX_TEXT_CHARS
@@ -79,37 +82,33 @@ class _ReasonForm(forms.ModelForm):
 
 
 class ParagraphAdminForm(_ReasonForm):
+    """An editor's direct edit. It only validates; ``ParagraphAdmin.save_model`` makes the edit
+    through the service, and a refusal of the service comes back on this form (``refusal``)."""
+
     text = DeskCharField(
         label="Text", what="The text", max_length=MAX_TEXT_CHARS, strip=False, widget=forms.Textarea
     )
+    # Set by ParagraphAdmin when the service refused the edit: the form is validated again with
+    # it, so the admin shows the page again, filled in, with the reason.
+    refusal: ValidationError | None = None
 
     class Meta:
         model = Paragraph
         fields = ("text",)
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
-        if "text" in cleaned and "change_reason" in cleaned and self.instance.pk:
-            self._apply(cleaned)
-        return cleaned
-
-    def _apply(self, cleaned) -> None:  # type: ignore[no-untyped-def]
-        # The service locks, checks the word limit and writes in one transaction; doing it
-        # here lets a refusal show on the form like any other validation error.
-        request = self.request  # type: ignore[attr-defined]
-        try:
-            paragraph_edit(
-                paragraph=self.instance,
-                editor=request.user,
-                text=cleaned["text"],
-                reason=cleaned["change_reason"],
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.refusal is not None:
+            if hasattr(self.refusal, "error_dict"):
+                for field, errors in self.refusal.error_dict.items():
                     self.add_error(field if field in self.fields else None, errors)
             else:
-                self.add_error(None, error)
+                self.add_error(None, self.refusal)
+        return cleaned
+
+
+# The request attribute that carries a refusal of the service from save_model to the form.
+_REFUSAL = "desk_paragraph_edit_refusal"
 
 
 @admin.register(Paragraph)
@@ -133,11 +132,36 @@ class ParagraphAdmin(ReadOnlyHistoryAdmin):
 
     def get_form(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
         form = super().get_form(request, obj, **kwargs)
-        form.request = request  # type: ignore[attr-defined]
+        form.refusal = getattr(request, _REFUSAL, None)
         return form
 
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused as refused:
+            # The service refused the edit and its transaction rolled back: the same request
+            # is answered again, the form bound to what was typed and showing why.
+            setattr(request, _REFUSAL, refused.error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        # paragraph_edit already saved the new version (with history) during validation.
+        # The service locks, checks the word limit, writes the new version with its history and
+        # logs the decision, in one transaction.
+        try:
+            paragraph_edit(
+                paragraph=obj,
+                editor=request.user,
+                text=form.cleaned_data["text"],
+                reason=form.cleaned_data["change_reason"],
+            )
+        except ValidationError as error:
+            raise _Refused(error) from error
         obj.refresh_from_db()
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
@@ -145,6 +169,14 @@ class ParagraphAdmin(ReadOnlyHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False  # deleting would lose history; an accepted deletion amendment flags it
+
+
+class _Refused(Exception):
+    """The service refused an edit made in the admin (carries its ValidationError)."""
+
+    def __init__(self, error: ValidationError) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 class ChapterAdminForm(_ReasonForm):
