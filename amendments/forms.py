@@ -1,7 +1,7 @@
 """The desk's forms. They shape and limit the input; the services decide.
 
-Every text a person types is a ``DeskCharField`` whose limit is the constant its service checks,
-so the form, the service and the browser's ``maxlength`` agree. A hidden field a page fills in
+Every text a person types is a ``DeskCharField`` whose limit is the constant its service checks
+(amendments/rules.py), so the form, the service and the browser's ``maxlength`` agree. A hidden field a page fills in
 (the version a text was written against, the comment a reply answers, the amendments a batch
 decides) is checked too: one the page could not have sent is refused, never ignored.
 """

@@ -259,7 +259,10 @@ def _pair(a: Amendment, b: Amendment, index: dict[int, int]) -> tuple[int, int]:
 
 
 def _spans(amendment: Amendment) -> Spans:
-    # Rows written before spans were stored get them computed here, once per request.
+    # Every open replacement has its spans (written with it, or by migrations 0002 and 0003),
+    # but one decided before spans were stored has none, and reopening it (or undoing its
+    # duplicate marking) makes it pending without a rebase when its paragraph has not changed:
+    # such a row gets them computed here, once per request.
     if amendment.change_spans is None:
         amendment.change_spans = [
             list(run) for run in change_spans(amendment.base_text, amendment.proposed_text)

@@ -1,7 +1,9 @@
-"""Services that change the text: importing chapters and editing paragraphs.
+"""Services of the text store: creating the Manifesto, importing a chapter, naming a milestone,
+and the keys and positions new paragraphs take.
 
-Each runs in one transaction, records history with who and why, and raises ValidationError
-with a ``code`` when a rule refuses the change.
+Each that writes runs in one transaction, records history with who and why, and raises
+ValidationError with a ``code`` when a rule refuses the change. Changes to a paragraph's text
+(accepting amendments, editing, reverting) are the desk's: amendments/services/.
 """
 
 from __future__ import annotations
