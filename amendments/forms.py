@@ -1,9 +1,10 @@
 """The desk's forms. They shape and limit the input; the services decide.
 
 Every text a person types is a ``DeskCharField`` whose limit is the constant its service checks
-(amendments/rules.py), so the form, the service and the browser's ``maxlength`` agree. A hidden field a page fills in
-(the version a text was written against, the comment a reply answers, the amendments a batch
-decides) is checked too: one the page could not have sent is refused, never ignored.
+(amendments/rules.py), so the form, the service and the browser's ``maxlength`` agree. A hidden
+field a page fills in (the version a text was written against, the comment a reply answers, the
+amendments a batch decides) is checked too: one the page could not have sent is refused, never
+ignored.
 """
 
 from __future__ import annotations
