@@ -13,8 +13,8 @@ from django.db import transaction
 from accounts.forms import DeskUsernameField, NameFieldsMixin, new_password_fields
 from accounts.models import Invitation, User
 from accounts.services import user_names_claim, user_set_role
-from manifesto.fields import DeskCharField, DeskEmailField
-from manifesto.security import AdminActionsOnListedIds
+from common.admin_mixins import AdminActionsOnListedIds
+from common.fields import DeskCharField, DeskEmailField
 
 
 class DeskUserChangeForm(NameFieldsMixin, UserChangeForm):  # type: ignore[misc]

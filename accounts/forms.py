@@ -1,5 +1,5 @@
 """The account forms: Django's, with every text limited and counted as the desk's forms count
-it (manifesto/fields.py), so a refusal names the limit and the form comes back filled in."""
+it (common/fields.py), so a refusal names the limit and the form comes back filled in."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from accounts.services import (
     name_is_taken,
     name_taken_message,
 )
-from manifesto.fields import DeskCharField, DeskEmailField
+from common.fields import DeskCharField, DeskEmailField
 
 
 class DeskUsernameField(DeskCharField, UsernameField):

@@ -1,9 +1,10 @@
 """The desk's forms. They shape and limit the input; the services decide.
 
-Every text a person types is a ``DeskCharField`` whose limit is the constant its service checks,
-so the form, the service and the browser's ``maxlength`` agree. A hidden field a page fills in
-(the version a text was written against, the comment a reply answers, the amendments a batch
-decides) is checked too: one the page could not have sent is refused, never ignored.
+Every text a person types is a ``DeskCharField`` whose limit is the constant its service checks
+(amendments/rules.py), so the form, the service and the browser's ``maxlength`` agree. A hidden
+field a page fills in (the version a text was written against, the comment a reply answers, the
+amendments a batch decides) is checked too: one the page could not have sent is refused, never
+ignored.
 """
 
 from __future__ import annotations
@@ -15,26 +16,20 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from amendments.models import Amendment, Comment
-from amendments.review_queue import SORT_LABELS
-from amendments.services.discussion import MAX_COMMENT_CHARS, MAX_HIDE_REASON_CHARS
-from amendments.services.proposing import (
+from amendments.review_queue import SORT_LABELS, QueueFilters
+from amendments.rules import (
+    MAX_COMMENT_CHARS,
+    MAX_DECISION_REASON_CHARS,
+    MAX_HIDE_REASON_CHARS,
     MAX_REASON_CHARS,
     MAX_TEXT_CHARS,
     MAX_TITLE_CHARS,
     NOT_A_VERSION_MESSAGE,
 )
-from amendments.services.review import MAX_DECISION_REASON_CHARS
-from manifesto.fields import DeskCharField
+from common.fields import DeskCharField
+from common.forms import DeskForm
 
 ALTERED = "The form was altered: "
-
-
-class DeskForm(forms.Form):
-    """Our forms' labels read as plain labels, without a trailing colon."""
-
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 def _version_field(*, required: bool) -> forms.IntegerField:
@@ -230,6 +225,11 @@ class AcceptWithChangesForm(DeskForm):
     seen_version = _version_field(required=True)
 
 
+def decision_forms() -> dict[str, forms.Form]:
+    """The forms an editor sees on a pending amendment's page (its decision panel)."""
+    return {"reject_form": RejectForm(prefix="reject"), "duplicate_form": DuplicateForm()}
+
+
 class LimitForm(DeskForm):
     word_limit = forms.IntegerField(
         label="Word limit",
@@ -264,6 +264,48 @@ class ManifestoLimitForm(DeskForm):
 
 # The queue's filters, which a batch form carries so that the editor returns to the same view.
 QUEUE_FILTERS = ("chapter", "paragraph", "status", "author", "sort")
+QUEUE_STATUSES = ("open", *Amendment.Status.values, "all")
+
+
+class QueueFilterForm(DeskForm):
+    """The review queue's filters, read from its address (GET).
+
+    The queue always answers: a value it cannot use is no filter (a status or a paragraph
+    number it does not know shows every status or paragraph), an unknown sort is the default
+    order, and a page that is no number is the first. A chapter or author nobody has matches
+    nothing. Without a status in the address, the queue shows the open amendments.
+    """
+
+    chapter = forms.CharField(required=False, strip=False)
+    paragraph = forms.IntegerField(required=False, min_value=0)
+    status = forms.ChoiceField(required=False, choices=[(s, s) for s in QUEUE_STATUSES])
+    author = forms.CharField(required=False)
+    sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()))
+    page = forms.IntegerField(required=False)
+
+    def __init__(self, query: QueryDict) -> None:
+        super().__init__({"status": "open", **query.dict()})
+
+    def filters(self) -> QueueFilters:
+        """The filters to apply; each refused value is read as its default."""
+        self.is_valid()
+        data = self.cleaned_data
+        return QueueFilters(
+            chapter=data.get("chapter") or "",
+            paragraph=data.get("paragraph"),
+            status=data.get("status") or "all",
+            author=data.get("author") or "",
+            sort=data.get("sort") or "oldest",
+        )
+
+    def page_number(self) -> int | None:
+        """The page asked for (None: the first); past the last page, the paginator shows the
+        last."""
+        self.is_valid()
+        page: int | None = self.cleaned_data.get("page")
+        return page
+
+
 MAX_QUEUE_QUERY_CHARS = 1000
 
 

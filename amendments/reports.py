@@ -15,8 +15,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment
-from amendments.services.guard import counts_against_limit
-from manifesto.exports import HistoricalParagraph, Moment, chapters_at, moments_for
+from manifesto.counting import counts_against_limit
+from manifesto.exports import (
+    HistoricalParagraph,
+    Moment,
+    chapters_at,
+    moments_for,
+    paragraphs_at,
+)
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import body_numbers
 from textcore.diff import word_diff
@@ -28,6 +34,7 @@ from textcore.export import (
     TrackedChapter,
     TrackedSegment,
 )
+from textcore.numbering import paragraph_numbers
 from textcore.tracked import Revision, track_revisions
 
 _AMENDMENT_REASON = re.compile(r"amendment #(\d+)")
@@ -146,12 +153,11 @@ def _tracked_block(rows, since_at, until_at, authors):  # type: ignore[no-untype
 def _number(blocks: list[TrackedBlock]) -> tuple[TrackedBlock, ...]:
     """Body paragraphs get their ¶ number at the later moment; notes keep their own."""
     numbered = []
-    number = 0
-    for block in blocks:
-        shown = block.number if block.kind == Paragraph.Kind.FOOTNOTE else None
-        if block.kind == Paragraph.Kind.BODY and block.status != "deleted":
-            number += 1
-            shown = number
+    numbers = paragraph_numbers(
+        (index, block.kind, block.status == "deleted") for index, block in enumerate(blocks)
+    )
+    for index, block in enumerate(blocks):
+        shown = block.number if block.kind == Paragraph.Kind.FOOTNOTE else numbers.get(index)
         numbered.append(
             TrackedBlock(block.kind, shown, block.segments, block.status, block.author, block.date)
         )
@@ -159,8 +165,6 @@ def _number(blocks: list[TrackedBlock]) -> tuple[TrackedBlock, ...]:
 
 
 def _words_at(chapters, moments, count_footnotes) -> int:  # type: ignore[no-untyped-def]
-    from manifesto.exports import paragraphs_at
-
     return sum(
         p.word_count
         for rows in paragraphs_at(chapters, moments).values()
@@ -170,16 +174,13 @@ def _words_at(chapters, moments, count_footnotes) -> int:  # type: ignore[no-unt
 
 
 def _limit_at(chapters, moments) -> int | None:  # type: ignore[no-untyped-def]
+    """The limits in force at each chapter's moment, added up (Chapter.effective_word_limit of
+    the chapter as its history row had it)."""
     records = chapters_at(chapters, moments)
-    limits = []
-    for chapter in chapters:
-        record = records.get(chapter.pk, chapter)
-        limits.append(
-            record.word_limit
-            if record.word_limit is not None
-            else record.imported_words
-            + record.imported_words * record.limit_tolerance_percent // 100
-        )
+    limits = [
+        (records[chapter.pk].instance if chapter.pk in records else chapter).effective_word_limit
+        for chapter in chapters
+    ]
     return sum(limits) if limits else None
 
 

@@ -12,11 +12,11 @@ from django.db.models import Count, F, QuerySet, Window
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import RowNumber
 
+from amendments.ledger import Ledger, chapter_ledgers
 from amendments.models import Amendment
 from amendments.selectors import NoteLoss, notes_losing_references, support_count
-from amendments.services.guard import Ledger, chapter_ledgers
 from manifesto.models import Chapter, Manifesto, Paragraph
-from manifesto.selectors import body_numbers
+from manifesto.selectors import body_numbers, manifesto_chapter_list
 from textcore.rebase import Spans, change_spans, spans_compete
 
 SORTS = {
@@ -164,7 +164,9 @@ def _pages(sizes: list[tuple[int, int]]) -> list[list[_Slice]]:
     return pages
 
 
-def review_queue(manifesto: Manifesto, filters: QueueFilters, page_number: str | None) -> Queue:
+def review_queue(
+    manifesto: Manifesto | None, filters: QueueFilters, page_number: int | str | None
+) -> Queue:
     """One page of the queue, grouped by paragraph, in a fixed number of queries; its work
     grows with the page, not with the queue."""
     matching, sort = _matching(filters), _sort(filters)
@@ -189,7 +191,7 @@ def review_queue(manifesto: Manifesto, filters: QueueFilters, page_number: str |
             )
         ).select_related("author", "chapter", "paragraph__chapter")
     }
-    chapters = list(manifesto.chapters.order_by("order", "id"))
+    chapters = manifesto_chapter_list(manifesto)
     on_page_chapters = {a.chapter_id for a in shown.values()}
     numbers = body_numbers([c for c in chapters if c.id in on_page_chapters])
     groups = []
@@ -205,7 +207,7 @@ def review_queue(manifesto: Manifesto, filters: QueueFilters, page_number: str |
     return Queue(
         page=page,
         groups=groups,
-        ledgers=chapter_ledgers(manifesto, chapters),
+        ledgers=chapter_ledgers(manifesto, chapters) if manifesto else {},
         chapters=chapters,
         total=sum(size for _, size in sizes),
         paragraphs=len(sizes),
@@ -257,7 +259,10 @@ def _pair(a: Amendment, b: Amendment, index: dict[int, int]) -> tuple[int, int]:
 
 
 def _spans(amendment: Amendment) -> Spans:
-    # Rows written before spans were stored get them computed here, once per request.
+    # Every open replacement has its spans (written with it, or by migrations 0002 and 0003),
+    # but one decided before spans were stored has none, and reopening it (or undoing its
+    # duplicate marking) makes it pending without a rebase when its paragraph has not changed:
+    # such a row gets them computed here, once per request.
     if amendment.change_spans is None:
         amendment.change_spans = [
             list(run) for run in change_spans(amendment.base_text, amendment.proposed_text)

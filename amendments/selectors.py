@@ -14,10 +14,10 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from amendments.ledger import Ledger, chapter_ledger
 from amendments.models import Amendment, Comment, Decision, Support
-from amendments.services.guard import Ledger, chapter_ledger, counts_against_limit
-from amendments.services.proposing import proposed_paragraph_text
-from amendments.services.review import duplicate_original
+from amendments.rules import proposed_paragraph_text
+from manifesto.counting import counts_against_limit
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import ChapterReading, body_numbers, chapter_reading
 from textcore.diff import WordDelta, diff_html, word_delta
@@ -191,18 +191,21 @@ class Preview:
     changed: bool = True
 
     @property
+    def counted_delta(self) -> int:
+        """What the proposal changes in the chapter's counted words."""
+        return self.delta.net if self.counts else 0
+
+    @property
     def chapter_after(self) -> int:
-        return self.ledger.words + (self.delta.net if self.counts else 0)
+        return self.ledger.after(self.counted_delta)
 
     @property
     def over_by(self) -> int:
-        if self.ledger.limit is None:
-            return 0
-        return max(0, self.chapter_after - self.ledger.limit)
+        return self.ledger.over_by_after(self.counted_delta)
 
     @property
     def left_after(self) -> int | None:
-        return None if self.ledger.limit is None else self.ledger.limit - self.chapter_after
+        return self.ledger.left_after(self.counted_delta)
 
 
 def proposal_preview(
@@ -214,8 +217,8 @@ def proposal_preview(
     proposed = proposed_paragraph_text(kind=kind, base_text=paragraph.text, text=text)
     delta = word_delta(base, proposed)
     ledger = ledger or chapter_ledger(chapter)
-    counts = paragraph.kind != Paragraph.Kind.FOOTNOTE or chapter.manifesto.count_footnotes
-    over = ledger.limit is not None and counts and ledger.words + delta.net > ledger.limit
+    counts = counts_against_limit(paragraph.kind, chapter.manifesto.count_footnotes)
+    over = counts and ledger.over_by_after(delta.net) > 0
     cut_candidates: list[Paragraph] = []
     if over and delta.net > 0:
         numbers = body_numbers([chapter])
@@ -415,6 +418,35 @@ _NOT_PENDING: dict[str, str] = {
     "decided",
     Amendment.Status.OBSOLETE: "is obsolete: its change no longer applies to the text",
 }
+
+
+def duplicate_original(*, amendment: Amendment, named: Amendment) -> Amendment:
+    """The amendment ``amendment`` becomes a duplicate of when an editor names ``named``:
+    ``named`` itself, or the original at the end of its duplicate chain. Refuses itself,
+    another chapter's amendment, and a chain that leads back to ``amendment``."""
+    if named.pk == amendment.pk:
+        raise ValidationError("An amendment cannot duplicate itself.", code="self")
+    if named.chapter_id != amendment.chapter_id:
+        raise ValidationError(
+            f"#{named.pk} belongs to another chapter; a duplicate must be of an amendment in "
+            "the same chapter.",
+            code="chapter",
+        )
+    original, seen = named, {named.pk}
+    while original.status == Amendment.Status.DUPLICATE and original.duplicate_of_id:
+        if original.duplicate_of_id in seen:
+            break  # a loop left by hand in the database: stop where it closes
+        seen.add(original.duplicate_of_id)
+        original = Amendment.objects.select_related("chapter", "paragraph").get(
+            pk=original.duplicate_of_id
+        )
+    if original.pk == amendment.pk:
+        raise ValidationError(
+            f"#{named.pk} is itself marked as a duplicate of #{amendment.pk}: #{amendment.pk} is "
+            "the original. Undo that marking first if the roles should be the other way round.",
+            code="loop",
+        )
+    return original
 
 
 def duplicate_check(*, amendment: Amendment, number: int) -> DuplicateCheck:

@@ -11,10 +11,10 @@ def _plans(chapter_slug: str, paragraph_id: int) -> list[tuple[str, str, list[An
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from amendments.ledger import chapter_ledger, chapter_ledgers
     from amendments.models import Amendment
     from amendments.review_queue import QueueFilters, _group_sizes, _matching, _sort
     from amendments.selectors import pending_counts
-    from amendments.services.guard import chapter_ledger, chapter_ledgers
     from manifesto.models import Chapter
     from manifesto.services import manifesto_get_or_create
 

@@ -25,11 +25,11 @@ def _peak_mb() -> float:
 
 
 def main(fmt: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "manifesto.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "desk.settings")
     import django
 
     django.setup()
-    from manifesto.export_service import export_run
+    from amendments.export_service import export_run
     from manifesto.exports import NOW, PUBLISHED
     from manifesto.models import Chapter
     from manifesto.services import manifesto_get_or_create

@@ -146,7 +146,7 @@ def main() -> None:
     os.environ.update(
         {
             "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "manifesto.settings",
+            "DJANGO_SETTINGS_MODULE": "desk.settings",
             "DEBUG": "0",
             "RATELIMIT_ENABLE": "0",
         }

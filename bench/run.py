@@ -118,7 +118,7 @@ def main() -> None:
     os.environ.update(
         {
             "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "manifesto.settings",
+            "DJANGO_SETTINGS_MODULE": "desk.settings",
             "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
             "RATELIMIT_ENABLE": "0",
             "DEBUG": "0",

@@ -51,7 +51,7 @@ def gunicorn(database_url: str, log: Path) -> Iterator[str]:
         process = subprocess.Popen(
             [
                 str(VENV_BIN / "gunicorn"),
-                "manifesto.wsgi:application",
+                "desk.wsgi:application",
                 "--workers",
                 str(WORKERS),
                 "--bind",

@@ -2,8 +2,8 @@
 page (bench.urls). Nothing in the app imports this module, so the reference page is never
 reachable in production."""
 
-from manifesto.settings import *  # noqa: F403
-from manifesto.settings import BASE_DIR, TEMPLATES
+from desk.settings import *  # noqa: F403
+from desk.settings import BASE_DIR, TEMPLATES
 
 ROOT_URLCONF = "bench.urls"
 TEMPLATES = [{**TEMPLATES[0], "DIRS": [BASE_DIR / "templates", BASE_DIR / "bench" / "templates"]}]

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from bench.views import reference
-from manifesto.urls import urlpatterns as app_urlpatterns
+from desk.urls import urlpatterns as app_urlpatterns
 
 urlpatterns = [
     path("bench/reference/<slug:slug>/", reference, name="bench_reference"),

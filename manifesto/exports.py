@@ -28,6 +28,7 @@ from textcore.export import (
     render_markdown,
     render_text,
 )
+from textcore.numbering import paragraph_numbers
 
 HistoricalParagraph = Paragraph.history.model  # type: ignore[attr-defined]
 HistoricalChapter = Chapter.history.model  # type: ignore[attr-defined]
@@ -222,16 +223,12 @@ def chapters_at(chapters: Sequence[Chapter], moments: dict[int, datetime]) -> di
 def export_chapter(record, paragraphs: Sequence) -> ExportChapter:  # type: ignore[no-untyped-def]
     """An ExportChapter from a chapter record and its paragraphs (models or history rows)."""
     blocks = []
-    number = 0
+    numbers = paragraph_numbers((p.key, p.kind, p.is_deleted) for p in paragraphs)
     for paragraph in paragraphs:
-        if paragraph.kind == Paragraph.Kind.BODY:
-            number += 1
         shown = (
-            number
-            if paragraph.kind == Paragraph.Kind.BODY
-            else paragraph.footnote_number
+            paragraph.footnote_number
             if paragraph.kind == Paragraph.Kind.FOOTNOTE
-            else None
+            else numbers.get(paragraph.key)
         )
         blocks.append(ExportBlock(paragraph.kind, paragraph.text, shown, f"p{paragraph.key}"))
     return ExportChapter(

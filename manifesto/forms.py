@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from amendments.forms import DeskForm
-from manifesto.fields import DeskCharField
+from common.fields import DeskCharField
+from common.forms import DeskForm
 from manifesto.services import MAX_MILESTONE_NAME_CHARS
 
 

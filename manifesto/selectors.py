@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 
 from manifesto.models import Chapter, Manifesto, Paragraph
 from textcore.footnotes import UNREFERENCED, FootnoteRef, split_refs
+from textcore.numbering import paragraph_numbers
 
 
 @dataclass
@@ -61,6 +62,13 @@ class ChapterReading:
     footnotes: list[ShownParagraph]
 
 
+def manifesto_current() -> Manifesto | None:
+    """The Manifesto this installation edits, or None before anything was imported (one query).
+
+    Pages read it; only the importer and the services create it."""
+    return Manifesto.objects.order_by("id").first()
+
+
 def live_paragraphs(chapter: Chapter) -> list[Paragraph]:
     """The chapter's paragraphs in reading order, without deleted ones (one query)."""
     return list(chapter.paragraphs.filter(is_deleted=False).order_by("position"))
@@ -73,7 +81,7 @@ def chapter_reading(chapter: Chapter, paragraphs: list[Paragraph] | None = None)
     known = {p.footnote_number for p in notes if p.footnote_number is not None}
     occurrences: dict[int, list[RefLink]] = defaultdict(list)
     text: list[ShownParagraph] = []
-    number = 0
+    numbers = paragraph_numbers((p.pk, p.kind, p.is_deleted) for p in paragraphs)
     for paragraph in paragraphs:
         if paragraph.kind == Paragraph.Kind.FOOTNOTE:
             continue
@@ -85,10 +93,7 @@ def chapter_reading(chapter: Chapter, paragraphs: list[Paragraph] | None = None)
                 pieces.append(link)
             else:
                 pieces.append(piece)
-        if paragraph.kind == Paragraph.Kind.BODY:
-            number += 1
-        shown_number = number if paragraph.kind == Paragraph.Kind.BODY else None
-        text.append(ShownParagraph(paragraph, shown_number, pieces))
+        text.append(ShownParagraph(paragraph, numbers.get(paragraph.pk), pieces))
     footnotes = [
         ShownParagraph(
             note,
@@ -113,6 +118,13 @@ def manifesto_chapters(manifesto: Manifesto) -> list[Chapter]:
     )
 
 
+def manifesto_chapter_list(manifesto: Manifesto | None) -> list[Chapter]:
+    """The Manifesto's chapters in their order (none before anything was imported)."""
+    if manifesto is None:
+        return []
+    return list(manifesto.chapters.order_by("order", "id"))
+
+
 def paragraph_versions(paragraph: Paragraph) -> list:
     """Every version of ``paragraph``, newest first, with who changed it and why (one query)."""
     return list(
@@ -128,14 +140,16 @@ def latest_version(paragraph: Paragraph) -> Any:
 def body_numbers(chapters: Iterable[Chapter] | None = None) -> dict[int, int]:
     """The visible ¶ numbers of live body paragraphs, by paragraph id, counted per chapter
     (one query; all chapters when none are given)."""
+    # Only the rows that get a number are read; paragraph_numbers numbers them.
     paragraphs = Paragraph.objects.filter(is_deleted=False, kind=Paragraph.Kind.BODY)
     if chapters is not None:
         paragraphs = paragraphs.filter(chapter__in=list(chapters))
+    by_chapter: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
+    for pk, chapter_id, kind, is_deleted in paragraphs.order_by(
+        "chapter_id", "position"
+    ).values_list("id", "chapter_id", "kind", "is_deleted"):
+        by_chapter[chapter_id].append((pk, kind, is_deleted))
     numbers: dict[int, int] = {}
-    counters: dict[int, int] = defaultdict(int)
-    for pk, chapter_id in paragraphs.order_by("chapter_id", "position").values_list(
-        "id", "chapter_id"
-    ):
-        counters[chapter_id] += 1
-        numbers[pk] = counters[chapter_id]
+    for rows in by_chapter.values():
+        numbers.update(paragraph_numbers(rows))
     return numbers

@@ -1,7 +1,9 @@
-"""Services that change the text: importing chapters and editing paragraphs.
+"""Services of the text store: creating the Manifesto, importing a chapter, naming a milestone,
+and the keys and positions new paragraphs take.
 
-Each runs in one transaction, records history with who and why, and raises ValidationError
-with a ``code`` when a rule refuses the change.
+Each that writes runs in one transaction, records history with who and why, and raises
+ValidationError with a ``code`` when a rule refuses the change. Changes to a paragraph's text
+(accepting amendments, editing, reverting) are the desk's: amendments/services/.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from manifesto.counting import counts_against_limit
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
+from manifesto.selectors import manifesto_current
 from textcore.chapter_text import ChapterFormatError, ParsedChapter, decode_chapter, parse_chapter
 from textcore.limits import too_long_message
 from textcore.oneline import one_line
@@ -29,7 +33,7 @@ MAX_MILESTONE_NAME_CHARS: int = Milestone._meta.get_field("name").max_length  # 
 
 def manifesto_get_or_create() -> Manifesto:
     """The Manifesto this installation edits (created on first use)."""
-    manifesto = Manifesto.objects.order_by("id").first()
+    manifesto = manifesto_current()
     if manifesto is None:
         manifesto = Manifesto.objects.create(title=DEFAULT_MANIFESTO_TITLE)
     return manifesto
@@ -93,7 +97,7 @@ def _refuse_lines_too_long_for_their_columns(parsed: ParsedChapter) -> None:
 
 
 def _counted_words(parsed: ParsedChapter, count_footnotes: bool) -> int:
-    counted = [b for b in parsed.blocks if b.kind != "footnote" or count_footnotes]
+    counted = [b for b in parsed.blocks if counts_against_limit(b.kind, count_footnotes)]
     return sum(count_words(b.text) for b in counted)
 
 

@@ -445,7 +445,7 @@ def _ok(request: HttpRequest, pk: int) -> HttpResponse:
 def test_a_new_url_fails_until_it_is_in_the_matrix() -> None:
     urlconf = types.ModuleType("urls_with_one_more")
     urlconf.urlpatterns = [  # type: ignore[attr-defined]
-        path("", include("manifesto.urls")),
+        path("", include("desk.urls")),
         path("extra/", include(([path("<int:pk>/thing/", _ok, name="thing")], "extra"))),
     ]
     problems = matrix_problems(list(project_urls(get_resolver(urlconf))), MATRIX)

@@ -129,7 +129,10 @@ def reapply_where_possible(base: str, proposed: str, current: str) -> str:
 
 def competing(base: str, proposed_a: str, proposed_b: str) -> bool:
     """True if two amendments written against ``base`` cannot both be carried: they change the
-    same or touching words, under every reading or under some."""
+    same or touching words, under every reading or under some.
+
+    The queue flags competing pairs from stored spans (``spans_compete``), never calls this;
+    it is the reference the property tests hold ``spans_compete`` and the rebase against."""
     if base in (proposed_a, proposed_b):
         return False
     merged, _ = _merge(tokenize(base), tokenize(proposed_a), tokenize(proposed_b))

@@ -10,16 +10,17 @@ from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Comment
+from amendments.rules import (
+    MAX_COMMENT_CHARS,
+    MAX_HIDE_REASON_CHARS,
+    UNSTORABLE_MESSAGE,
+    has_unstorable_characters,
+)
 from amendments.services.locking import lock_rows
-from amendments.services.proposing import UNSTORABLE_MESSAGE, has_unstorable_characters
 from manifesto.models import Paragraph
 from textcore.limits import counted_length, too_long_message
 from textcore.words import has_visible_text
 
-# The limits of a comment (or reply) and of an editor's reason for hiding one; the forms'
-# fields, and so the browser's maxlength, use these same numbers.
-MAX_COMMENT_CHARS = 5000
-MAX_HIDE_REASON_CHARS: int = Comment._meta.get_field("hidden_reason").max_length  # type: ignore[assignment]
 # The same comment from the same author in the same place within this many seconds is a double
 # click or a resent form, not a second comment.
 REPEAT_WINDOW_SECONDS = 10

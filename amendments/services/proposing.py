@@ -2,98 +2,33 @@
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Support
+from amendments.rules import (
+    MAX_REASON_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
+    NOT_A_VERSION_MESSAGE,
+    RESTART_FROM,
+    UNSTORABLE_MESSAGE,
+    change_spans_of,
+    has_unstorable_characters,
+    normalise_text,
+    proposed_paragraph_text,
+    same_words,
+    title_clean,
+    word_delta_of,
+)
 from amendments.services.locking import lock_rows
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from textcore.limits import counted_length, too_long_message
-from textcore.oneline import strip_format_characters
-from textcore.rebase import AMBIGUOUS, change_spans, rebase
-from textcore.words import count_words, has_visible_text
-
-# The limits of what a member writes; the forms' fields (and so the browser's maxlength) use
-# these same numbers. An editor's wording when accepting with changes has the text's limit.
-MAX_TEXT_CHARS = 5000
-MAX_TITLE_CHARS: int = Amendment._meta.get_field("title").max_length  # type: ignore[assignment]
-MAX_REASON_CHARS = 3000
-# Every line break a paste can bring: CR LF, CR, LF, and from word processors and web pages
-# the vertical tab, form feed, next line and the Unicode line and paragraph separators.
-_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|[\r\n\v\f\x85\u2028\u2029])+[ \t]*")
-# What no text column can hold: PostgreSQL refuses NUL, and a lone surrogate cannot be encoded
-# as UTF-8 by either database's driver. Forms refuse NUL already; this guards every caller.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-UNSTORABLE_MESSAGE = (
-    "This contains a character that cannot be stored (a NUL byte or a broken character, "
-    "perhaps from a paste). Remove it and try again."
-)
-
-
-# The hidden field that says which version of the paragraph a form was written against names
-# none of the paragraph's own: the form was altered (or a script sent it).
-NOT_A_VERSION_MESSAGE = (
-    "The form named a version of the paragraph that is not one of its own (the form was "
-    "altered), so nothing was saved. It now starts from the paragraph as it reads today: check "
-    "your text and send it again."
-)
-
-
-def normalise_text(text: str) -> str:
-    """One paragraph: line breaks become single spaces, ends are trimmed."""
-    return _LINE_BREAKS.sub(" ", text).strip()
-
-
-def same_words(first: str, second: str) -> bool:
-    """True if two texts read the same once line breaks and runs of spaces are ignored."""
-    return first.split() == second.split()
-
-
-def title_clean(title: str) -> str:
-    """A title without direction controls and invisible characters, which would let it read
-    as other words or turn the text after it around; removed rather than refused, as they
-    mostly come in with pasted text and nobody can see them to take them out."""
-    return strip_format_characters(title).strip()
-
-
-def has_unstorable_characters(text: str) -> bool:
-    """True if ``text`` holds a character no database column can store (NUL, lone surrogate)."""
-    return _UNSTORABLE.search(text) is not None
-
-
-def proposed_paragraph_text(*, kind: str, base_text: str, text: str) -> str:
-    """The paragraph text a proposal produces; a replacement keeps the base's own edge spacing,
-    so the source's oddities (a leading non-breaking space) are not reported as changes."""
-    if kind == Amendment.Kind.DELETE:
-        return ""
-    body = normalise_text(text)
-    if kind == Amendment.Kind.INSERT or not body:
-        return body
-    leading = re.match(r"^\s*", base_text)
-    trailing = re.search(r"\s*$", base_text)
-    return (leading.group(0) if leading else "") + body + (trailing.group(0) if trailing else "")
-
-
-def word_delta_of(*, kind: str, base_text: str, proposed_text: str) -> int:
-    """How many words the amendment adds (positive) or removes (negative)."""
-    if kind == Amendment.Kind.DELETE:
-        return -count_words(base_text)
-    if kind == Amendment.Kind.INSERT:
-        return count_words(proposed_text)
-    return count_words(proposed_text) - count_words(base_text)
-
-
-def change_spans_of(*, kind: str, base_text: str, proposed_text: str) -> list[list[int]] | None:
-    """Where a replacement touches its base, stored with it for the queue's competing flags
-    (deletions compete with everything and insertions with nothing, so they need none)."""
-    if kind != Amendment.Kind.REPLACE:
-        return None
-    return [[low, high] for low, high in change_spans(base_text, proposed_text)]
+from textcore.rebase import AMBIGUOUS, rebase
+from textcore.words import has_visible_text
 
 
 def validate_proposal(
@@ -212,7 +147,9 @@ def _onto_current(
         return text
     seen = paragraph.history.filter(history_id=seen_version_id).first()
     if seen is None:
-        raise ValidationError(NOT_A_VERSION_MESSAGE, code="version")
+        raise ValidationError(
+            NOT_A_VERSION_MESSAGE, code="version", params={RESTART_FROM: latest.history_id}
+        )
     if kind != Amendment.Kind.REPLACE:
         return text
     proposed = proposed_paragraph_text(kind=kind, base_text=seen.text, text=text)
@@ -229,6 +166,7 @@ def _onto_current(
             f"The paragraph was changed while you were writing, {where}. Your text is kept "
             "below; compare it with the new text above and submit again.",
             code="paragraph_changed",
+            params={RESTART_FROM: latest.history_id},
         )
     return outcome.text
 

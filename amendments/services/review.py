@@ -18,28 +18,26 @@ from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Decision
-from amendments.services import notifications
-from amendments.services.guard import guard_enforce, guard_snapshot
-from amendments.services.locking import lock_rows
-from amendments.services.proposing import (
+from amendments.rules import (
+    MAX_DECISION_REASON_CHARS,
     MAX_TEXT_CHARS,
     NOT_A_VERSION_MESSAGE,
+    RESTART_FROM,
     change_spans_of,
     normalise_text,
     proposed_paragraph_text,
     word_delta_of,
 )
+from amendments.selectors import duplicate_original
+from amendments.services import notifications
+from amendments.services.guard import guard_enforce, guard_snapshot
+from amendments.services.locking import lock_rows
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import latest_version
 from manifesto.services import paragraph_next_key, position_after
 from textcore.limits import counted_length, too_long_message
 from textcore.rebase import AMBIGUOUS, rebase
 from textcore.words import count_words
-
-# The limit of every reason an editor or admin gives (accepting, rejecting, reopening,
-# reverting, changing a limit); the forms' fields use this same number. The text of a
-# paragraph an editor writes (accepting with changes, editing) has a proposal's limit.
-MAX_DECISION_REASON_CHARS = 3000
 
 
 @dataclass(frozen=True)
@@ -184,7 +182,9 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     seen = item.seen_version_id
     known = seen in (None, latest.history_id) or paragraph.history.filter(history_id=seen).exists()
     if not known:
-        raise ValidationError(NOT_A_VERSION_MESSAGE, code="version")
+        raise ValidationError(
+            NOT_A_VERSION_MESSAGE, code="version", params={RESTART_FROM: latest.history_id}
+        )
     if seen is not None and latest.history_id != seen:
         raise ValidationError(
             f"¶ #{paragraph.key} changed while you were editing #{amendment.pk}; nothing was "
@@ -452,35 +452,6 @@ def amendments_reject(
 def amendment_reject(*, amendment: Amendment, editor: User, reason: str) -> Amendment:
     """Reject one amendment with a reason."""
     return amendments_reject([amendment], editor=editor, reason=reason)[0]
-
-
-def duplicate_original(*, amendment: Amendment, named: Amendment) -> Amendment:
-    """The amendment ``amendment`` becomes a duplicate of when an editor names ``named``:
-    ``named`` itself, or the original at the end of its duplicate chain. Refuses itself,
-    another chapter's amendment, and a chain that leads back to ``amendment``."""
-    if named.pk == amendment.pk:
-        raise ValidationError("An amendment cannot duplicate itself.", code="self")
-    if named.chapter_id != amendment.chapter_id:
-        raise ValidationError(
-            f"#{named.pk} belongs to another chapter; a duplicate must be of an amendment in "
-            "the same chapter.",
-            code="chapter",
-        )
-    original, seen = named, {named.pk}
-    while original.status == Amendment.Status.DUPLICATE and original.duplicate_of_id:
-        if original.duplicate_of_id in seen:
-            break  # a loop left by hand in the database: stop where it closes
-        seen.add(original.duplicate_of_id)
-        original = Amendment.objects.select_related("chapter", "paragraph").get(
-            pk=original.duplicate_of_id
-        )
-    if original.pk == amendment.pk:
-        raise ValidationError(
-            f"#{named.pk} is itself marked as a duplicate of #{amendment.pk}: #{amendment.pk} is "
-            "the original. Undo that marking first if the roles should be the other way round.",
-            code="loop",
-        )
-    return original
 
 
 def amendment_mark_duplicate(

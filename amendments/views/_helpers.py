@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts.models import User
+from amendments.rules import RESTART_FROM
 from manifesto.models import Chapter, Paragraph
 
 
@@ -36,16 +37,30 @@ def add_service_errors(
         form.add_error(None, error)
 
 
-def start_again_from(form: Form, version_id: int) -> None:
+def start_again_from(form: Form, shown_version_id: int) -> None:
     """After "the paragraph changed while you were writing", or a form naming a version that is
-    not the paragraph's own, the next submission is written against the text now on the page."""
-    restart = form.has_error("seen_version") or any(
-        form.has_error(NON_FIELD_ERRORS, code) for code in ("paragraph_changed", "version")
-    )
-    if form.is_bound and restart:
+    not the paragraph's own, the next submission is written against the version the service
+    named in its refusal (``RESTART_FROM``); after a hidden version field the form itself
+    refused, against the version the page shows (``shown_version_id``)."""
+    if not form.is_bound:
+        return
+    restart = restart_version(form)
+    if restart is None and form.has_error("seen_version"):
+        restart = shown_version_id
+    if restart is not None:
         data = form.data.copy()  # type: ignore[attr-defined]
-        data["seen_version"] = str(version_id)
+        data["seen_version"] = str(restart)
         form.data = data
+
+
+def restart_version(form: Form) -> int | None:
+    """The version a service's refusal on ``form`` says to start again from, if any."""
+    for errors in form.errors.as_data().values():
+        for error in errors:
+            params = error.params if isinstance(error.params, dict) else {}
+            if RESTART_FROM in params:
+                return int(params[RESTART_FROM])
+    return None
 
 
 def require_editor(user) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.limits import rate_limit
 from amendments import selectors
-from amendments.forms import CommentEditForm, CommentForm, HideForm, ReopenForm
+from amendments.forms import (
+    CommentEditForm,
+    CommentForm,
+    HideForm,
+    ReopenForm,
+    decision_forms,
+)
 from amendments.models import Amendment, Comment
 from amendments.services.discussion import comment_delete, comment_edit, comment_hide, comment_post
 from amendments.views._helpers import (
@@ -59,9 +65,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if context["can_reopen"]:
         context["reopen_form"] = ReopenForm(auto_id="reopen-%s")
     if context["can_decide"]:
-        from amendments.views.review import decision_forms
-
-        context.update(decision_forms(amendment))
+        context.update(decision_forms())
         context["budget"] = selectors.acceptance_budget(amendment)
         context["note_losses"] = selectors.notes_losing_references([amendment]).get(
             amendment.pk, []

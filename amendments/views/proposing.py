@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.limits import rate_limit
 from amendments import selectors
 from amendments.forms import EditForm, ProposeForm
+from amendments.ledger import chapter_ledger
 from amendments.models import Amendment
-from amendments.services.guard import chapter_ledger
 from amendments.services.proposing import (
     amendment_edit,
     amendment_propose,

@@ -23,14 +23,15 @@ from amendments.forms import (
     DuplicateForm,
     LimitForm,
     ManifestoLimitForm,
+    QueueFilterForm,
     RejectForm,
     ReopenForm,
     RevertForm,
     UnmarkDuplicateForm,
 )
+from amendments.ledger import chapter_ledger, manifesto_ledger
 from amendments.models import Amendment
-from amendments.review_queue import SORT_LABELS, QueueFilters, review_queue
-from amendments.services.guard import chapter_ledger, manifesto_ledger
+from amendments.review_queue import SORT_LABELS, review_queue
 from amendments.services.review import (
     AcceptItem,
     amendment_accept,
@@ -53,16 +54,11 @@ from amendments.views._helpers import (
     signed_in,
     start_again_from,
 )
-from manifesto.selectors import latest_version
-from manifesto.services import manifesto_get_or_create
+from manifesto.selectors import latest_version, manifesto_current
 
-
-def decision_forms(amendment: Amendment) -> dict[str, forms.Form]:
-    """The forms an editor sees on a pending amendment's page."""
-    return {
-        "reject_form": RejectForm(prefix="reject"),
-        "duplicate_form": DuplicateForm(),
-    }
+NO_MANIFESTO_YET = (
+    "There is no Manifesto yet: its word limit can be set once a chapter has been imported."
+)
 
 
 def _get_amendment(pk: int) -> Amendment:
@@ -77,18 +73,9 @@ def _refusal(request: HttpRequest, error: ValidationError) -> None:
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     require_editor(request.user)
-    paragraph = request.GET.get("paragraph", "")
-    filters = QueueFilters(
-        chapter=request.GET.get("chapter", ""),
-        paragraph=int(paragraph) if paragraph.isdecimal() else None,
-        status=request.GET.get("status", "open"),
-        author=request.GET.get("author", "").strip(),
-        sort=request.GET.get("sort", "oldest")
-        if request.GET.get("sort") in SORT_LABELS
-        else "oldest",
-    )
-    manifesto = manifesto_get_or_create()
-    result = review_queue(manifesto, filters, request.GET.get("page"))
+    filter_form = QueueFilterForm(request.GET)
+    filters = filter_form.filters()
+    result = review_queue(manifesto_current(), filters, filter_form.page_number())
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -443,7 +430,10 @@ def revert(request: HttpRequest, slug: str, key: int) -> HttpResponse:
 def set_manifesto_limit(request: HttpRequest) -> HttpResponse:
     """The whole Manifesto's word limit and whether footnotes count (editors)."""
     require_editor(request.user)
-    manifesto = manifesto_get_or_create()
+    manifesto = manifesto_current()
+    if manifesto is None:
+        messages.error(request, NO_MANIFESTO_YET)
+        return redirect("manifesto:index")
     form = ManifestoLimitForm(
         request.POST or None,
         initial={"word_limit": manifesto.word_limit, "count_footnotes": manifesto.count_footnotes},

@@ -47,12 +47,51 @@
       method: "POST",
       body: data,
       credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch" },
       signal: inFlight.signal
     })
-      .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (html) { if (html !== null) target.innerHTML = html; })
-      .catch(function () { /* a newer request replaced this one, or the network failed */ });
+      .then(function (response) {
+        if (response.ok) {
+          return response.text().then(function (html) { target.innerHTML = html; });
+        }
+        return refusal(response).then(showProblem);
+      })
+      .catch(function (error) {
+        // A newer request replaced this one: it shows its own answer.
+        if (error && error.name === "AbortError") return;
+        showProblem("The preview could not be fetched: the connection to the desk failed. " +
+          "Your text is kept; check the connection and type on, or send the form.");
+      });
+  }
+
+  // What an answer other than the preview says: the server's own reason when it gives one in
+  // plain text (a text over its limit, a refused kind), else what the status means.
+  function refusal(response) {
+    var type = response.headers.get("Content-Type") || "";
+    var reason = type.indexOf("text/plain") === 0 ? response.text() : Promise.resolve("");
+    return reason.then(function (said) {
+      if (said.trim()) return said.trim() + " The preview shows nothing until it is fixed.";
+      if (response.status === 429) {
+        var wait = parseInt(response.headers.get("Retry-After") || "", 10);
+        var minutes = wait > 0 ? Math.ceil(wait / 60) : 0;
+        return "The preview is paused: it was asked for many times in a short time" +
+          (minutes ? "; it starts again in about " + minutes + " minute" +
+            (minutes === 1 ? "" : "s") : "") + ". Your text is kept.";
+      }
+      if (response.status === 403) {
+        return "The preview was refused: you may have been logged out. Your text is kept; " +
+          "copy it, log in again in another tab, and send the form.";
+      }
+      return "The preview could not be made (the desk answered " + response.status + "). " +
+        "Your text is kept; try again, or send the form.";
+    });
+  }
+
+  // The message replaces the preview, so a preview of older text is never left standing.
+  function showProblem(message) {
+    var box = document.createElement("p");
+    box.className = "preview-problem";
+    box.textContent = message;
+    target.replaceChildren(box);
   }
 
   function schedule() {

@@ -76,7 +76,7 @@ def servers(tmp_path: Path) -> Iterator[list[Server]]:
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "manifesto.wsgi",
+                "desk.wsgi",
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={workers}",
                 f"--access-logfile={log}",

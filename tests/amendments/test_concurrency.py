@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
 
+from amendments import ledger
 from amendments.models import Amendment
 from amendments.services import guard
 from amendments.services.review import (
@@ -81,7 +82,7 @@ def test_two_acceptances_that_together_exceed_the_limit_exactly_one_wins(
     accepted = [r for r in results if isinstance(r, Amendment)]
     assert len(accepted) == 1 and len(refusals) == 1, results
     assert refusals[0].code == "over_chapter_limit"
-    assert guard.chapter_ledger(seed_chapter).words == 5193 + 20
+    assert ledger.chapter_ledger(seed_chapter).words == 5193 + 20
     statuses = sorted(Amendment.objects.values_list("status", flat=True))
     assert statuses == ["accepted", "pending"]
 

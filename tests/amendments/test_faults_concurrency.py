@@ -145,7 +145,7 @@ def test_an_acceptance_killed_halfway_leaves_no_trace(
     flag = tmp_path / "halfway"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "manifesto.settings",
+        "DJANGO_SETTINGS_MODULE": "desk.settings",
         "DATABASE_URL": database_url(),
     }
     process = subprocess.Popen(  # noqa: S603

@@ -6,12 +6,14 @@ import io
 import json
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.urls import reverse
 
+from amendments.ledger import chapter_ledger
 from amendments.models import Amendment, Decision
-from amendments.services.guard import chapter_ledger
 from amendments.services.review import (
     AcceptItem,
     amendment_accept,
@@ -259,3 +261,29 @@ def test_editors_set_the_manifesto_limit_on_its_page(member, editor, p5) -> None
     amendment = propose(member, p5, p5.text + " More.")
     with pytest.raises(ValidationError, match="over"):
         amendment_accept(amendment=amendment, editor=editor)
+
+
+def test_validating_the_admins_paragraph_form_writes_nothing(admin_user, p5) -> None:
+    # The edit is made by save_model through the service; checking the form only validates.
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    form_class = admin.site._registry[Paragraph].get_form(request, p5)
+    versions = p5.history.count()
+    form = form_class({"text": p5.text + " two words", "change_reason": "Small"}, instance=p5)
+    assert form.is_valid(), form.errors
+    p5.refresh_from_db()
+    assert not p5.text.endswith("two words")
+    assert p5.history.count() == versions
+    assert not Decision.objects.exists()
+
+
+def test_an_admin_edit_the_service_refuses_comes_back_filled(admin_user, editor, p5) -> None:
+    _tight(p5.chapter, editor, 3)
+    url = reverse("admin:manifesto_paragraph_change", args=[p5.pk])
+    typed = p5.text + " " + FIFTY
+    response = client_for(admin_user).post(url, {"text": typed, "change_reason": "Admin edit"})
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.data["text"] == typed
+    assert any("over its limit" in error for error in form.non_field_errors())
+    assert not Decision.objects.filter(action="paragraph_edited").exists()

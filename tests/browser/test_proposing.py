@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.amendments.conftest import body_paragraph, propose
@@ -208,3 +209,51 @@ def test_the_author_updates_an_amendment_in_conflict_without_losing_it(
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("status")).to_contain_text(f"Amendment #{mine.pk} was updated")
     expect(page.get_by_test_id("diff-as-written").locator("ins").first).to_contain_text("grave")
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "body", "says"),
+    [
+        (
+            413,
+            {"Content-Type": "text/plain"},
+            "The text is 5,001 characters; the maximum is 5,000.",
+            "The text is 5,001 characters; the maximum is 5,000.",
+        ),
+        (
+            429,
+            {"Content-Type": "text/html; charset=utf-8", "Retry-After": "120"},
+            "<!doctype html><title>Too many</title>",
+            "The preview is paused: it was asked for many times in a short time; it starts "
+            "again in about 2 minutes.",
+        ),
+        (
+            500,
+            {"Content-Type": "text/html; charset=utf-8"},
+            "<!doctype html><title>Error</title>",
+            "The preview could not be made (the desk answered 500).",
+        ),
+    ],
+)
+def test_live_preview_says_why_when_the_desk_refuses_it(
+    page, seed_chapter, member, status, headers, body, says
+) -> None:
+    log_in(page, "alice", PASSWORD)
+    page.goto(
+        reverse("amendments:propose", args=[seed_chapter.slug, body_paragraph(seed_chapter, 5).key])
+    )
+    box = page.get_by_label("Text", exact=True)
+    box.fill(box.input_value().replace("a myriad of problems", "many grave problems"))
+    expect(page.get_by_test_id("diff").locator("ins")).to_contain_text("many grave")
+
+    def refuse(route) -> None:  # type: ignore[no-untyped-def]
+        route.fulfill(status=status, headers=headers, body=body)
+
+    page.route("**/preview/", refuse)
+    box.fill(box.input_value() + " And more.")
+    preview = page.locator("#live-preview")
+    # The answer replaces the preview of the older text, and says why in words.
+    expect(preview).to_contain_text(says)
+    expect(page.get_by_test_id("diff")).to_have_count(0)
+    assert "<" not in preview.locator(".preview-problem").inner_text()
+    assert_no_serious_axe_violations(page)

@@ -203,7 +203,7 @@ def test_editors_and_members_alike_can_export(member, seed_chapter) -> None:
 
 
 def test_the_export_form_offers_every_format(client, seed_chapter) -> None:
-    from manifesto.export_service import FORMATS
+    from amendments.export_service import FORMATS
 
     page = client.get(seed_chapter.get_absolute_url()).content.decode()
     for key, format_ in FORMATS.items():

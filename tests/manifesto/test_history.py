@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from amendments.ledger import chapter_ledger
 from amendments.models import Amendment
-from amendments.services.guard import chapter_ledger
 from amendments.services.review import (
     amendment_accept,
     chapter_set_limit,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from manifesto.export_service import FORMATS
+from amendments.export_service import FORMATS
 from manifesto.exports import filename, parse_moment
 from tests.conftest import client_for
 

@@ -96,7 +96,7 @@ def sqlite_server(tmp_path_factory) -> Iterator[SQLiteServer]:  # type: ignore[n
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")},
-        "DJANGO_SETTINGS_MODULE": "manifesto.settings",
+        "DJANGO_SETTINGS_MODULE": "desk.settings",
         "DATABASE_URL": f"sqlite:///{database}",
         "APP_MODE": "local",
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -30,7 +30,7 @@ def _boom(request: HttpRequest) -> HttpResponse:
 
 
 # The desk's own URLs plus one view that fails, for the 500 page (see @pytest.mark.urls).
-urlpatterns = [path("boom/", _boom), path("", include("manifesto.urls"))]
+urlpatterns = [path("boom/", _boom), path("", include("desk.urls"))]
 
 
 def _main_pages(p5, member, editor, admin_user) -> list[tuple[object, str, int]]:  # type: ignore[no-untyped-def]
@@ -169,7 +169,7 @@ def test_production_mode_for_real(tmp_path) -> None:
         "SECRET_KEY": "a-real-secret-" + "x" * 50,
         "ALLOWED_HOSTS": "desk.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "manifesto.settings",
+        "DJANGO_SETTINGS_MODULE": "desk.settings",
     }
     result = subprocess.run(  # noqa: S603 (our own interpreter and script)
         [sys.executable, "-c", PRODUCTION_PROBE],

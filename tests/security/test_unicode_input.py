@@ -19,8 +19,8 @@ from django.utils.html import escape
 from amendments.models import Amendment, Comment
 from amendments.services.discussion import comment_post
 from amendments.services.proposing import amendment_edit, amendment_propose
+from desk.security import NUL_REFUSAL
 from manifesto.models import Milestone
-from manifesto.security import NUL_REFUSAL
 from manifesto.services import milestone_create
 from tests.amendments.conftest import propose
 from tests.conftest import client_for

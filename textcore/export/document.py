@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Literal
 
 from textcore.chapter_text import ParsedChapter
+from textcore.numbering import paragraph_numbers
 
 BlockKind = Literal["heading", "body", "footnote"]
 TrackedStatus = Literal["unchanged", "changed", "inserted", "deleted"]
@@ -189,12 +190,12 @@ class ChangesReport:
 def chapter_from_parsed(parsed: ParsedChapter, *, slug: str = "") -> ExportChapter:
     """An ``ExportChapter`` with the parsed chapter's text, numbering body paragraphs from 1."""
     blocks: list[ExportBlock] = []
-    body_number = 0
+    numbers = paragraph_numbers((index, b.kind, False) for index, b in enumerate(parsed.blocks))
     heading_number = 0
-    for block in parsed.blocks:
+    for index, block in enumerate(parsed.blocks):
         if block.kind == "body":
-            body_number += 1
-            blocks.append(ExportBlock("body", block.text, body_number, f"p{body_number}"))
+            number = numbers[index]
+            blocks.append(ExportBlock("body", block.text, number, f"p{number}"))
         elif block.kind == "heading":
             heading_number += 1
             blocks.append(ExportBlock("heading", block.text, None, f"s{heading_number}"))

@@ -4,9 +4,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from amendments.services.guard import Ledger, chapter_ledgers, manifesto_ledger
-from manifesto.models import Chapter
-from manifesto.services import manifesto_get_or_create
+from amendments.ledger import Ledger, chapter_ledgers, manifesto_ledger
+from manifesto.models import Manifesto
+from manifesto.selectors import manifesto_chapter_list, manifesto_current
+from manifesto.services import DEFAULT_MANIFESTO_TITLE
 
 
 def _as_dict(ledger: Ledger) -> dict[str, int | None]:
@@ -28,8 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
 
     def handle(self, *args: object, **options: object) -> None:
-        manifesto = manifesto_get_or_create()
-        chapters = list(Chapter.objects.filter(manifesto=manifesto).order_by("order", "id"))
+        manifesto = manifesto_current() or Manifesto(title=DEFAULT_MANIFESTO_TITLE)
+        chapters = manifesto_chapter_list(manifesto if manifesto.pk else None)
         ledgers = chapter_ledgers(manifesto, chapters)
         total = manifesto_ledger(manifesto, ledgers)
         if options["json"]:

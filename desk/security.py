@@ -4,13 +4,9 @@ addresses) and the page a form refused for its CSRF token comes back to."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.admin import helpers
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 
@@ -47,7 +43,7 @@ class RefuseNulCharactersMiddleware:
     PostgreSQL can neither store nor compare text containing one, so such a value would become
     a server error wherever it reached a query (a filter, a search, an export's milestone).
     Refusing it at the door covers every page, the admin included. A form's fields are the
-    forms' business: each text field removes a NUL and says so (manifesto/fields.py), every
+    forms' business: each text field removes a NUL and says so (common/fields.py), every
     other field refuses what is not a number or a choice, and the form comes back filled in.
     """
 
@@ -74,22 +70,3 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     what happened, that nothing was saved, and how to get the text back."""
     context = {"cookie_missing": reason == REASON_NO_CSRF_COOKIE}
     return render(request, "403_csrf.html", context, status=403)
-
-
-class AdminActionsOnListedIds:
-    """A ModelAdmin mixin: an action on ids no changelist shows ("abc", a NUL, a number past 64
-    bits) is refused with a message. The admin filters by them as they come, which is a server
-    error for anything but a number a database id can be."""
-
-    def response_action(
-        self, request: HttpRequest, queryset: QuerySet[Any], *args: Any, **kwargs: Any
-    ) -> HttpResponse | None:
-        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        if not all(pk.isascii() and pk.isdecimal() and len(pk) <= 18 for pk in selected):
-            messages.error(
-                request,
-                "The form was altered: it chose items by something that is not one of their "
-                "numbers. Nothing was changed.",
-            )
-            return HttpResponseRedirect(request.get_full_path())
-        return super().response_action(request, queryset, *args, **kwargs)  # type: ignore[misc]

@@ -1,4 +1,5 @@
-"""One entry point for every export the pages and the command offer."""
+"""One entry point for every export the pages and the command offer: the text at a moment
+(manifesto.exports) and what changed between two moments (amendments.reports)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from amendments.reports import changes_report, tracked_chapters
 from manifesto.exports import TEXT_FORMATS, Format, Moment, export_document, filename, render
 from manifesto.models import Chapter, Manifesto
 from textcore.export import render_changes_docx, render_changes_html, render_tracked_docx
@@ -33,7 +35,7 @@ class ExportResult:
 
 def export_run(
     *,
-    manifesto: Manifesto,
+    manifesto: Manifesto | None,
     chapters: Sequence[Chapter],
     fmt: str,
     at: Moment,
@@ -43,7 +45,7 @@ def export_run(
     """Render ``chapters`` in ``fmt`` at moment ``at`` (changes formats: since ``since``)."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format “{fmt}”; choose one of {', '.join(FORMATS)}.")
-    if not chapters:
+    if manifesto is None or not chapters:  # nothing imported yet
         raise ValueError("There is no chapter to export.")
     format_ = FORMATS[fmt]
     base = chapters[0].slug if len(chapters) == 1 else "manifesto"
@@ -54,8 +56,6 @@ def export_run(
         say(f"Rendering {format_.label}…")
         content = render(document, format_)
         return ExportResult(content, filename(base, at, format_.extension), format_.content_type)
-
-    from amendments.reports import changes_report, tracked_chapters
 
     suffix = f"-changes-since-{since.slug}"
     title = chapters[0].title if len(chapters) == 1 else manifesto.title

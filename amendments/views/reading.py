@@ -1,7 +1,7 @@
 """The reading pages: the Manifesto index, a chapter, one paragraph with its history.
 
-They show the desk's figures beside the text (pending amendments, the word ledger), read
-through the amendments app's selectors.
+They show the desk's figures beside the text (pending amendments, the word ledger), so they
+live in the desk; their URLs keep the "manifesto" namespace (amendments/reading_urls.py).
 """
 
 from __future__ import annotations
@@ -17,21 +17,25 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
+from amendments import history
 from amendments import selectors as desk
+from amendments.export_service import FORM_CHOICES, export_run
 from amendments.forms import CommentEditForm, RevertForm
-from amendments.services.guard import chapter_ledger, chapter_ledgers, manifesto_ledger
+from amendments.ledger import chapter_ledger, chapter_ledgers, manifesto_ledger
 from amendments.views._helpers import FormPage, add_service_errors, form_again
-from manifesto import exports, history, selectors
-from manifesto.export_service import FORM_CHOICES, export_run
+from manifesto import exports, selectors
 from manifesto.forms import MilestoneForm
-from manifesto.models import Chapter
-from manifesto.services import manifesto_get_or_create, milestone_create
+from manifesto.models import Chapter, Manifesto
+from manifesto.services import DEFAULT_MANIFESTO_TITLE, milestone_create
 
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    manifesto = manifesto_get_or_create()
-    chapters = selectors.manifesto_chapters(manifesto)
+    manifesto = selectors.manifesto_current()
+    if manifesto is None:
+        # Nothing imported yet: the page says so, and a GET creates nothing.
+        manifesto = Manifesto(title=DEFAULT_MANIFESTO_TITLE)
+    chapters = selectors.manifesto_chapters(manifesto) if manifesto.pk else []
     ledgers = chapter_ledgers(manifesto, chapters)
     for chapter in chapters:
         chapter.ledger = ledgers[chapter.id]  # type: ignore[attr-defined]
@@ -154,12 +158,12 @@ def _moment_from(request: HttpRequest, name: str, default: str) -> exports.Momen
 @require_safe
 def export(request: HttpRequest) -> HttpResponse:
     """Download the text, the tracked changes or the changes report (GET form, no JS)."""
-    manifesto = manifesto_get_or_create()
+    manifesto = selectors.manifesto_current()
     slug = request.GET.get("chapter", "")
     chapters = (
         [get_object_or_404(Chapter, slug=slug)]
         if slug
-        else list(manifesto.chapters.order_by("order", "id"))
+        else selectors.manifesto_chapter_list(manifesto)
     )
     back = chapters[0].get_absolute_url() if slug else reverse("manifesto:index")
     try:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "common",
     "accounts",
     "manifesto",
     "amendments",
@@ -64,20 +65,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "manifesto.security.ContentSecurityPolicyMiddleware",
+    "desk.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "manifesto.security.RefuseNulCharactersMiddleware",
+    "desk.security.RefuseNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "manifesto.urls"
-WSGI_APPLICATION = "manifesto.wsgi.application"
+ROOT_URLCONF = "desk.urls"
+WSGI_APPLICATION = "desk.wsgi.application"
 
 TEMPLATES = [
     {
@@ -166,7 +167,7 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
 # restore versions on the desk's history page, through the word-count guard).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # A version's reason holds the whole reason an editor gave (up to the desk's limit for reasons,
-# amendments/services/review.py): a column of 100 characters refused longer ones on PostgreSQL.
+# amendments/rules.py): a column of 100 characters refused longer ones on PostgreSQL.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 RATELIMIT_ENABLE = _env_bool("RATELIMIT_ENABLE", default=True)
@@ -206,11 +207,11 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 # A form refused for its CSRF token comes back to the desk's own page, which says that nothing
 # was saved and how to get the text back, in every mode (not Django's page for developers).
-CSRF_FAILURE_VIEW = "manifesto.security.csrf_failure"
+CSRF_FAILURE_VIEW = "desk.security.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Sent on every response (manifesto/security.py), in every mode, so that the browser tests run
+# Sent on every response (desk/security.py), in every mode, so that the browser tests run
 # under it: scripts and styles come only from our static files, nothing inline.
 CONTENT_SECURITY_POLICY = "; ".join(
     [

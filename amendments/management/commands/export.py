@@ -6,10 +6,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from manifesto.export_service import CHANGE_FORMATS, FORMATS, export_run
+from amendments.export_service import CHANGE_FORMATS, FORMATS, export_run
 from manifesto.exports import TEXT_FORMATS, parse_moment, render
 from manifesto.models import Chapter
-from manifesto.services import manifesto_get_or_create
+from manifesto.selectors import manifesto_chapter_list, manifesto_current
 from textcore.chapter_text import ChapterFormatError, decode_chapter, parse_chapter
 from textcore.export import document_from_parsed
 
@@ -63,9 +63,9 @@ class Command(BaseCommand):
             content = self._from_file(path, fmt)
             name = path.stem
         else:
-            manifesto = manifesto_get_or_create()
+            manifesto = manifesto_current()
             if source == "manifesto":
-                chapters = list(manifesto.chapters.order_by("order", "id"))
+                chapters = manifesto_chapter_list(manifesto)
             else:
                 chapter = Chapter.objects.filter(slug=source).first()
                 if chapter is None:

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("manifesto.reading_urls")),
+    path("", include("amendments.reading_urls")),
     path("", include("amendments.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

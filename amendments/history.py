@@ -13,12 +13,13 @@ from itertools import pairwise
 from typing import Any
 
 from amendments.models import Amendment
-from amendments.services.guard import counts_against_limit
+from manifesto.counting import counts_against_limit
 from manifesto.exports import HistoricalParagraph, Moment, moments_for, paragraphs_at
 from manifesto.models import Chapter, Paragraph
 from textcore.compare import Block, Comparison, compare_blocks
 from textcore.diff import WordDelta, diff_html, word_delta
 from textcore.footnotes import ref_numbers, references_lost
+from textcore.numbering import paragraph_numbers
 from textcore.words import trim_edges
 
 _AMENDMENT_IN_REASON = re.compile(r"\bamendment #(\d+)\b")
@@ -202,10 +203,7 @@ def chapter_compare(chapter: Chapter, since: Moment, until: Moment) -> ChapterCo
     before = paragraphs_at([chapter], {chapter.pk: since_at}).get(chapter.pk, [])
     after = paragraphs_at([chapter], {chapter.pk: until_at}).get(chapter.pk, [])
     comparison = compare_blocks(_blocks(before, count_footnotes), _blocks(after, count_footnotes))
-    numbers: dict[int, int] = {}
-    for row in after:
-        if row.kind == Paragraph.Kind.BODY:
-            numbers[row.key] = len(numbers) + 1
+    numbers = paragraph_numbers((row.key, row.kind, row.is_deleted) for row in after)
     earlier, later = sorted((since_at, until_at))
     accepted = list(
         Amendment.objects.filter(

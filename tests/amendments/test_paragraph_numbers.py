@@ -1,0 +1,123 @@
+"""¶ numbers have one definition (textcore.numbering.paragraph_numbers): after accepted
+insertions and deletions, the chapter page, the exports, the history, the compare page, the
+changes report and the tracked changes give every paragraph the same number."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from amendments.history import chapter_compare
+from amendments.reports import changes_report, tracked_chapters
+from amendments.services.review import amendment_accept
+from manifesto.exports import NOW, PUBLISHED, TEXT_FORMATS, export_document, render
+from manifesto.models import Paragraph
+from manifesto.selectors import body_numbers
+from tests.amendments.conftest import body_paragraph, propose
+from tests.conftest import client_for
+from textcore.numbering import paragraph_numbers
+
+NEW_BODY = "A paragraph the congress added, in words of its own."
+
+
+def test_paragraph_numbers_number_live_body_paragraphs_in_order():
+    rows = [
+        ("h", "heading", False),
+        ("a", "body", False),
+        ("gone", "body", True),
+        ("b", "body", False),
+        ("n", "footnote", False),
+        ("c", "body", False),
+    ]
+    assert paragraph_numbers(rows) == {"a": 1, "b": 2, "c": 3}
+
+
+@pytest.fixture
+def reshaped_chapter(seed_chapter, member, editor):
+    """The seed chapter after an insertion after ¶ 2, the deletion of ¶ 5, a new heading after
+    ¶ 7 and a change to ¶ 9, all accepted."""
+    p2, p5, p7, p9 = (body_paragraph(seed_chapter, n) for n in (2, 5, 7, 9))
+    amendments = [
+        propose(member, p2, NEW_BODY, kind="insert", title="Add a paragraph"),
+        propose(member, p5, "", kind="delete", title="Cut ¶ 5"),
+        propose(member, p7, "A new section", kind="insert", insert_kind="heading"),
+        propose(member, p9, title="Change ¶ 9"),
+    ]
+    for amendment in amendments:
+        amendment_accept(amendment=amendment, editor=editor)
+    seed_chapter.refresh_from_db()
+    return seed_chapter, amendments
+
+
+def _expected(chapter) -> dict[int, int]:
+    """¶ numbers by paragraph key, from the database selector."""
+    by_pk = body_numbers([chapter])
+    keys = dict(chapter.paragraphs.values_list("pk", "key"))
+    return {keys[pk]: number for pk, number in by_pk.items()}
+
+
+def test_every_output_gives_each_paragraph_the_same_number(reshaped_chapter):
+    chapter, amendments = reshaped_chapter
+    expected = _expected(chapter)
+    inserted = chapter.paragraphs.get(text=NEW_BODY)
+    deleted = amendments[1].paragraph
+    assert expected[inserted.key] == 3  # after the old ¶ 2
+    assert deleted.key not in expected
+    assert len(expected) == chapter.paragraphs.filter(kind="body", is_deleted=False).count()
+
+    # The chapter page.
+    page = client_for(None).get(chapter.get_absolute_url()).content.decode()
+    shown = {
+        int(key): int(number)
+        for key, number in re.findall(
+            r'<div class="block" id="p(\d+)">\s*<a class="block__number"[^>]*>'
+            r'<span class="vh">Paragraph </span>¶&nbsp;(\d+)</a>',
+            page,
+        )
+    }
+    assert shown == expected
+
+    # The exports: the document every renderer draws from, and the HTML's order.
+    document = export_document(chapter.manifesto, [chapter], NOW)
+    exported = {
+        int(block.anchor[1:]): block.number
+        for block in document.chapters[0].blocks
+        if block.kind == "body"
+    }
+    assert exported == expected
+    html = render(document, TEXT_FORMATS["html"]).decode()
+    in_html = [int(key) for key in re.findall(r'id="p(\d+)"', html)]
+    body_order = [key for key in in_html if key in expected]
+    assert body_order == sorted(expected, key=expected.__getitem__)
+
+    # The history and the compare page.
+    comparison = chapter_compare(chapter, since=PUBLISHED, until=NOW)
+    assert comparison.numbers == expected
+    compare_page = client_for(None).get(reverse("manifesto:compare", args=[chapter.slug]))
+    linked = {
+        int(key): int(number)
+        for key, number in re.findall(
+            r'/p/(\d+)/history/">¶ (\d+)</a>', compare_page.content.decode()
+        )
+    }
+    assert linked == expected
+    for key in (inserted.key, amendments[3].paragraph.key, max(expected)):
+        history = client_for(None).get(reverse("manifesto:history", args=[chapter.slug, key]))
+        assert f"History of ¶ {expected[key]} " in history.content.decode()
+
+    # The changes report and the tracked changes.
+    report = changes_report(chapter.manifesto, [chapter], PUBLISHED, NOW)
+    labels = {entry.amendment_number: entry.paragraph_label for entry in report.entries}
+    changed = amendments[3].paragraph
+    assert labels[amendments[3].pk] == f"¶ {expected[changed.key]}"
+    anchor = amendments[0].paragraph
+    assert labels[amendments[0].pk] == f"after ¶ {expected[anchor.key]}"
+    (tracked,) = tracked_chapters([chapter], PUBLISHED, NOW)
+    live = [block for block in tracked.blocks if block.kind == "body" and block.status != "deleted"]
+    texts = {p.key: p.text for p in chapter.paragraphs.filter(kind=Paragraph.Kind.BODY)}
+    by_number = {number: key for key, number in expected.items()}
+    assert [block.number for block in live] == list(range(1, len(expected) + 1))
+    for block in live:
+        assert block.after_text == texts[by_number[block.number]]
