@@ -16,6 +16,7 @@ from django.http import QueryDict
 
 from amendments.models import Amendment, Comment
 from amendments.review_queue import SORT_LABELS
+from amendments.services.deciding import MAX_DECISION_REASON_CHARS
 from amendments.services.discussion import MAX_COMMENT_CHARS, MAX_HIDE_REASON_CHARS
 from amendments.services.proposing import (
     MAX_REASON_CHARS,
@@ -23,7 +24,6 @@ from amendments.services.proposing import (
     MAX_TITLE_CHARS,
     NOT_A_VERSION_MESSAGE,
 )
-from amendments.services.review import MAX_DECISION_REASON_CHARS
 from manifesto.fields import DeskCharField
 
 ALTERED = "The form was altered: "

@@ -15,9 +15,9 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from amendments.models import Amendment, Comment, Decision, Support
+from amendments.services.deciding import duplicate_original
 from amendments.services.guard import Ledger, chapter_ledger, counts_against_limit
 from amendments.services.proposing import proposed_paragraph_text
-from amendments.services.review import duplicate_original
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import ChapterReading, body_numbers, chapter_reading
 from textcore.diff import WordDelta, diff_html, word_delta

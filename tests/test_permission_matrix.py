@@ -29,13 +29,13 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from amendments.models import Amendment, Comment
-from amendments.services.discussion import comment_post
-from amendments.services.proposing import support_add
-from amendments.services.review import (
+from amendments.services.deciding import (
     amendment_mark_duplicate,
     amendment_reject,
     paragraph_edit,
 )
+from amendments.services.discussion import comment_post
+from amendments.services.proposing import support_add
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from manifesto.services import chapter_import

@@ -30,8 +30,7 @@ from amendments.forms import (
 )
 from amendments.models import Amendment
 from amendments.review_queue import SORT_LABELS, QueueFilters, review_queue
-from amendments.services.guard import chapter_ledger, manifesto_ledger
-from amendments.services.review import (
+from amendments.services.deciding import (
     AcceptItem,
     amendment_accept,
     amendment_accept_with_changes,
@@ -44,6 +43,7 @@ from amendments.services.review import (
     manifesto_set_limit,
     paragraph_revert,
 )
+from amendments.services.guard import chapter_ledger, manifesto_ledger
 from amendments.views._helpers import (
     FormPage,
     add_service_errors,

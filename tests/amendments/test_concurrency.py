@@ -16,7 +16,7 @@ from django.db import connections
 
 from amendments.models import Amendment
 from amendments.services import guard
-from amendments.services.review import (
+from amendments.services.deciding import (
     amendment_accept,
     amendment_mark_duplicate,
     chapter_set_limit,
@@ -61,7 +61,7 @@ def slow_guard(monkeypatch):
         time.sleep(0.4)
         return snapshot
 
-    monkeypatch.setattr("amendments.services.review.guard_snapshot", slow)
+    monkeypatch.setattr("amendments.services.deciding.guard_snapshot", slow)
 
 
 def test_two_acceptances_that_together_exceed_the_limit_exactly_one_wins(

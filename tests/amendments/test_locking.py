@@ -22,11 +22,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from amendments.models import Amendment, Comment
-from amendments.services import discussion, locking, proposing, review
-from amendments.services.discussion import comment_delete, comment_edit, comment_hide, comment_post
-from amendments.services.locking import LockedRows, lock_rows
-from amendments.services.proposing import amendment_edit, amendment_withdraw
-from amendments.services.review import (
+from amendments.services import deciding, discussion, locking, proposing
+from amendments.services.deciding import (
     AcceptItem,
     amendment_accept,
     amendment_accept_with_changes,
@@ -41,6 +38,9 @@ from amendments.services.review import (
     paragraph_edit,
     paragraph_revert,
 )
+from amendments.services.discussion import comment_delete, comment_edit, comment_hide, comment_post
+from amendments.services.locking import LockedRows, lock_rows
+from amendments.services.proposing import amendment_edit, amendment_withdraw
 from manifesto.models import Chapter, Manifesto, Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import ROOT
@@ -390,7 +390,7 @@ def test_every_service_locks_what_it_changes_up_front_in_one_call(
         calls.append((start, len(queries.captured_queries), rows))
         return rows
 
-    for module in (review, proposing, discussion):
+    for module in (deciding, proposing, discussion):
         monkeypatch.setattr(module, "lock_rows", spy)
     existing = {table: _existing(table) for table in LOCK_ORDER}
     with queries:
@@ -441,7 +441,7 @@ def test_every_service_module_that_takes_locks_is_spied_on() -> None:
         if path != HELPER and calls_lock_rows(path)
     }
     assert users == {
-        "amendments/services/review.py",
+        "amendments/services/deciding.py",
         "amendments/services/proposing.py",
         "amendments/services/discussion.py",
     }

@@ -11,8 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from amendments.models import Amendment, Decision
-from amendments.services.guard import chapter_ledger
-from amendments.services.review import (
+from amendments.services.deciding import (
     AcceptItem,
     amendment_accept,
     amendment_accept_with_changes,
@@ -22,6 +21,7 @@ from amendments.services.review import (
     paragraph_edit,
     paragraph_revert,
 )
+from amendments.services.guard import chapter_ledger
 from manifesto.models import Chapter, Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for

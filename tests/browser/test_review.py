@@ -89,7 +89,7 @@ def test_editor_rejects_with_a_reason_the_author_then_reads(
 def test_the_author_reads_why_an_edit_beside_a_repeated_sentence_is_in_conflict(
     page, seed_chapter, member, other_member, editor
 ) -> None:
-    from amendments.services.review import amendment_accept
+    from amendments.services.deciding import amendment_accept
 
     p5 = body_paragraph(seed_chapter, 5)
     sentence = "First and foremost, Russia was a backward, overwhelmingly agricultural country."
@@ -145,7 +145,7 @@ def test_editor_is_warned_that_a_deletion_orphans_a_note_and_every_page_says_so(
 def test_marking_a_duplicate_shows_the_original_first_and_can_be_undone(
     page, seed_chapter, member, other_member, editor, other_editor
 ) -> None:
-    from amendments.services.review import amendment_reject
+    from amendments.services.deciding import amendment_reject
 
     p5, p9 = body_paragraph(seed_chapter, 5), body_paragraph(seed_chapter, 9)
     elsewhere = propose(member, p9, p9.text + " Said elsewhere.", title="Said on ¶ 9")

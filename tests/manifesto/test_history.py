@@ -13,13 +13,13 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from amendments.models import Amendment
-from amendments.services.guard import chapter_ledger
-from amendments.services.review import (
+from amendments.services.deciding import (
     amendment_accept,
     chapter_set_limit,
     paragraph_edit,
     paragraph_revert,
 )
+from amendments.services.guard import chapter_ledger
 from manifesto.models import Chapter, Milestone, Paragraph
 from manifesto.services import AS_PUBLISHED, chapter_import, milestone_create
 from tests.amendments.conftest import body_paragraph, propose

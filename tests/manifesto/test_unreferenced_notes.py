@@ -17,8 +17,8 @@ from django.urls import reverse
 from docx import Document
 from lxml import etree
 
+from amendments.services.deciding import amendment_accept, manifesto_set_limit
 from amendments.services.guard import chapter_ledger
-from amendments.services.review import amendment_accept, manifesto_set_limit
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user
 
