@@ -16,8 +16,8 @@ from django.http import QueryDict
 
 from amendments.models import Amendment, Comment
 from amendments.review_queue import SORT_LABELS
-from amendments.services.deciding import MAX_DECISION_REASON_CHARS
 from amendments.services.discussion import MAX_COMMENT_CHARS, MAX_HIDE_REASON_CHARS
+from amendments.services.editorial import MAX_DECISION_REASON_CHARS
 from amendments.services.proposing import (
     MAX_REASON_CHARS,
     MAX_TEXT_CHARS,

@@ -9,12 +9,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from amendments.services.deciding import (
-    MAX_DECISION_REASON_CHARS,
-    chapter_set_limit,
-    manifesto_set_limit,
-    paragraph_edit,
-)
+from amendments.services.editorial import MAX_DECISION_REASON_CHARS
+from amendments.services.limits import chapter_set_limit, manifesto_set_limit
+from amendments.services.paragraphs import paragraph_edit
 from amendments.services.proposing import MAX_TEXT_CHARS
 from manifesto.fields import DeskCharField, DeskSlugField
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph

@@ -166,7 +166,7 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
 # restore versions on the desk's history page, through the word-count guard).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # A version's reason holds the whole reason an editor gave (up to the desk's limit for reasons,
-# amendments/services/deciding.py): a column of 100 characters refused longer ones on PostgreSQL.
+# amendments/services/editorial.py): a column of 100 characters refused longer ones on PostgreSQL.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 RATELIMIT_ENABLE = _env_bool("RATELIMIT_ENABLE", default=True)

@@ -1,16 +1,17 @@
-"""Editorial review: accepting, rejecting, duplicates, reopening, direct edits and limits.
+"""Deciding amendments: accepting (as proposed, with changes, several together), rejecting,
+marking and unmarking duplicates, and reopening.
 
 Every action that changes a paragraph first takes, in one ``lock_rows`` call, every row it
 will change (the Manifesto and chapter rows among them, so editors' actions queue); applies the
 change with history; carries every other pending amendment on the paragraph forward (or puts
-it in conflict); and lets the word-count guard judge the net effect before the transaction
-commits.
+it in conflict, carrying.py); and lets the word-count guard judge the net effect before the
+transaction commits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,27 +20,26 @@ from django.utils import timezone
 from accounts.models import User
 from amendments.models import Amendment, Decision
 from amendments.services import notifications
+from amendments.services.carrying import back_to_pending, carry_forward
+from amendments.services.editorial import (
+    log_decision,
+    refuse_long_reason,
+    refuse_long_text,
+    require_editor,
+    save_amendment,
+    save_paragraph,
+)
 from amendments.services.guard import guard_enforce, guard_snapshot
 from amendments.services.locking import lock_rows
 from amendments.services.proposing import (
-    MAX_TEXT_CHARS,
     NOT_A_VERSION_MESSAGE,
-    change_spans_of,
     normalise_text,
     proposed_paragraph_text,
-    word_delta_of,
 )
-from manifesto.models import Chapter, Manifesto, Paragraph
+from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from manifesto.services import paragraph_next_key, position_after
-from textcore.limits import counted_length, too_long_message
-from textcore.rebase import AMBIGUOUS, rebase
 from textcore.words import count_words
-
-# The limit of every reason an editor or admin gives (accepting, rejecting, reopening,
-# reverting, changing a limit); the forms' fields use this same number. The text of a
-# paragraph an editor writes (accepting with changes, editing) has a proposal's limit.
-MAX_DECISION_REASON_CHARS = 3000
 
 
 @dataclass(frozen=True)
@@ -49,61 +49,6 @@ class AcceptItem:
     amendment: Amendment
     editor_text: str | None = None
     seen_version_id: int | None = None
-
-
-def _require_editor(user: User) -> None:
-    if not user.is_editor:
-        raise ValidationError("Only editors can review amendments.", code="not_editor")
-
-
-def _refuse_long_reason(reason: str) -> None:
-    length = counted_length(reason.strip())
-    if length > MAX_DECISION_REASON_CHARS:
-        message = too_long_message("The reason", length, MAX_DECISION_REASON_CHARS)
-        raise ValidationError({"reason": [message]}, code="reason_long")
-
-
-def _refuse_long_text(text: str) -> None:
-    length = len(normalise_text(text))
-    if length > MAX_TEXT_CHARS:
-        message = too_long_message("The text", length, MAX_TEXT_CHARS)
-        raise ValidationError({"text": [message]}, code="text_long")
-
-
-def _save_paragraph(paragraph: Paragraph, *, user: User | None, reason: str) -> None:
-    paragraph._change_reason = reason  # type: ignore[attr-defined]
-    paragraph._history_user = user  # type: ignore[attr-defined]
-    paragraph.save()
-
-
-def _save_amendment(amendment: Amendment, reason: str, user: User | None = None) -> None:
-    amendment.updated_at = timezone.now()
-    amendment._change_reason = reason  # type: ignore[attr-defined]
-    if user is not None:
-        amendment._history_user = user  # type: ignore[attr-defined]
-    amendment.save()
-
-
-def _log(
-    *,
-    chapter: Chapter,
-    action: str,
-    actor: User | None,
-    amendment: Amendment | None = None,
-    paragraph: Paragraph | None = None,
-    reason: str = "",
-    words: tuple[int, int] | None = None,
-) -> Decision:
-    return Decision.objects.create(
-        chapter=chapter,
-        action=action,
-        actor=actor,
-        amendment=amendment,
-        paragraph=paragraph or (amendment.paragraph if amendment else None),
-        reason=reason,
-        words_before=words[0] if words else None,
-        words_after=words[1] if words else None,
-    )
 
 
 # --- accepting -----------------------------------------------------------------------------
@@ -132,13 +77,13 @@ def amendments_accept(
 ) -> list[Amendment]:
     """Accept several amendments of one chapter together, all or none: the word-count guard
     judges their net effect, so an addition can be paid for by cuts accepted with it."""
-    _require_editor(editor)
+    require_editor(editor)
     if not items:
         raise ValidationError("Choose at least one amendment to accept.", code="empty")
-    _refuse_long_reason(reason)
+    refuse_long_reason(reason)
     for item in items:
         if item.editor_text is not None:
-            _refuse_long_text(item.editor_text)
+            refuse_long_text(item.editor_text)
     chapter_ids = {item.amendment.chapter_id for item in items}
     if len(chapter_ids) != 1:
         raise ValidationError(
@@ -225,10 +170,10 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     result = amendment.result_text
     if amendment.kind == Amendment.Kind.REPLACE:
         paragraph.text = result
-        _save_paragraph(paragraph, user=editor, reason=label)
+        save_paragraph(paragraph, user=editor, reason=label)
     elif amendment.kind == Amendment.Kind.DELETE:
         paragraph.is_deleted = True
-        _save_paragraph(paragraph, user=editor, reason=label)
+        save_paragraph(paragraph, user=editor, reason=label)
     else:
         inserted = Paragraph(
             chapter=chapter,
@@ -237,7 +182,7 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
             kind=amendment.insert_kind or Paragraph.Kind.BODY,
             text=result,
         )
-        _save_paragraph(inserted, user=editor, reason=label)
+        save_paragraph(inserted, user=editor, reason=label)
 
     amendment.status = (
         Amendment.Status.ACCEPTED_WITH_CHANGES if with_changes else Amendment.Status.ACCEPTED
@@ -246,9 +191,9 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     amendment.decided_by = editor
     amendment.decided_at = timezone.now()
     amendment.decision_reason = reason.strip()
-    _save_amendment(amendment, label, editor)
+    save_amendment(amendment, label, editor)
     action = Decision.Action.ACCEPTED_WITH_CHANGES if with_changes else Decision.Action.ACCEPTED
-    _log(
+    log_decision(
         chapter=chapter,
         action=action,
         actor=editor,
@@ -261,151 +206,6 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     return amendment
 
 
-# --- carrying pending amendments forward ---------------------------------------------------
-
-
-def carry_forward(*, paragraph: Paragraph, cause: Amendment | None) -> None:
-    """After ``paragraph`` changed, rebase every other pending amendment on it onto the new
-    text; what no longer fits goes into conflict, with what collided, and its author is told.
-
-    The caller holds the locks: ``lock_rows(paragraphs=…, pending_on_paragraphs=True)``."""
-    version = latest_version(paragraph)
-    others = Amendment.objects.filter(paragraph=paragraph, status=Amendment.Status.PENDING)
-    if cause is not None:
-        others = others.exclude(pk=cause.pk)
-    by = f"amendment #{cause.pk}" if cause else "an editor"
-    for other in others.order_by("pk"):
-        if other.kind == Amendment.Kind.INSERT:
-            if paragraph.is_deleted:
-                _put_in_conflict(
-                    other,
-                    paragraph,
-                    cause,
-                    f"The paragraph this addition was to follow was deleted by {by}.",
-                )
-            else:
-                # The anchor changed, not the text to insert: only the anchor version moves on.
-                other.base_version = version
-                _save_amendment(other, f"anchor changed by {by}")
-            continue
-        if paragraph.is_deleted:
-            if other.kind == Amendment.Kind.DELETE:
-                _make_obsolete(
-                    other, paragraph, cause, f"The paragraph was already deleted by {by}."
-                )
-            else:
-                _put_in_conflict(
-                    other,
-                    paragraph,
-                    cause,
-                    f"The paragraph was deleted by {by}, so this change has nothing to apply to.",
-                )
-            continue
-        if other.kind == Amendment.Kind.DELETE:
-            _put_in_conflict(
-                other,
-                paragraph,
-                cause,
-                f"The paragraph was changed by {by} after this deletion was proposed, so "
-                "deleting it now would remove words its author has not seen.",
-            )
-            continue
-        _rebase_replacement(other, paragraph, version, cause, by)
-
-
-def _rebase_replacement(other, paragraph, version, cause, by):  # type: ignore[no-untyped-def]
-    if other.proposed_text == paragraph.text:
-        _make_obsolete(
-            other, paragraph, cause, f"The text already reads as it proposes, after {by}."
-        )
-        return
-    outcome = rebase(other.base_text, other.proposed_text, paragraph.text)
-    if not outcome.clean or outcome.text is None:
-        if all(collision.kind == AMBIGUOUS for collision in outcome.collisions):
-            where = (
-                f"The paragraph was changed by {by} beside repeated words where this amendment "
-                "also changes it, and that change can be read in more than one way: not every "
-                "way leaves this amendment's change where its author put it"
-            )
-        else:
-            where = f"The paragraph was changed by {by} in the same place this amendment changes"
-        _put_in_conflict(
-            other,
-            paragraph,
-            cause,
-            f"{where}, so it can no longer be applied as written.",
-            collisions=[asdict(c) for c in outcome.collisions],
-        )
-        return
-    if outcome.text == paragraph.text:
-        _make_obsolete(other, paragraph, cause, f"Its change is already in the text, made by {by}.")
-        return
-    other.base_version = version
-    other.base_text = paragraph.text
-    other.proposed_text = outcome.text
-    other.word_delta = word_delta_of(
-        kind=other.kind, base_text=other.base_text, proposed_text=other.proposed_text
-    )
-    other.change_spans = change_spans_of(
-        kind=other.kind, base_text=other.base_text, proposed_text=other.proposed_text
-    )
-    other.carried_forward_at = timezone.now()
-    other.carried_forward_by = cause
-    _save_amendment(other, f"carried forward after {by}")
-    _log(
-        chapter=paragraph.chapter,
-        action=Decision.Action.CARRIED_FORWARD,
-        actor=None,
-        amendment=other,
-        reason=f"Rebased onto the text produced by {by}; the author's change applies unchanged.",
-    )
-
-
-def _set_aside(
-    other: Amendment,
-    paragraph: Paragraph,
-    *,
-    cause: Amendment | None,
-    status: str,
-    reason: str,
-    collisions: list[dict[str, str]] | None = None,
-) -> None:
-    """Take a pending amendment out of the running after its paragraph changed: in conflict
-    (its author can update it) or obsolete (nothing left to do); log it, tell the author."""
-    conflict = status == Amendment.Status.CONFLICT
-    other.status = status
-    other.conflict_reason = reason
-    other.conflict_collisions = collisions or []
-    other.conflict_with = cause
-    _save_amendment(other, "put in conflict" if conflict else "made obsolete")
-    _log(
-        chapter=paragraph.chapter,
-        action=Decision.Action.CONFLICT if conflict else Decision.Action.OBSOLETE,
-        actor=None,
-        amendment=other,
-        paragraph=paragraph,
-        reason=reason,
-    )
-    (notifications.on_conflict if conflict else notifications.on_decided)(other)
-
-
-def _put_in_conflict(  # type: ignore[no-untyped-def]
-    other, paragraph, cause, reason, collisions=None
-) -> None:
-    _set_aside(
-        other,
-        paragraph,
-        cause=cause,
-        status=Amendment.Status.CONFLICT,
-        reason=reason,
-        collisions=collisions,
-    )
-
-
-def _make_obsolete(other, paragraph, cause, reason) -> None:  # type: ignore[no-untyped-def]
-    _set_aside(other, paragraph, cause=cause, status=Amendment.Status.OBSOLETE, reason=reason)
-
-
 # --- rejecting, duplicates, reopening ------------------------------------------------------
 
 
@@ -413,12 +213,12 @@ def amendments_reject(
     amendments: Sequence[Amendment], *, editor: User, reason: str
 ) -> list[Amendment]:
     """Reject one or several pending amendments with one reason (shown to their authors)."""
-    _require_editor(editor)
+    require_editor(editor)
     if not reason.strip():
         raise ValidationError(
             {"reason": ["Give a reason: the author will read it."]}, code="reason"
         )
-    _refuse_long_reason(reason)
+    refuse_long_reason(reason)
     if not amendments:
         raise ValidationError("Choose at least one amendment to reject.", code="empty")
     with transaction.atomic():
@@ -437,8 +237,8 @@ def amendments_reject(
             amendment.decided_by = editor
             amendment.decided_at = timezone.now()
             amendment.decision_reason = reason.strip()
-            _save_amendment(amendment, f"rejected: {reason.strip()[:80]}", editor)
-            _log(
+            save_amendment(amendment, f"rejected: {reason.strip()[:80]}", editor)
+            log_decision(
                 chapter=amendment.chapter,
                 action=Decision.Action.REJECTED,
                 actor=editor,
@@ -488,10 +288,10 @@ def amendment_mark_duplicate(
 ) -> Amendment:
     """Close an amendment as a duplicate of another one in the same chapter (of the original,
     when the one named is a duplicate itself)."""
-    _require_editor(editor)
+    require_editor(editor)
     if duplicate_of.pk == amendment.pk:
         raise ValidationError("An amendment cannot duplicate itself.", code="self")
-    _refuse_long_reason(reason)
+    refuse_long_reason(reason)
     with transaction.atomic():
         locked_both = lock_rows(
             chapters=[amendment.chapter_id], amendments=[amendment, duplicate_of]
@@ -513,8 +313,8 @@ def amendment_mark_duplicate(
         locked.decided_by = editor
         locked.decided_at = timezone.now()
         locked.decision_reason = reason.strip() or default
-        _save_amendment(locked, f"duplicate of #{original.pk}", editor)
-        _log(
+        save_amendment(locked, f"duplicate of #{original.pk}", editor)
+        log_decision(
             chapter=locked.chapter,
             action=Decision.Action.DUPLICATE,
             actor=editor,
@@ -531,8 +331,8 @@ def amendment_unmark_duplicate(
     """An editor undoes a duplicate marking while the chapter is open for amendments: the
     amendment is pending again, carried onto today's text (or in conflict if it no longer
     fits), and the log says who undid it and why."""
-    _require_editor(editor)
-    _refuse_long_reason(reason)
+    require_editor(editor)
+    refuse_long_reason(reason)
     with transaction.atomic():
         rows = lock_rows(
             chapters=[amendment.chapter_id],
@@ -556,7 +356,7 @@ def amendment_unmark_duplicate(
         if locked.author_id == editor.pk:
             raise ValidationError("Editors cannot decide their own amendments.", code="own")
         note = reason.strip() or f"Not a duplicate of #{locked.duplicate_of_id}."
-        return _back_to_pending(
+        return back_to_pending(
             locked,
             chapter,
             paragraph,
@@ -574,7 +374,7 @@ def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amend
         raise ValidationError("Only admins can reopen a decision.", code="not_admin")
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the decision is reopened."]}, code="reason")
-    _refuse_long_reason(reason)
+    refuse_long_reason(reason)
     with transaction.atomic():
         rows = lock_rows(
             chapters=[amendment.chapter_id],
@@ -601,7 +401,7 @@ def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amend
                 "duplicate or obsolete amendments can be reopened.",
                 code="not_reopenable",
             )
-        return _back_to_pending(
+        return back_to_pending(
             locked,
             chapter,
             paragraph,
@@ -610,185 +410,3 @@ def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amend
             reason=reason.strip(),
             label=f"reopened: {reason.strip()[:80]}",
         )
-
-
-def _back_to_pending(
-    locked: Amendment,
-    chapter: Chapter,
-    paragraph: Paragraph,
-    *,
-    actor: User,
-    action: str,
-    reason: str,
-    label: str,
-) -> Amendment:
-    # A decided amendment becomes pending again: logged, then carried onto today's text (or
-    # put in conflict) if the paragraph changed while it was out of the running.
-    locked.status = Amendment.Status.PENDING
-    locked.decided_by = None
-    locked.decided_at = None
-    locked.duplicate_of = None
-    locked.decision_reason = ""
-    locked.conflict_reason = ""
-    _save_amendment(locked, label, actor)
-    _log(chapter=chapter, action=action, actor=actor, amendment=locked, reason=reason)
-    # The caller holds the paragraph's lock (lock_rows), taken before the amendment's.
-    paragraph.chapter = chapter
-    if locked.kind != Amendment.Kind.INSERT and (
-        paragraph.is_deleted or locked.base_version_id != latest_version(paragraph).history_id
-    ):
-        # Only this amendment is carried: pass the others as "cause" exclusions would be
-        # wrong, so rebase it alone.
-        _carry_one(locked, paragraph)
-    locked.refresh_from_db()
-    return locked
-
-
-def _carry_one(amendment: Amendment, paragraph: Paragraph) -> None:
-    version = latest_version(paragraph)
-    by = "later changes to the paragraph"
-    if paragraph.is_deleted:
-        _put_in_conflict(amendment, paragraph, None, "The paragraph has been deleted since.")
-    elif amendment.kind == Amendment.Kind.DELETE:
-        _put_in_conflict(
-            amendment,
-            paragraph,
-            None,
-            "The paragraph has changed since this deletion was proposed, so deleting it now "
-            "would remove words its author has not seen.",
-        )
-    else:
-        _rebase_replacement(amendment, paragraph, version, None, by)
-
-
-# --- direct edits by editors, reverts and limits -------------------------------------------
-
-
-def paragraph_edit(*, paragraph: Paragraph, editor: User, text: str, reason: str) -> Paragraph:
-    """An editor changes a paragraph directly (the admin, a correction). Guarded and logged;
-    pending amendments on it are carried forward."""
-    _require_editor(editor)
-    if not reason.strip():
-        raise ValidationError({"reason": ["Say why the text is changed."]}, code="reason")
-    if not normalise_text(text):
-        raise ValidationError({"text": ["The text is empty."]}, code="text_empty")
-    _refuse_long_reason(reason)
-    _refuse_long_text(text)
-    with transaction.atomic():
-        rows = lock_rows(
-            chapters=[paragraph.chapter_id], paragraphs=[paragraph], pending_on_paragraphs=True
-        )
-        chapter, locked = rows.chapters[paragraph.chapter_id], rows.paragraphs[paragraph.pk]
-        before = guard_snapshot(chapter)
-        new_text = proposed_paragraph_text(kind="replace", base_text=locked.text, text=text)
-        if new_text == locked.text:
-            raise ValidationError({"text": ["This changes nothing."]}, code="no_change")
-        words = (locked.word_count, count_words(new_text))
-        locked.text = new_text
-        _save_paragraph(locked, user=editor, reason=f"edited by an editor: {reason.strip()}")
-        _log(
-            chapter=chapter,
-            action=Decision.Action.PARAGRAPH_EDITED,
-            actor=editor,
-            paragraph=locked,
-            reason=reason.strip(),
-            words=words,
-        )
-        carry_forward(paragraph=locked, cause=None)
-        guard_enforce(chapter=chapter, before=before)
-    return locked
-
-
-def paragraph_revert(
-    *, paragraph: Paragraph, editor: User, history_id: int, reason: str
-) -> Paragraph:
-    """Restore a paragraph to one of its earlier versions (text and deletion), as a new
-    version; guarded like any other change."""
-    _require_editor(editor)
-    _refuse_long_reason(reason)
-    with transaction.atomic():
-        rows = lock_rows(
-            chapters=[paragraph.chapter_id], paragraphs=[paragraph], pending_on_paragraphs=True
-        )
-        chapter, locked = rows.chapters[paragraph.chapter_id], rows.paragraphs[paragraph.pk]
-        before = guard_snapshot(chapter)
-        version = locked.history.filter(history_id=history_id).first()
-        if version is None:
-            raise ValidationError("That version does not belong to this paragraph.", code="version")
-        if version.text == locked.text and version.is_deleted == locked.is_deleted:
-            raise ValidationError("The paragraph already reads like that.", code="no_change")
-        words = (locked.word_count, count_words(version.text))
-        locked.text = version.text
-        locked.is_deleted = version.is_deleted
-        label = f"reverted to the version of {version.history_date:%Y-%m-%d %H:%M}"
-        _save_paragraph(locked, user=editor, reason=f"{label}: {reason.strip()}".rstrip(": "))
-        _log(
-            chapter=chapter,
-            action=Decision.Action.PARAGRAPH_REVERTED,
-            actor=editor,
-            paragraph=locked,
-            reason=reason.strip() or label,
-            words=words,
-        )
-        carry_forward(paragraph=locked, cause=None)
-        guard_enforce(chapter=chapter, before=before)
-    return locked
-
-
-def chapter_set_limit(
-    *,
-    chapter: Chapter,
-    editor: User,
-    word_limit: int | None,
-    reason: str,
-    tolerance_percent: int | None = None,
-) -> Chapter:
-    """Set a chapter's absolute word limit (None: back to imported words + tolerance)."""
-    _require_editor(editor)
-    if not reason.strip():
-        raise ValidationError({"reason": ["Say why the limit changes."]}, code="reason")
-    _refuse_long_reason(reason)
-    if word_limit is not None and word_limit <= 0:
-        raise ValidationError({"word_limit": ["A limit is a positive number of words."]})
-    with transaction.atomic():
-        locked = lock_rows(chapters=[chapter]).chapters[chapter.pk]
-        old = locked.effective_word_limit
-        locked.word_limit = word_limit
-        if tolerance_percent is not None:
-            locked.limit_tolerance_percent = tolerance_percent
-        locked._change_reason = f"word limit: {reason.strip()}"  # type: ignore[attr-defined]
-        locked._history_user = editor  # type: ignore[attr-defined]
-        locked.save()
-        _log(
-            chapter=locked,
-            action=Decision.Action.LIMIT_CHANGED,
-            actor=editor,
-            reason=f"Limit {old} → {locked.effective_word_limit}. {reason.strip()}",
-        )
-    return locked
-
-
-def manifesto_set_limit(
-    *,
-    manifesto: Manifesto,
-    editor: User,
-    word_limit: int | None,
-    count_footnotes: bool,
-    reason: str,
-) -> Manifesto:
-    """Set the Manifesto's overall word limit and whether footnotes count, with who and why
-    recorded in its history."""
-    _require_editor(editor)
-    if not reason.strip():
-        raise ValidationError({"reason": ["Say why the limit changes."]}, code="reason")
-    _refuse_long_reason(reason)
-    if word_limit is not None and word_limit <= 0:
-        raise ValidationError({"word_limit": ["A limit is a positive number of words."]})
-    with transaction.atomic():
-        locked = lock_rows(manifesto=manifesto).manifestos[manifesto.pk]
-        locked.word_limit = word_limit
-        locked.count_footnotes = count_footnotes
-        locked._change_reason = f"word limit: {reason.strip()}"  # type: ignore[attr-defined]
-        locked._history_user = editor  # type: ignore[attr-defined]
-        locked.save()
-    return locked

@@ -39,11 +39,10 @@ from amendments.services.deciding import (
     amendment_unmark_duplicate,
     amendments_accept,
     amendments_reject,
-    chapter_set_limit,
-    manifesto_set_limit,
-    paragraph_revert,
 )
 from amendments.services.guard import chapter_ledger, manifesto_ledger
+from amendments.services.limits import chapter_set_limit, manifesto_set_limit
+from amendments.services.paragraphs import paragraph_revert
 from amendments.views._helpers import (
     FormPage,
     add_service_errors,

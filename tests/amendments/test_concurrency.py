@@ -16,11 +16,8 @@ from django.db import connections
 
 from amendments.models import Amendment
 from amendments.services import guard
-from amendments.services.deciding import (
-    amendment_accept,
-    amendment_mark_duplicate,
-    chapter_set_limit,
-)
+from amendments.services.deciding import amendment_accept, amendment_mark_duplicate
+from amendments.services.limits import chapter_set_limit
 from manifesto.models import Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import postgres_only

@@ -27,9 +27,9 @@ from amendments.services.deciding import (
     amendment_reject,
     amendment_reopen,
     amendments_accept,
-    paragraph_revert,
 )
 from amendments.services.discussion import comment_post
+from amendments.services.paragraphs import paragraph_revert
 from amendments.services.proposing import amendment_edit, amendment_withdraw, support_add
 from manifesto.models import Paragraph
 from tests.amendments.conftest import body_paragraph, propose

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from amendments.models import Amendment, Comment
-from amendments.services import deciding, discussion, locking, proposing
+from amendments.services import deciding, discussion, limits, locking, paragraphs, proposing
 from amendments.services.deciding import (
     AcceptItem,
     amendment_accept,
@@ -33,13 +33,11 @@ from amendments.services.deciding import (
     amendment_unmark_duplicate,
     amendments_accept,
     amendments_reject,
-    chapter_set_limit,
-    manifesto_set_limit,
-    paragraph_edit,
-    paragraph_revert,
 )
 from amendments.services.discussion import comment_delete, comment_edit, comment_hide, comment_post
+from amendments.services.limits import chapter_set_limit, manifesto_set_limit
 from amendments.services.locking import LockedRows, lock_rows
+from amendments.services.paragraphs import paragraph_edit, paragraph_revert
 from amendments.services.proposing import amendment_edit, amendment_withdraw
 from manifesto.models import Chapter, Manifesto, Paragraph
 from tests.amendments.conftest import body_paragraph, propose
@@ -390,7 +388,7 @@ def test_every_service_locks_what_it_changes_up_front_in_one_call(
         calls.append((start, len(queries.captured_queries), rows))
         return rows
 
-    for module in (deciding, proposing, discussion):
+    for module in (deciding, paragraphs, limits, proposing, discussion):
         monkeypatch.setattr(module, "lock_rows", spy)
     existing = {table: _existing(table) for table in LOCK_ORDER}
     with queries:
@@ -442,6 +440,8 @@ def test_every_service_module_that_takes_locks_is_spied_on() -> None:
     }
     assert users == {
         "amendments/services/deciding.py",
+        "amendments/services/paragraphs.py",
+        "amendments/services/limits.py",
         "amendments/services/proposing.py",
         "amendments/services/discussion.py",
     }

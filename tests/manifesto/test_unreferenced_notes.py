@@ -17,8 +17,9 @@ from django.urls import reverse
 from docx import Document
 from lxml import etree
 
-from amendments.services.deciding import amendment_accept, manifesto_set_limit
+from amendments.services.deciding import amendment_accept
 from amendments.services.guard import chapter_ledger
+from amendments.services.limits import manifesto_set_limit
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user
 

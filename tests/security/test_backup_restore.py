@@ -23,9 +23,9 @@ from amendments.services.deciding import (
     amendment_accept,
     amendment_accept_with_changes,
     amendment_reject,
-    chapter_set_limit,
 )
 from amendments.services.discussion import comment_hide, comment_post
+from amendments.services.limits import chapter_set_limit
 from amendments.services.proposing import amendment_propose, support_add
 from manifesto.models import Chapter, Milestone, Paragraph
 from manifesto.services import chapter_import, milestone_create

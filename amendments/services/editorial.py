@@ -1,0 +1,79 @@
+"""What the editors' services share: who may act, the limits of what an editor types, saving
+a row with its history, and writing a line of the decision log."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+from amendments.models import Amendment, Decision
+from amendments.services.proposing import MAX_TEXT_CHARS, normalise_text
+from manifesto.models import Chapter, Paragraph
+from textcore.limits import counted_length, too_long_message
+
+# The limit of every reason an editor or admin gives (accepting, rejecting, reopening,
+# reverting, changing a limit); the forms' fields use this same number. The text of a
+# paragraph an editor writes (accepting with changes, editing) has a proposal's limit.
+MAX_DECISION_REASON_CHARS = 3000
+
+
+def require_editor(user: User) -> None:
+    """Refuse anyone but an editor (or admin)."""
+    if not user.is_editor:
+        raise ValidationError("Only editors can review amendments.", code="not_editor")
+
+
+def refuse_long_reason(reason: str) -> None:
+    """Refuse a reason longer than an editor's reason may be."""
+    length = counted_length(reason.strip())
+    if length > MAX_DECISION_REASON_CHARS:
+        message = too_long_message("The reason", length, MAX_DECISION_REASON_CHARS)
+        raise ValidationError({"reason": [message]}, code="reason_long")
+
+
+def refuse_long_text(text: str) -> None:
+    """Refuse a paragraph text longer than a proposal's may be."""
+    length = len(normalise_text(text))
+    if length > MAX_TEXT_CHARS:
+        message = too_long_message("The text", length, MAX_TEXT_CHARS)
+        raise ValidationError({"text": [message]}, code="text_long")
+
+
+def save_paragraph(paragraph: Paragraph, *, user: User | None, reason: str) -> None:
+    """Save ``paragraph`` as a new version, with who changed it and why."""
+    paragraph._change_reason = reason  # type: ignore[attr-defined]
+    paragraph._history_user = user  # type: ignore[attr-defined]
+    paragraph.save()
+
+
+def save_amendment(amendment: Amendment, reason: str, user: User | None = None) -> None:
+    """Save ``amendment`` with its history (who, if a person acted, and why)."""
+    amendment.updated_at = timezone.now()
+    amendment._change_reason = reason  # type: ignore[attr-defined]
+    if user is not None:
+        amendment._history_user = user  # type: ignore[attr-defined]
+    amendment.save()
+
+
+def log_decision(
+    *,
+    chapter: Chapter,
+    action: str,
+    actor: User | None,
+    amendment: Amendment | None = None,
+    paragraph: Paragraph | None = None,
+    reason: str = "",
+    words: tuple[int, int] | None = None,
+) -> Decision:
+    """Write one line of the chapter's decision log."""
+    return Decision.objects.create(
+        chapter=chapter,
+        action=action,
+        actor=actor,
+        amendment=amendment,
+        paragraph=paragraph or (amendment.paragraph if amendment else None),
+        reason=reason,
+        words_before=words[0] if words else None,
+        words_after=words[1] if words else None,
+    )
