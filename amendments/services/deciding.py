@@ -112,78 +112,16 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     # Both are locked; read them again, as an earlier item of the same batch may have changed
     # the paragraph and carried this amendment forward.
     amendment = Amendment.objects.get(pk=item.amendment.pk)
-    if amendment.author_id == editor.pk:
-        raise ValidationError(
-            f"#{amendment.pk}: editors cannot decide their own amendments; another editor must.",
-            code="own_amendment",
-        )
-    if amendment.status != Amendment.Status.PENDING:
-        raise ValidationError(
-            f"#{amendment.pk} is {amendment.get_status_display().lower()}, not pending: it was "
-            "decided or changed meanwhile. Reload the page to see its state.",
-            code="not_pending",
-        )
     paragraph = Paragraph.objects.get(pk=amendment.paragraph_id)
     paragraph.chapter = chapter
-    latest = latest_version(paragraph)
-    seen = item.seen_version_id
-    known = seen in (None, latest.history_id) or paragraph.history.filter(history_id=seen).exists()
-    if not known:
-        raise ValidationError(NOT_A_VERSION_MESSAGE, code="version")
-    if seen is not None and latest.history_id != seen:
-        raise ValidationError(
-            f"¶ #{paragraph.key} changed while you were editing #{amendment.pk}; nothing was "
-            "saved. Look at the new text and make your changes again.",
-            code="stale",
-        )
-    if amendment.base_version_id != latest.history_id and amendment.kind != Amendment.Kind.INSERT:
-        raise ValidationError(
-            f"#{amendment.pk} was written against an older version of the paragraph and has not "
-            "been carried forward; it cannot be accepted as it stands.",
-            code="stale_base",
-        )
-    if paragraph.is_deleted:
-        raise ValidationError(f"¶ #{paragraph.key} was deleted.", code="paragraph_deleted")
-
+    _refuse_unacceptable(amendment, paragraph, editor=editor, seen=item.seen_version_id)
     with_changes = item.editor_text is not None
+    if item.editor_text is not None:
+        amendment.editor_text = _editor_wording(amendment, item.editor_text)
     words_before = count_words(paragraph.text) if amendment.kind != Amendment.Kind.INSERT else 0
     label = f"amendment #{amendment.pk} accepted" + (" with changes" if with_changes else "")
-    if with_changes:
-        if amendment.kind == Amendment.Kind.DELETE:
-            raise ValidationError(
-                "A deletion is accepted or rejected as it stands.", code="delete_with_changes"
-            )
-        if not normalise_text(item.editor_text or ""):
-            raise ValidationError(
-                {
-                    "text": [
-                        "The editor's wording is empty. Reject the amendment instead, or "
-                        "accept a deletion."
-                    ]
-                },
-                code="text_empty",
-            )
-        amendment.editor_text = proposed_paragraph_text(
-            kind=amendment.kind, base_text=amendment.base_text, text=item.editor_text or ""
-        )
-
+    _apply_to_text(amendment, paragraph, editor=editor, label=label)
     result = amendment.result_text
-    if amendment.kind == Amendment.Kind.REPLACE:
-        paragraph.text = result
-        save_paragraph(paragraph, user=editor, reason=label)
-    elif amendment.kind == Amendment.Kind.DELETE:
-        paragraph.is_deleted = True
-        save_paragraph(paragraph, user=editor, reason=label)
-    else:
-        inserted = Paragraph(
-            chapter=chapter,
-            key=paragraph_next_key(chapter),
-            position=position_after(paragraph),
-            kind=amendment.insert_kind or Paragraph.Kind.BODY,
-            text=result,
-        )
-        save_paragraph(inserted, user=editor, reason=label)
-
     amendment.status = (
         Amendment.Status.ACCEPTED_WITH_CHANGES if with_changes else Amendment.Status.ACCEPTED
     )
@@ -204,6 +142,82 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     if amendment.kind != Amendment.Kind.INSERT:
         carry_forward(paragraph=paragraph, cause=amendment)
     return amendment
+
+
+def _refuse_unacceptable(
+    amendment: Amendment, paragraph: Paragraph, *, editor: User, seen: int | None
+) -> None:
+    """Refuse an amendment that cannot be accepted as it stands: the editor's own, no longer
+    pending, written against a version that is not today's, or on a deleted paragraph;
+    ``seen`` is the version the editor's form showed (accepting with changes)."""
+    if amendment.author_id == editor.pk:
+        raise ValidationError(
+            f"#{amendment.pk}: editors cannot decide their own amendments; another editor must.",
+            code="own_amendment",
+        )
+    if amendment.status != Amendment.Status.PENDING:
+        raise ValidationError(
+            f"#{amendment.pk} is {amendment.get_status_display().lower()}, not pending: it was "
+            "decided or changed meanwhile. Reload the page to see its state.",
+            code="not_pending",
+        )
+    latest = latest_version(paragraph)
+    known = seen in (None, latest.history_id) or paragraph.history.filter(history_id=seen).exists()
+    if not known:
+        raise ValidationError(NOT_A_VERSION_MESSAGE, code="version")
+    if seen is not None and latest.history_id != seen:
+        raise ValidationError(
+            f"¶ #{paragraph.key} changed while you were editing #{amendment.pk}; nothing was "
+            "saved. Look at the new text and make your changes again.",
+            code="stale",
+        )
+    if amendment.base_version_id != latest.history_id and amendment.kind != Amendment.Kind.INSERT:
+        raise ValidationError(
+            f"#{amendment.pk} was written against an older version of the paragraph and has not "
+            "been carried forward; it cannot be accepted as it stands.",
+            code="stale_base",
+        )
+    if paragraph.is_deleted:
+        raise ValidationError(f"¶ #{paragraph.key} was deleted.", code="paragraph_deleted")
+
+
+def _editor_wording(amendment: Amendment, text: str) -> str:
+    """The paragraph text the editor's wording produces; refused for a deletion or if empty."""
+    if amendment.kind == Amendment.Kind.DELETE:
+        raise ValidationError(
+            "A deletion is accepted or rejected as it stands.", code="delete_with_changes"
+        )
+    if not normalise_text(text):
+        raise ValidationError(
+            {
+                "text": [
+                    "The editor's wording is empty. Reject the amendment instead, or accept a "
+                    "deletion."
+                ]
+            },
+            code="text_empty",
+        )
+    return proposed_paragraph_text(kind=amendment.kind, base_text=amendment.base_text, text=text)
+
+
+def _apply_to_text(amendment: Amendment, paragraph: Paragraph, *, editor: User, label: str) -> None:
+    """Change the text as the accepted amendment says: the paragraph's new wording, its
+    deletion, or a new paragraph after it, each saved as a version with ``label``."""
+    if amendment.kind == Amendment.Kind.REPLACE:
+        paragraph.text = amendment.result_text
+        save_paragraph(paragraph, user=editor, reason=label)
+    elif amendment.kind == Amendment.Kind.DELETE:
+        paragraph.is_deleted = True
+        save_paragraph(paragraph, user=editor, reason=label)
+    else:
+        inserted = Paragraph(
+            chapter=paragraph.chapter,
+            key=paragraph_next_key(paragraph.chapter),
+            position=position_after(paragraph),
+            kind=amendment.insert_kind or Paragraph.Kind.BODY,
+            text=amendment.result_text,
+        )
+        save_paragraph(inserted, user=editor, reason=label)
 
 
 # --- rejecting, duplicates, reopening ------------------------------------------------------
