@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Decision
+from amendments.permissions import amendment_permissions
 from amendments.services import notifications
 from amendments.services.carrying import back_to_pending, carry_forward
 from amendments.services.editorial import (
@@ -113,10 +115,17 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     # the paragraph and carried this amendment forward.
     amendment = Amendment.objects.get(pk=item.amendment.pk)
     paragraph = Paragraph.objects.get(pk=amendment.paragraph_id)
-    paragraph.chapter = chapter
-    _refuse_unacceptable(amendment, paragraph, editor=editor, seen=item.seen_version_id)
+    paragraph.chapter = amendment.chapter = chapter
+    may = amendment_permissions(editor, amendment)
+    if not may.accept:
+        _refuse_deciding(amendment, editor)
+    _refuse_stale(amendment, paragraph, seen=item.seen_version_id)
     with_changes = item.editor_text is not None
     if item.editor_text is not None:
+        if not may.accept_with_changes:
+            raise ValidationError(
+                "A deletion is accepted or rejected as it stands.", code="delete_with_changes"
+            )
         amendment.editor_text = _editor_wording(amendment, item.editor_text)
     words_before = count_words(paragraph.text) if amendment.kind != Amendment.Kind.INSERT else 0
     label = f"amendment #{amendment.pk} accepted" + (" with changes" if with_changes else "")
@@ -144,23 +153,23 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     return amendment
 
 
-def _refuse_unacceptable(
-    amendment: Amendment, paragraph: Paragraph, *, editor: User, seen: int | None
-) -> None:
-    """Refuse an amendment that cannot be accepted as it stands: the editor's own, no longer
-    pending, written against a version that is not today's, or on a deleted paragraph;
-    ``seen`` is the version the editor's form showed (accepting with changes)."""
+def _refuse_deciding(amendment: Amendment, editor: User) -> NoReturn:
+    """Why ``editor`` may not accept ``amendment``: their own, or no longer pending."""
     if amendment.author_id == editor.pk:
         raise ValidationError(
             f"#{amendment.pk}: editors cannot decide their own amendments; another editor must.",
             code="own_amendment",
         )
-    if amendment.status != Amendment.Status.PENDING:
-        raise ValidationError(
-            f"#{amendment.pk} is {amendment.get_status_display().lower()}, not pending: it was "
-            "decided or changed meanwhile. Reload the page to see its state.",
-            code="not_pending",
-        )
+    raise ValidationError(
+        f"#{amendment.pk} is {amendment.get_status_display().lower()}, not pending: it was "
+        "decided or changed meanwhile. Reload the page to see its state.",
+        code="not_pending",
+    )
+
+
+def _refuse_stale(amendment: Amendment, paragraph: Paragraph, *, seen: int | None) -> None:
+    """Refuse an amendment written against a version that is not today's, or on a deleted
+    paragraph; ``seen`` is the version the editor's form showed (accepting with changes)."""
     latest = latest_version(paragraph)
     known = seen in (None, latest.history_id) or paragraph.history.filter(history_id=seen).exists()
     if not known:
@@ -182,11 +191,7 @@ def _refuse_unacceptable(
 
 
 def _editor_wording(amendment: Amendment, text: str) -> str:
-    """The paragraph text the editor's wording produces; refused for a deletion or if empty."""
-    if amendment.kind == Amendment.Kind.DELETE:
-        raise ValidationError(
-            "A deletion is accepted or rejected as it stands.", code="delete_with_changes"
-        )
+    """The paragraph text the editor's wording produces; refused if empty."""
     if not normalise_text(text):
         raise ValidationError(
             {
@@ -236,12 +241,14 @@ def amendments_reject(
     if not amendments:
         raise ValidationError("Choose at least one amendment to reject.", code="empty")
     with transaction.atomic():
-        locked = lock_rows(
-            chapters=[a.chapter_id for a in amendments], amendments=amendments
-        ).amendments
+        rows = lock_rows(chapters=[a.chapter_id for a in amendments], amendments=amendments)
+        locked = rows.amendments
+        for amendment in locked.values():
+            amendment.chapter = rows.chapters[amendment.chapter_id]
+        refused = [a for a in locked.values() if not amendment_permissions(editor, a).reject]
         problems = [
-            f"#{a.pk} is {a.get_status_display().lower()}" for a in locked.values() if not a.is_open
-        ] + [f"#{a.pk} is your own" for a in locked.values() if a.author_id == editor.pk]
+            f"#{a.pk} is {a.get_status_display().lower()}" for a in refused if not a.is_open
+        ] + [f"#{a.pk} is your own" for a in refused if a.author_id == editor.pk]
         if problems:
             raise ValidationError(
                 "Nothing was rejected: " + "; ".join(problems) + ".", code="not_rejectable"
@@ -311,11 +318,12 @@ def amendment_mark_duplicate(
             chapters=[amendment.chapter_id], amendments=[amendment, duplicate_of]
         ).amendments
         locked = locked_both[amendment.pk]
-        if not locked.is_open:
-            raise ValidationError(
-                f"#{locked.pk} is {locked.get_status_display().lower()} already.", code="decided"
-            )
-        if locked.author_id == editor.pk:
+        if not amendment_permissions(editor, locked).mark_duplicate:
+            if not locked.is_open:
+                raise ValidationError(
+                    f"#{locked.pk} is {locked.get_status_display().lower()} already.",
+                    code="decided",
+                )
             raise ValidationError("Editors cannot decide their own amendments.", code="own")
         # Read under the lock: a marking of the named one made meanwhile is seen here.
         original = duplicate_original(amendment=locked, named=locked_both[duplicate_of.pk])
@@ -356,19 +364,9 @@ def amendment_unmark_duplicate(
         chapter = rows.chapters[amendment.chapter_id]
         paragraph = rows.paragraphs[amendment.paragraph_id]
         locked = rows.amendments[amendment.pk]
-        if chapter.status != Chapter.Status.OPEN:
-            raise ValidationError(
-                f"“{chapter.title}” is {chapter.get_status_display().lower()}: a duplicate "
-                "marking can be undone only while the chapter is open for amendments.",
-                code="chapter_not_open",
-            )
-        if locked.status != Amendment.Status.DUPLICATE:
-            raise ValidationError(
-                f"#{locked.pk} is {locked.get_status_display().lower()}, not a duplicate.",
-                code="not_duplicate",
-            )
-        if locked.author_id == editor.pk:
-            raise ValidationError("Editors cannot decide their own amendments.", code="own")
+        locked.chapter = chapter
+        if not amendment_permissions(editor, locked).undo_duplicate:
+            _refuse_undoing_duplicate(locked, chapter)
         note = reason.strip() or f"Not a duplicate of #{locked.duplicate_of_id}."
         return back_to_pending(
             locked,
@@ -379,6 +377,22 @@ def amendment_unmark_duplicate(
             reason=note,
             label=f"duplicate marking undone: {note[:80]}",
         )
+
+
+def _refuse_undoing_duplicate(locked: Amendment, chapter: Chapter) -> NoReturn:
+    """Why a duplicate marking cannot be undone (the chapter's state is said first)."""
+    if chapter.status != Chapter.Status.OPEN:
+        raise ValidationError(
+            f"“{chapter.title}” is {chapter.get_status_display().lower()}: a duplicate "
+            "marking can be undone only while the chapter is open for amendments.",
+            code="chapter_not_open",
+        )
+    if locked.status != Amendment.Status.DUPLICATE:
+        raise ValidationError(
+            f"#{locked.pk} is {locked.get_status_display().lower()}, not a duplicate.",
+            code="not_duplicate",
+        )
+    raise ValidationError("Editors cannot decide their own amendments.", code="own")
 
 
 def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amendment:
@@ -404,12 +418,7 @@ def amendment_reopen(*, amendment: Amendment, admin: User, reason: str) -> Amend
                 "an earlier version from its history.",
                 code="accepted",
             )
-        reopenable = (
-            Amendment.Status.REJECTED,
-            Amendment.Status.DUPLICATE,
-            Amendment.Status.OBSOLETE,
-        )
-        if locked.status not in reopenable:
+        if not amendment_permissions(admin, locked).reopen:
             raise ValidationError(
                 f"#{locked.pk} is {locked.get_status_display().lower()}; only rejected, "
                 "duplicate or obsolete amendments can be reopened.",

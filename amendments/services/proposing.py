@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Support
+from amendments.permissions import amendment_permissions
 from amendments.services.locking import lock_rows
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
@@ -375,17 +376,14 @@ def _refuse_repeated_proposal(
         )
 
 
-def _own_open_amendment(locked: Amendment, user: User) -> Amendment:
-    """``locked``, if ``user`` wrote it and it is still open; the caller holds its lock."""
+def _refuse_changing(locked: Amendment, user: User) -> NoReturn:
+    """Why ``user`` may not change (edit, withdraw) ``locked``: not theirs, or not open."""
     if locked.author_id != user.pk:
         raise ValidationError("Only the author can change this amendment.", code="not_author")
-    if not locked.is_open:
-        raise ValidationError(
-            f"This amendment is {locked.get_status_display().lower()}; it can no longer be "
-            "changed.",
-            code="not_open",
-        )
-    return locked
+    raise ValidationError(
+        f"This amendment is {locked.get_status_display().lower()}; it can no longer be changed.",
+        code="not_open",
+    )
 
 
 def amendment_edit(
@@ -402,7 +400,9 @@ def amendment_edit(
     with transaction.atomic():
         rows = lock_rows(paragraphs=[amendment.paragraph_id], amendments=[amendment])
         paragraph = rows.paragraphs[amendment.paragraph_id]
-        locked = _own_open_amendment(rows.amendments[amendment.pk], user)
+        locked = rows.amendments[amendment.pk]
+        if not amendment_permissions(user, locked).edit:
+            _refuse_changing(locked, user)
         _write_against_today(
             locked,
             paragraph,
@@ -428,7 +428,9 @@ def amendment_withdraw(*, amendment: Amendment, user: User) -> Amendment:
     """The author withdraws their pending or in-conflict amendment."""
     with transaction.atomic():
         rows = lock_rows(amendments=[amendment])
-        locked = _own_open_amendment(rows.amendments[amendment.pk], user)
+        locked = rows.amendments[amendment.pk]
+        if not amendment_permissions(user, locked).withdraw:
+            _refuse_changing(locked, user)
         locked.status = Amendment.Status.WITHDRAWN
         locked.updated_at = timezone.now()
         locked._change_reason = "withdrawn by the author"  # type: ignore[attr-defined]
@@ -438,9 +440,9 @@ def amendment_withdraw(*, amendment: Amendment, user: User) -> Amendment:
 
 def support_add(*, amendment: Amendment, user: User) -> Support:
     """Support someone else's open amendment (idempotent)."""
-    if amendment.author_id == user.pk:
-        raise ValidationError("You cannot support your own amendment.", code="own_amendment")
-    if not amendment.is_open:
+    if not amendment_permissions(user, amendment).support:
+        if amendment.author_id == user.pk:
+            raise ValidationError("You cannot support your own amendment.", code="own_amendment")
         raise ValidationError("Only open amendments can be supported.", code="not_open")
     try:
         with transaction.atomic():

@@ -15,6 +15,7 @@ from accounts.limits import rate_limit
 from amendments import selectors
 from amendments.forms import EditForm, ProposeForm
 from amendments.models import Amendment
+from amendments.permissions import amendment_permissions
 from amendments.selectors import Preview
 from amendments.services.guard import chapter_ledger
 from amendments.services.proposing import (
@@ -201,7 +202,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     amendment = _own_amendment(request, pk)
     paragraph = amendment.paragraph
     paragraph.chapter = amendment.chapter
-    if not amendment.is_open:
+    if not amendment_permissions(request.user, amendment).edit:
         messages.error(request, "Only pending or in-conflict amendments can be edited.")
         return redirect(amendment)
     latest = latest_version(paragraph)
@@ -254,7 +255,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks the author to confirm (there is no undo); POST withdraws."""
     amendment = _own_amendment(request, pk)
     if request.method == "GET":
-        if not amendment.is_open:
+        if not amendment_permissions(request.user, amendment).withdraw:
             messages.error(
                 request,
                 f"Amendment #{amendment.pk} is {amendment.get_status_display().lower()}; it can "

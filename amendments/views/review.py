@@ -29,6 +29,7 @@ from amendments.forms import (
     UnmarkDuplicateForm,
 )
 from amendments.models import Amendment
+from amendments.permissions import amendment_permissions
 from amendments.review_queue import SORT_LABELS, QueueFilters, review_queue
 from amendments.services.deciding import (
     AcceptItem,
@@ -185,7 +186,7 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     amendment = get_object_or_404(
         Amendment.objects.select_related("chapter", "paragraph", "author"), pk=pk
     )
-    if not amendment.is_open or amendment.author_id == request.user.pk:
+    if not amendment_permissions(request.user, amendment).mark_duplicate:
         _refusal(request, ValidationError(_undecidable(amendment, request.user.pk)))
         return redirect(amendment)
     data = request.POST if request.method == "POST" else request.GET
