@@ -20,12 +20,13 @@ from django.views.decorators.http import require_POST, require_safe
 from amendments import selectors as desk
 from amendments.forms import CommentEditForm, RevertForm
 from amendments.services.guard import chapter_ledger, chapter_ledgers, manifesto_ledger
+from amendments.services.milestones import milestone_mark
 from amendments.views._helpers import FormPage, add_service_errors, form_again
 from manifesto import exports, history, selectors
 from manifesto.export_service import FORM_CHOICES, export_run
 from manifesto.forms import MilestoneForm
 from manifesto.models import Chapter
-from manifesto.services import manifesto_get_or_create, milestone_create
+from manifesto.services import manifesto_get_or_create
 
 
 @require_safe
@@ -188,7 +189,7 @@ def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = MilestoneForm(request.POST, auto_id="milestone-%s")
     if form.is_valid():
         try:
-            milestone = milestone_create(
+            milestone = milestone_mark(
                 chapter=chapter,
                 editor=user,  # type: ignore[arg-type]
                 name=form.cleaned_data["name"],

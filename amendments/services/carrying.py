@@ -24,12 +24,13 @@ from manifesto.selectors import latest_version
 from textcore.rebase import AMBIGUOUS, rebase
 
 
-def carry_forward(*, paragraph: Paragraph, cause: Amendment | None) -> None:
+def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, version: Any = None) -> None:
     """After ``paragraph`` changed, rebase every other pending amendment on it onto the new
-    text; what no longer fits goes into conflict, with what collided, and its author is told.
+    text (``version``, its newest version, read if not given); what no longer fits goes into
+    conflict, with what collided, and its author is told.
 
     The caller holds the locks: ``lock_rows(paragraphs=…, pending_on_paragraphs=True)``."""
-    version = latest_version(paragraph)
+    version = version or latest_version(paragraph)
     others = Amendment.objects.filter(paragraph=paragraph, status=Amendment.Status.PENDING)
     if cause is not None:
         others = others.exclude(pk=cause.pk)

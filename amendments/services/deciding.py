@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -129,7 +129,7 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
         amendment.editor_text = _editor_wording(amendment, item.editor_text)
     words_before = count_words(paragraph.text) if amendment.kind != Amendment.Kind.INSERT else 0
     label = f"amendment #{amendment.pk} accepted" + (" with changes" if with_changes else "")
-    _apply_to_text(amendment, paragraph, editor=editor, label=label)
+    version = _apply_to_text(amendment, paragraph, editor=editor, label=label)
     result = amendment.result_text
     amendment.status = (
         Amendment.Status.ACCEPTED_WITH_CHANGES if with_changes else Amendment.Status.ACCEPTED
@@ -145,11 +145,12 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
         action=action,
         actor=editor,
         amendment=amendment,
+        version=version,
         reason=reason.strip(),
         words=(words_before, count_words(result)),
     )
     if amendment.kind != Amendment.Kind.INSERT:
-        carry_forward(paragraph=paragraph, cause=amendment)
+        carry_forward(paragraph=paragraph, cause=amendment, version=version)
     return amendment
 
 
@@ -205,24 +206,24 @@ def _editor_wording(amendment: Amendment, text: str) -> str:
     return proposed_paragraph_text(kind=amendment.kind, base_text=amendment.base_text, text=text)
 
 
-def _apply_to_text(amendment: Amendment, paragraph: Paragraph, *, editor: User, label: str) -> None:
+def _apply_to_text(amendment: Amendment, paragraph: Paragraph, *, editor: User, label: str) -> Any:
     """Change the text as the accepted amendment says: the paragraph's new wording, its
-    deletion, or a new paragraph after it, each saved as a version with ``label``."""
+    deletion, or a new paragraph after it, saved as a version with ``label``; returns the
+    version."""
     if amendment.kind == Amendment.Kind.REPLACE:
         paragraph.text = amendment.result_text
-        save_paragraph(paragraph, user=editor, reason=label)
-    elif amendment.kind == Amendment.Kind.DELETE:
+        return save_paragraph(paragraph, user=editor, reason=label)
+    if amendment.kind == Amendment.Kind.DELETE:
         paragraph.is_deleted = True
-        save_paragraph(paragraph, user=editor, reason=label)
-    else:
-        inserted = Paragraph(
-            chapter=paragraph.chapter,
-            key=paragraph_next_key(paragraph.chapter),
-            position=position_after(paragraph),
-            kind=amendment.insert_kind or Paragraph.Kind.BODY,
-            text=amendment.result_text,
-        )
-        save_paragraph(inserted, user=editor, reason=label)
+        return save_paragraph(paragraph, user=editor, reason=label)
+    inserted = Paragraph(
+        chapter=paragraph.chapter,
+        key=paragraph_next_key(paragraph.chapter),
+        position=position_after(paragraph),
+        kind=amendment.insert_kind or Paragraph.Kind.BODY,
+        text=amendment.result_text,
+    )
+    return save_paragraph(inserted, user=editor, reason=label)
 
 
 # --- rejecting, duplicates, reopening ------------------------------------------------------

@@ -54,7 +54,7 @@ def manifesto_set_limit(
     reason: str,
 ) -> Manifesto:
     """Set the Manifesto's overall word limit and whether footnotes count, with who and why
-    recorded in its history."""
+    recorded in its history and in the decision log."""
     require_editor(editor)
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the limit changes."]}, code="reason")
@@ -63,9 +63,24 @@ def manifesto_set_limit(
         raise ValidationError({"word_limit": ["A limit is a positive number of words."]})
     with transaction.atomic():
         locked = lock_rows(manifesto=manifesto).manifestos[manifesto.pk]
+        change = _manifesto_limit_change(locked, word_limit, count_footnotes)
         locked.word_limit = word_limit
         locked.count_footnotes = count_footnotes
         locked._change_reason = f"word limit: {reason.strip()}"  # type: ignore[attr-defined]
         locked._history_user = editor  # type: ignore[attr-defined]
         locked.save()
+        log_decision(
+            manifesto=locked,
+            action=Decision.Action.MANIFESTO_LIMIT_CHANGED,
+            actor=editor,
+            reason=f"{change} {reason.strip()}",
+        )
     return locked
+
+
+def _manifesto_limit_change(manifesto: Manifesto, word_limit: int | None, footnotes: bool) -> str:
+    """What a change of the Manifesto's limit does, in words: "Limit 90000 → none."."""
+    parts = [f"Limit {manifesto.word_limit or 'none'} → {word_limit or 'none'}."]
+    if footnotes != manifesto.count_footnotes:
+        parts.append("Footnotes count now." if footnotes else "Footnotes no longer count.")
+    return " ".join(parts)

@@ -45,16 +45,18 @@ def paragraph_edit(*, paragraph: Paragraph, editor: User, text: str, reason: str
             raise ValidationError({"text": ["This changes nothing."]}, code="no_change")
         words = (locked.word_count, count_words(new_text))
         locked.text = new_text
-        save_paragraph(locked, user=editor, reason=f"edited by an editor: {reason.strip()}")
+        label = f"edited by an editor: {reason.strip()}"
+        version = save_paragraph(locked, user=editor, reason=label)
         log_decision(
             chapter=chapter,
             action=Decision.Action.PARAGRAPH_EDITED,
             actor=editor,
             paragraph=locked,
+            version=version,
             reason=reason.strip(),
             words=words,
         )
-        carry_forward(paragraph=locked, cause=None)
+        carry_forward(paragraph=locked, cause=None, version=version)
         guard_enforce(chapter=chapter, before=before)
     return locked
 
@@ -81,15 +83,18 @@ def paragraph_revert(
         locked.text = version.text
         locked.is_deleted = version.is_deleted
         label = f"reverted to the version of {version.history_date:%Y-%m-%d %H:%M}"
-        save_paragraph(locked, user=editor, reason=f"{label}: {reason.strip()}".rstrip(": "))
+        saved = save_paragraph(
+            locked, user=editor, reason=f"{label}: {reason.strip()}".rstrip(": ")
+        )
         log_decision(
             chapter=chapter,
             action=Decision.Action.PARAGRAPH_REVERTED,
             actor=editor,
             paragraph=locked,
+            version=saved,
             reason=reason.strip() or label,
             words=words,
         )
-        carry_forward(paragraph=locked, cause=None)
+        carry_forward(paragraph=locked, cause=None, version=saved)
         guard_enforce(chapter=chapter, before=before)
     return locked
