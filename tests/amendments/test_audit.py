@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -38,7 +39,7 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 
-def _newest(paragraph: Paragraph):  # type: ignore[no-untyped-def]
+def _newest(paragraph: Paragraph) -> Any:
     return paragraph.history.order_by("-history_id").first()
 
 

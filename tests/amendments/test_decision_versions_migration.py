@@ -4,7 +4,8 @@ there, and an editor's reason that names an amendment does not fool them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -22,7 +23,7 @@ def test_old_decisions_get_their_manifesto_and_the_versions_they_made() -> None:
     old = executor.loader.project_state(BEFORE).apps
     start = timezone.now() - timedelta(days=10)
 
-    def at(hours: int):  # type: ignore[no-untyped-def]
+    def at(hours: int) -> datetime:
         return start + timedelta(hours=hours)
 
     editor = old.get_model("accounts", "User").objects.create(username="erin", role="editor")
@@ -36,7 +37,7 @@ def test_old_decisions_get_their_manifesto_and_the_versions_they_made() -> None:
     added = Paragraph.objects.create(chapter=chapter, key=2, position="n", text="Three.")
     Version = old.get_model("manifesto", "HistoricalParagraph")
 
-    def version(row, hours: int, reason: str, text: str, user=None):  # type: ignore[no-untyped-def]
+    def version(row: Any, hours: int, reason: str, text: str, user: Any = None) -> Any:
         return Version.objects.create(
             id=row.pk,
             chapter_id=chapter.pk,
@@ -54,7 +55,7 @@ def test_old_decisions_get_their_manifesto_and_the_versions_they_made() -> None:
     imported = version(paragraph, 0, "imported", "One two.")
     Amendment = old.get_model("amendments", "Amendment")
 
-    def amendment(title: str, kind: str = "replace", **fields):  # type: ignore[no-untyped-def]
+    def amendment(title: str, kind: str = "replace", **fields: Any) -> Any:
         return Amendment.objects.create(
             chapter=chapter,
             paragraph=paragraph,
@@ -83,7 +84,7 @@ def test_old_decisions_get_their_manifesto_and_the_versions_they_made() -> None:
     )
     Decision = old.get_model("amendments", "Decision")
 
-    def decision(action: str, hours: int, **fields):  # type: ignore[no-untyped-def]
+    def decision(action: str, hours: int, **fields: Any) -> int:
         return Decision.objects.create(
             chapter=chapter, action=action, actor=editor, created_at=at(hours), **fields
         ).pk
