@@ -16,7 +16,8 @@ from django.http import HttpRequest, HttpResponse
 
 from amendments.models import Amendment, Comment, Decision, Support
 from amendments.rules import MAX_DECISION_REASON_CHARS, MAX_TEXT_CHARS
-from amendments.services.review import chapter_set_limit, manifesto_set_limit, paragraph_edit
+from amendments.services.limits import chapter_set_limit, manifesto_set_limit
+from amendments.services.paragraphs import paragraph_edit
 from common.admin_mixins import AdminActionsOnListedIds
 from common.fields import DeskCharField, DeskSlugField
 from manifesto.admin import ReadOnlyHistoryAdmin

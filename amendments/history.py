@@ -4,13 +4,14 @@ between two moments. Read-only; the diffs come from the text core."""
 from __future__ import annotations
 
 import html
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
+
+from django.db.models import F
 
 from amendments.models import Amendment
 from manifesto.counting import counts_against_limit
@@ -21,8 +22,6 @@ from textcore.diff import WordDelta, diff_html, word_delta
 from textcore.footnotes import ref_numbers, references_lost
 from textcore.numbering import paragraph_numbers
 from textcore.words import trim_edges
-
-_AMENDMENT_IN_REASON = re.compile(r"\bamendment #(\d+)\b")
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class Version:
     delta: WordDelta | None  # None for the first version
     deleted_now: bool
     restored_now: bool
-    amendment_id: int | None  # the accepted amendment that made it, from the recorded reason
+    amendment_id: int | None  # the accepted amendment that made it (its decision's)
     # Notes this version left without any reference in the chapter's text.
     notes_unreferenced: tuple[int, ...] = ()
 
@@ -63,13 +62,14 @@ def paragraph_history(paragraph: Paragraph) -> list[Version]:
     """Every version of ``paragraph``, newest first, each with its diff from the one before
     (one query)."""
     records = list(
-        paragraph.history.select_related("history_user").order_by("history_date", "history_id")
+        paragraph.history.select_related("history_user")
+        .annotate(made_by_amendment=F("decision__amendment"))
+        .order_by("history_date", "history_id")
     )
     unreferenced = _notes_left_unreferenced(paragraph, records)
     versions: list[Version] = []
     previous = None
     for number, record in enumerate(records, start=1):
-        found = _AMENDMENT_IN_REASON.search(record.history_change_reason or "")
         versions.append(
             Version(
                 record=record,
@@ -82,7 +82,7 @@ def paragraph_history(paragraph: Paragraph) -> list[Version]:
                 delta=None if previous is None else word_delta(previous.text, record.text),
                 deleted_now=record.is_deleted and not (previous and previous.is_deleted),
                 restored_now=bool(previous and previous.is_deleted and not record.is_deleted),
-                amendment_id=int(found.group(1)) if found else None,
+                amendment_id=record.made_by_amendment,
                 notes_unreferenced=unreferenced.get(record.history_id, ()),
             )
         )

@@ -246,7 +246,11 @@ class Comment(models.Model):
 
 
 class Decision(models.Model):
-    """One line of a chapter's decision log: who did what, when and why."""
+    """One line of the decision log: who did what, when and why.
+
+    A decision is about a chapter, or about the whole Manifesto (its word limit). One that
+    changed the text points at the paragraph version it produced (``paragraph_version``), so a
+    version knows its decision, and through it the amendment, without reading its reason."""
 
     class Action(models.TextChoices):
         ACCEPTED = "accepted", "accepted"
@@ -261,15 +265,37 @@ class Decision(models.Model):
         PARAGRAPH_EDITED = "paragraph_edited", "edited a paragraph"
         PARAGRAPH_REVERTED = "paragraph_reverted", "reverted a paragraph"
         LIMIT_CHANGED = "limit_changed", "changed the word limit"
+        MANIFESTO_LIMIT_CHANGED = "manifesto_limit", "changed the Manifesto's word limit"
+        MILESTONE = "milestone", "marked a milestone"
+        COMMENT_HIDDEN = "comment_hidden", "hid a comment"
 
+    manifesto = models.ForeignKey(
+        "manifesto.Manifesto", on_delete=models.CASCADE, related_name="decisions"
+    )
     chapter = models.ForeignKey(
-        "manifesto.Chapter", on_delete=models.CASCADE, related_name="decisions"
+        "manifesto.Chapter",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        help_text="Empty for a decision about the whole Manifesto.",
     )
     amendment = models.ForeignKey(
         Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions"
     )
     paragraph = models.ForeignKey(
         "manifesto.Paragraph", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paragraph_version = models.OneToOneField(
+        "manifesto.HistoricalParagraph",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decision",
+        help_text="The version of a paragraph this decision produced, if it changed the text.",
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -288,6 +314,12 @@ class Decision(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["chapter", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(chapter__isnull=False) | models.Q(action="manifesto_limit"),
+                name="decision_about_a_chapter_or_the_manifesto",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} #{self.amendment_id}"

@@ -5,12 +5,12 @@ Both read the paragraphs' history and the accepted amendments; the text core ren
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -37,8 +37,6 @@ from textcore.export import (
 from textcore.numbering import paragraph_numbers
 from textcore.tracked import Revision, track_revisions
 
-_AMENDMENT_REASON = re.compile(r"amendment #(\d+)")
-
 
 def _history(chapters: Sequence[Chapter], until: dict[int, datetime]) -> dict[int, list]:
     """Every paragraph's history rows up to ``until``, oldest first (one query)."""
@@ -47,6 +45,7 @@ def _history(chapters: Sequence[Chapter], until: dict[int, datetime]) -> dict[in
             chapter_id__in=[c.pk for c in chapters], history_date__lte=max(until.values())
         )
         .select_related("history_user")
+        .annotate(made_by_amendment=F("decision__amendment"))
         .order_by("history_date", "history_id")
     )
     by_paragraph: dict[int, list] = defaultdict(list)
@@ -67,22 +66,18 @@ def _state(rows: list, moment: datetime):  # type: ignore[no-untyped-def]
 
 
 def _authors(rows: Sequence) -> dict[int, str]:
-    """Names of the amendment authors named in history reasons ("amendment #N accepted")."""
-    numbers = {
-        int(match.group(1))
-        for row in rows
-        if (match := _AMENDMENT_REASON.search(row.history_change_reason or ""))
-    }
+    """Names of the authors of the amendments whose acceptance made these versions."""
+    numbers = {row.made_by_amendment for row in rows if row.made_by_amendment is not None}
     return {
         a.pk: a.author.public_name
         for a in Amendment.objects.filter(pk__in=numbers).select_related("author")
     }
 
 
-def _author_of(row, authors: dict[int, str]) -> str:  # type: ignore[no-untyped-def]
-    match = _AMENDMENT_REASON.search(row.history_change_reason or "")
-    if match and int(match.group(1)) in authors:
-        return authors[int(match.group(1))]
+def _author_of(row: Any, authors: dict[int, str]) -> str:
+    """Who a version's change is credited to: the amendment's author, or who saved it."""
+    if row.made_by_amendment in authors:
+        return authors[row.made_by_amendment]
     user: User | None = row.history_user
     return user.public_name if user else "The editors"
 

@@ -235,11 +235,13 @@ def proposal_preview(
 
 
 def chapter_decisions(chapter: Chapter, limit: int = 200) -> list[Decision]:
-    """The chapter's decision log, newest first (one query)."""
+    """The chapter's decision log with the decisions about the whole Manifesto (its limit
+    binds the chapter too), newest first (one query)."""
+    about = Q(chapter=chapter) | Q(chapter__isnull=True, manifesto_id=chapter.manifesto_id)
     return list(
-        chapter.decisions.select_related("actor", "amendment", "paragraph").order_by(
-            "-created_at", "-id"
-        )[:limit]
+        Decision.objects.filter(about)
+        .select_related("actor", "amendment", "paragraph__chapter")
+        .order_by("-created_at", "-id")[:limit]
     )
 
 

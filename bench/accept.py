@@ -26,7 +26,7 @@ def measure(paragraph_id: int, editor: str, count: int = ACCEPTANCES) -> dict[st
 
     from accounts.models import User
     from amendments.models import Amendment
-    from amendments.services.review import amendment_accept
+    from amendments.services.deciding import amendment_accept
 
     editor_user = User.objects.get(username=editor)
     pending = list(

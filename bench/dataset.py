@@ -98,6 +98,7 @@ class World:
     versions: dict[int, list[_Version]] = field(default_factory=dict)
     paragraph_kind: dict[int, str] = field(default_factory=dict)
     paragraph_chapter: dict[int, int] = field(default_factory=dict)
+    manifesto_id: int = 0
     paragraph_weight: dict[int, float] = field(default_factory=dict)
     amended: set[int] = field(default_factory=set)
     busy: list[int] = field(default_factory=list)
@@ -160,7 +161,7 @@ def _rewrite(text: str, prose: _Prose, rng: random.Random) -> str:
 
 
 def _edit(text: str, prose: _Prose, rng: random.Random, *, rewrite: bool = False) -> str:
-    from amendments.services.proposing import normalise_text
+    from amendments.rules import normalise_text
 
     for _ in range(20):
         new = _rewrite(text, prose, rng) if rewrite else _small_edit(text, prose, rng)
@@ -192,6 +193,7 @@ def build_base(*, chapters: int = CHAPTERS, members: int = MEMBERS, seed: int = 
             text = seed_text.replace(title, f"{title} ({number})", 1)
             chapter_import(data=text.encode(), slug=f"chapter-{number:02d}")
     for chapter in Chapter.objects.all():
+        world.manifesto_id = chapter.manifesto_id
         # Room for the accepted amendments the data set adds, so the guard refuses none.
         chapter.limit_tolerance_percent = 25
         chapter._change_reason = "bench: limit with room"  # type: ignore[attr-defined]
@@ -314,11 +316,7 @@ def _fields(
     created: datetime,
     number: int,
 ) -> dict[str, Any]:
-    from amendments.services.proposing import (
-        change_spans_of,
-        proposed_paragraph_text,
-        word_delta_of,
-    )
+    from amendments.rules import change_spans_of, proposed_paragraph_text, word_delta_of
 
     base = "" if kind == "insert" else version.text
     text = proposed_paragraph_text(kind=kind, base_text=version.text, text=proposed)
@@ -418,6 +416,7 @@ def _add_accepted(world: World, scale: Scale, prose: _Prose) -> list[Any]:
             changed.append(paragraph)
             decisions.append(
                 Decision(
+                    manifesto_id=world.manifesto_id,
                     chapter_id=amendment.chapter_id,
                     amendment=amendment,
                     paragraph_id=amendment.paragraph_id,
@@ -433,13 +432,16 @@ def _add_accepted(world: World, scale: Scale, prose: _Prose) -> list[Any]:
                 )
             )
         bulk_update_with_history(changed, Paragraph, ["text", "word_count"], batch_size=500)
-        Decision.objects.bulk_create(decisions, batch_size=1000)
         history = Paragraph.history.filter(id__in=[p.pk for p in changed]).order_by(
             "id", "-history_date", "-history_id"
         )
         latest: dict[int, Any] = {}
         for row in history:
             latest.setdefault(row.id, row)
+        for decision, amendment in zip(decisions, created_rows, strict=True):
+            # Each round changes a paragraph once: the decision made its newest version.
+            decision.paragraph_version_id = latest[amendment.paragraph_id].history_id
+        Decision.objects.bulk_create(decisions, batch_size=1000)
         by_paragraph = {a.paragraph_id: a for a in created_rows}
         for pk, row in latest.items():
             world.versions[pk].append(
@@ -570,6 +572,7 @@ def _add_decided(world: World, scale: Scale, prose: _Prose, accepted: list[Any])
     Decision.objects.bulk_create(
         [
             Decision(
+                manifesto_id=world.manifesto_id,
                 chapter_id=a.chapter_id,
                 amendment=a,
                 paragraph_id=a.paragraph_id,
@@ -690,6 +693,7 @@ def _add_pending(world: World, scale: Scale, prose: _Prose) -> list[Any]:
     Decision.objects.bulk_create(
         [
             Decision(
+                manifesto_id=world.manifesto_id,
                 chapter_id=a.chapter_id,
                 amendment=a,
                 paragraph_id=a.paragraph_id,
@@ -719,7 +723,7 @@ def _carried(world: World, prose: _Prose, pk: int, number: int, rebase: Any) -> 
     outcome = rebase(row["base_text"], row["proposed_text"], new.text)
     if not outcome.clean or outcome.text in (None, new.text):
         return None
-    from amendments.services.proposing import change_spans_of, word_delta_of
+    from amendments.rules import change_spans_of, word_delta_of
 
     row.update(
         base_version_id=new.history_id,

@@ -90,7 +90,7 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "## 3. Accepting an amendment on a paragraph with 150 pending amendments",
         "",
-        f"{acceptance['acceptances']} acceptances through `amendments.services.review`, each "
+        f"{acceptance['acceptances']} acceptances through `amendments.services.deciding`, each "
         f"rebasing the {acceptance['rebased_per_acceptance']} others (rolled back after each): "
         f"median **{acceptance['median_s']} s**, max **{acceptance['max_s']} s** "
         f"(min {acceptance['min_s']} s). The e-mails sent after the commit took a median of "

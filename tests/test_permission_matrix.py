@@ -29,13 +29,10 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from amendments.models import Amendment, Comment
+from amendments.services.deciding import amendment_mark_duplicate, amendment_reject
 from amendments.services.discussion import comment_post
+from amendments.services.paragraphs import paragraph_edit
 from amendments.services.proposing import support_add
-from amendments.services.review import (
-    amendment_mark_duplicate,
-    amendment_reject,
-    paragraph_edit,
-)
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from manifesto.services import chapter_import

@@ -9,13 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from amendments.models import Amendment, Comment
+from amendments.models import Amendment, Comment, Decision
 from amendments.rules import (
     MAX_COMMENT_CHARS,
     MAX_HIDE_REASON_CHARS,
     UNSTORABLE_MESSAGE,
     has_unstorable_characters,
 )
+from amendments.services.editorial import log_decision
 from amendments.services.locking import lock_rows
 from manifesto.models import Paragraph
 from textcore.limits import counted_length, too_long_message
@@ -114,7 +115,8 @@ def comment_delete(*, comment: Comment, user: User) -> Comment:
 
 
 def comment_hide(*, comment: Comment, editor: User, reason: str) -> Comment:
-    """An editor hides a comment from members, saying why; the text stays in the history."""
+    """An editor hides a comment from members, saying why; the text stays in the history, and
+    the decision log of the comment's chapter says who hid it and why."""
     if not editor.is_editor:
         raise ValidationError("Only editors can hide comments.", code="not_editor")
     reason = reason.strip()
@@ -129,4 +131,15 @@ def comment_hide(*, comment: Comment, editor: User, reason: str) -> Comment:
         locked.hidden_reason = reason
         locked._change_reason = f"hidden by an editor: {locked.hidden_reason}"  # type: ignore[attr-defined]
         locked.save()
+        on = locked.amendment or locked.paragraph
+        assert on is not None  # a comment is on an amendment or on a paragraph
+        log_decision(
+            chapter=on.chapter,
+            action=Decision.Action.COMMENT_HIDDEN,
+            actor=editor,
+            amendment=locked.amendment,
+            paragraph=locked.paragraph,
+            comment=locked,
+            reason=reason,
+        )
     return locked

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Support
+from amendments.permissions import amendment_permissions
 from amendments.rules import (
     MAX_REASON_CHARS,
     MAX_TEXT_CHARS,
@@ -30,6 +33,8 @@ from textcore.limits import counted_length, too_long_message
 from textcore.rebase import AMBIGUOUS, rebase
 from textcore.words import has_visible_text
 
+Errors = dict[str, list[ValidationError]]
+
 
 def validate_proposal(
     *,
@@ -40,70 +45,99 @@ def validate_proposal(
     text: str,
     reason: str,
     insert_kind: str = "",
-) -> dict[str, list[ValidationError]]:
+) -> Errors:
     """Check a proposal without saving; returns errors keyed by form field ('' for general)."""
-    errors: dict[str, list[ValidationError]] = {}
+    errors: Errors = {}
+    _check_target(errors, chapter, paragraph, kind=kind, insert_kind=insert_kind)
+    for field, value in (("title", title), ("text", text), ("reason", reason)):
+        if has_unstorable_characters(value):
+            _refuse(errors, field, UNSTORABLE_MESSAGE, "unstorable")
+    _check_title(errors, title)
+    _check_reason(errors, reason)
+    if kind in (Amendment.Kind.REPLACE, Amendment.Kind.INSERT):
+        _check_text(errors, paragraph, kind=kind, body=normalise_text(text))
+    return errors
 
-    def refuse(field: str, message: str, code: str) -> None:
-        errors.setdefault(field, []).append(ValidationError(message, code=code))
 
+def _refuse(errors: Errors, field: str, message: str, code: str) -> None:
+    errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+
+def _check_target(
+    errors: Errors, chapter: Chapter, paragraph: Paragraph, *, kind: str, insert_kind: str
+) -> None:
+    """The chapter takes amendments, the paragraph is there, and the kind fits it."""
     if chapter.status != Chapter.Status.OPEN:
-        refuse(
+        _refuse(
+            errors,
             "",
             f"“{chapter.title}” is {chapter.get_status_display().lower()}: it does not take "
             "amendments now.",
             "chapter_not_open",
         )
     if paragraph.is_deleted:
-        refuse("", "This paragraph was deleted; it cannot be amended.", "paragraph_deleted")
+        _refuse(
+            errors, "", "This paragraph was deleted; it cannot be amended.", "paragraph_deleted"
+        )
     if kind not in Amendment.Kind.values:
-        refuse("kind", "Choose what the amendment does.", "kind")
+        _refuse(errors, "kind", "Choose what the amendment does.", "kind")
     if kind == Amendment.Kind.INSERT and insert_kind not in ("body", "heading"):
-        refuse("insert_kind", "Choose a new paragraph or a new section heading.", "insert_kind")
+        _refuse(
+            errors, "insert_kind", "Choose a new paragraph or a new section heading.", "insert_kind"
+        )
     if kind == Amendment.Kind.INSERT and paragraph.kind == Paragraph.Kind.FOOTNOTE:
-        refuse("kind", "New paragraphs cannot be added among the notes.", "insert_after_note")
-    for field, value in (("title", title), ("text", text), ("reason", reason)):
-        if has_unstorable_characters(value):
-            refuse(field, UNSTORABLE_MESSAGE, "unstorable")
+        _refuse(
+            errors, "kind", "New paragraphs cannot be added among the notes.", "insert_after_note"
+        )
+
+
+def _check_title(errors: Errors, title: str) -> None:
     clean_title = title_clean(title)
     if not has_visible_text(clean_title):
-        refuse("title", "Give the amendment a short title that says what it changes.", "title")
+        message = "Give the amendment a short title that says what it changes."
+        _refuse(errors, "title", message, "title")
     elif counted_length(clean_title) > MAX_TITLE_CHARS:
         length = counted_length(clean_title)
-        refuse("title", too_long_message("The title", length, MAX_TITLE_CHARS), "title_long")
+        message = too_long_message("The title", length, MAX_TITLE_CHARS)
+        _refuse(errors, "title", message, "title_long")
     elif len(clean_title.splitlines()) > 1:
-        refuse("title", "Keep the title to one line.", "title_lines")
+        _refuse(errors, "title", "Keep the title to one line.", "title_lines")
+
+
+def _check_reason(errors: Errors, reason: str) -> None:
     clean_reason = reason.strip()
     if not has_visible_text(clean_reason):
-        refuse("reason", "Say why: the editors and other members read your reason.", "reason")
+        message = "Say why: the editors and other members read your reason."
+        _refuse(errors, "reason", message, "reason")
     elif counted_length(clean_reason) > MAX_REASON_CHARS:
         length = counted_length(clean_reason)
-        refuse("reason", too_long_message("The reason", length, MAX_REASON_CHARS), "reason_long")
-    body = normalise_text(text)
-    if kind in (Amendment.Kind.REPLACE, Amendment.Kind.INSERT):
-        if len(body) > MAX_TEXT_CHARS:
-            refuse("text", too_long_message("The text", len(body), MAX_TEXT_CHARS), "text_long")
-        elif not has_visible_text(body):
-            message = (
-                "The replacement is empty. To remove the paragraph, choose “Delete the paragraph”."
-                if kind == Amendment.Kind.REPLACE
-                else "Write the new paragraph."
-            )
-            refuse("text", message, "text_empty")
-        elif kind == Amendment.Kind.REPLACE and body == normalise_text(paragraph.text):
-            refuse(
-                "text",
-                "This changes nothing: the text is the same as the paragraph's.",
-                "no_change",
-            )
-        elif kind == Amendment.Kind.INSERT and (copied := _copied_neighbour(paragraph, body)):
-            refuse(
-                "text",
-                f"This is the text of {copied}: an addition is a new paragraph. Write the new "
-                "text, or choose “Change the text” to change the paragraph itself.",
-                "insert_copies_neighbour",
-            )
-    return errors
+        message = too_long_message("The reason", length, MAX_REASON_CHARS)
+        _refuse(errors, "reason", message, "reason_long")
+
+
+def _check_text(errors: Errors, paragraph: Paragraph, *, kind: str, body: str) -> None:
+    """The text of a replacement or an insertion: within its limit, not empty, a change."""
+    if len(body) > MAX_TEXT_CHARS:
+        message = too_long_message("The text", len(body), MAX_TEXT_CHARS)
+        _refuse(errors, "text", message, "text_long")
+    elif not has_visible_text(body):
+        message = (
+            "The replacement is empty. To remove the paragraph, choose “Delete the paragraph”."
+            if kind == Amendment.Kind.REPLACE
+            else "Write the new paragraph."
+        )
+        _refuse(errors, "text", message, "text_empty")
+    elif kind == Amendment.Kind.REPLACE and body == normalise_text(paragraph.text):
+        message = "This changes nothing: the text is the same as the paragraph's."
+        _refuse(errors, "text", message, "no_change")
+    elif kind == Amendment.Kind.INSERT and (copied := _copied_neighbour(paragraph, body)):
+        _refuse(
+            errors,
+            "text",
+            f"This is the text of {copied}: an addition is a new paragraph. Write the new "
+            "text, or choose “Change the text” to change the paragraph itself.",
+            "insert_copies_neighbour",
+        )
 
 
 def _copied_neighbour(paragraph: Paragraph, body: str) -> str:
@@ -124,7 +158,7 @@ def _copied_neighbour(paragraph: Paragraph, body: str) -> str:
     return ""
 
 
-def _raise_if(errors: dict[str, list[ValidationError]]) -> None:
+def _raise_if(errors: Errors) -> None:
     if errors:
         raise ValidationError({field or "__all__": errs for field, errs in errors.items()})
 
@@ -133,9 +167,9 @@ def _onto_current(
     *,
     kind: str,
     paragraph: Paragraph,
-    latest,
+    latest: Any,  # the paragraph's newest HistoricalParagraph row
     text: str,
-    seen_version_id: int | None,  # type: ignore[no-untyped-def]
+    seen_version_id: int | None,
 ) -> str:
     """The member's text, carried onto today's paragraph if it changed while they wrote.
 
@@ -186,50 +220,72 @@ def amendment_propose(
     (``seen_version_id``: the version the member's page showed, if it may be older)."""
     with transaction.atomic():
         paragraph = lock_rows(paragraphs=[paragraph]).paragraphs[paragraph.pk]
-        chapter = paragraph.chapter
-        _raise_if(
-            validate_proposal(
-                chapter=chapter,
-                paragraph=paragraph,
-                kind=kind,
-                title=title,
-                text=text,
-                reason=reason,
-                insert_kind=insert_kind,
-            )
-        )
-        latest = latest_version(paragraph)
-        text = _onto_current(
-            kind=kind,
-            paragraph=paragraph,
-            latest=latest,
-            text=text,
-            seen_version_id=seen_version_id,
-        )
-        base_text = "" if kind == Amendment.Kind.INSERT else paragraph.text
-        proposed = proposed_paragraph_text(kind=kind, base_text=paragraph.text, text=text)
-        _refuse_repeated_proposal(
-            author=author, paragraph=paragraph, kind=kind, insert_kind=insert_kind, text=proposed
-        )
         amendment = Amendment(
-            chapter=chapter,
+            chapter=paragraph.chapter,
             paragraph=paragraph,
             kind=kind,
             insert_kind=insert_kind if kind == Amendment.Kind.INSERT else "",
-            title=title_clean(title),
-            proposed_text=proposed,
-            reason=reason.strip(),
             author=author,
-            base_version=latest,
-            base_text=base_text,
-            written_base_text=base_text,
-            written_text=proposed,
-            word_delta=word_delta_of(kind=kind, base_text=base_text, proposed_text=proposed),
-            change_spans=change_spans_of(kind=kind, base_text=base_text, proposed_text=proposed),
+        )
+        _write_against_today(
+            amendment,
+            paragraph,
+            title=title,
+            text=text,
+            reason=reason,
+            insert_kind=insert_kind,
+            seen_version_id=seen_version_id,
+        )
+        _refuse_repeated_proposal(
+            author=author,
+            paragraph=paragraph,
+            kind=kind,
+            insert_kind=insert_kind,
+            text=amendment.proposed_text,
         )
         amendment._change_reason = "proposed"  # type: ignore[attr-defined]
         amendment.save()
     return amendment
+
+
+def _write_against_today(
+    amendment: Amendment,
+    paragraph: Paragraph,
+    *,
+    title: str,
+    text: str,
+    reason: str,
+    insert_kind: str,
+    seen_version_id: int | None,
+) -> None:
+    """Check what the member wrote (a new amendment or an edit of theirs) and set it on
+    ``amendment`` as written against the paragraph's current version, onto which the text is
+    carried if the paragraph changed while they wrote. The caller holds the paragraph's lock."""
+    kind = amendment.kind
+    _raise_if(
+        validate_proposal(
+            chapter=paragraph.chapter,
+            paragraph=paragraph,
+            kind=kind,
+            title=title,
+            text=text,
+            reason=reason,
+            insert_kind=insert_kind,
+        )
+    )
+    latest = latest_version(paragraph)
+    text = _onto_current(
+        kind=kind, paragraph=paragraph, latest=latest, text=text, seen_version_id=seen_version_id
+    )
+    base_text = "" if kind == Amendment.Kind.INSERT else paragraph.text
+    proposed = proposed_paragraph_text(kind=kind, base_text=paragraph.text, text=text)
+    amendment.title = title_clean(title)
+    amendment.reason = reason.strip()
+    amendment.base_version = latest
+    amendment.base_text = amendment.written_base_text = base_text
+    amendment.proposed_text = amendment.written_text = proposed
+    amendment.word_delta = word_delta_of(kind=kind, base_text=base_text, proposed_text=proposed)
+    amendment.change_spans = change_spans_of(kind=kind, base_text=base_text, proposed_text=proposed)
 
 
 def _refuse_repeated_proposal(
@@ -258,17 +314,14 @@ def _refuse_repeated_proposal(
         )
 
 
-def _own_open_amendment(locked: Amendment, user: User) -> Amendment:
-    """``locked``, if ``user`` wrote it and it is still open; the caller holds its lock."""
+def _refuse_changing(locked: Amendment, user: User) -> NoReturn:
+    """Why ``user`` may not change (edit, withdraw) ``locked``: not theirs, or not open."""
     if locked.author_id != user.pk:
         raise ValidationError("Only the author can change this amendment.", code="not_author")
-    if not locked.is_open:
-        raise ValidationError(
-            f"This amendment is {locked.get_status_display().lower()}; it can no longer be "
-            "changed.",
-            code="not_open",
-        )
-    return locked
+    raise ValidationError(
+        f"This amendment is {locked.get_status_display().lower()}; it can no longer be changed.",
+        code="not_open",
+    )
 
 
 def amendment_edit(
@@ -285,40 +338,17 @@ def amendment_edit(
     with transaction.atomic():
         rows = lock_rows(paragraphs=[amendment.paragraph_id], amendments=[amendment])
         paragraph = rows.paragraphs[amendment.paragraph_id]
-        locked = _own_open_amendment(rows.amendments[amendment.pk], user)
-        _raise_if(
-            validate_proposal(
-                chapter=paragraph.chapter,
-                paragraph=paragraph,
-                kind=locked.kind,
-                title=title,
-                text=text,
-                reason=reason,
-                insert_kind=locked.insert_kind,
-            )
-        )
-        latest = latest_version(paragraph)
-        text = _onto_current(
-            kind=locked.kind,
-            paragraph=paragraph,
-            latest=latest,
+        locked = rows.amendments[amendment.pk]
+        if not amendment_permissions(user, locked).edit:
+            _refuse_changing(locked, user)
+        _write_against_today(
+            locked,
+            paragraph,
+            title=title,
             text=text,
+            reason=reason,
+            insert_kind=locked.insert_kind,
             seen_version_id=seen_version_id,
-        )
-        base_text = "" if locked.kind == Amendment.Kind.INSERT else paragraph.text
-        proposed = proposed_paragraph_text(kind=locked.kind, base_text=paragraph.text, text=text)
-        locked.title = title_clean(title)
-        locked.reason = reason.strip()
-        locked.base_version = latest
-        locked.base_text = base_text
-        locked.proposed_text = proposed
-        locked.written_base_text = base_text
-        locked.written_text = proposed
-        locked.word_delta = word_delta_of(
-            kind=locked.kind, base_text=base_text, proposed_text=proposed
-        )
-        locked.change_spans = change_spans_of(
-            kind=locked.kind, base_text=base_text, proposed_text=proposed
         )
         locked.status = Amendment.Status.PENDING
         locked.conflict_reason = ""
@@ -336,7 +366,9 @@ def amendment_withdraw(*, amendment: Amendment, user: User) -> Amendment:
     """The author withdraws their pending or in-conflict amendment."""
     with transaction.atomic():
         rows = lock_rows(amendments=[amendment])
-        locked = _own_open_amendment(rows.amendments[amendment.pk], user)
+        locked = rows.amendments[amendment.pk]
+        if not amendment_permissions(user, locked).withdraw:
+            _refuse_changing(locked, user)
         locked.status = Amendment.Status.WITHDRAWN
         locked.updated_at = timezone.now()
         locked._change_reason = "withdrawn by the author"  # type: ignore[attr-defined]
@@ -346,9 +378,9 @@ def amendment_withdraw(*, amendment: Amendment, user: User) -> Amendment:
 
 def support_add(*, amendment: Amendment, user: User) -> Support:
     """Support someone else's open amendment (idempotent)."""
-    if amendment.author_id == user.pk:
-        raise ValidationError("You cannot support your own amendment.", code="own_amendment")
-    if not amendment.is_open:
+    if not amendment_permissions(user, amendment).support:
+        if amendment.author_id == user.pk:
+            raise ValidationError("You cannot support your own amendment.", code="own_amendment")
         raise ValidationError("Only open amendments can be supported.", code="not_open")
     try:
         with transaction.atomic():

@@ -19,6 +19,7 @@ from amendments.forms import (
     decision_forms,
 )
 from amendments.models import Amendment, Comment
+from amendments.permissions import amendment_permissions
 from amendments.services.discussion import comment_delete, comment_edit, comment_hide, comment_post
 from amendments.views._helpers import (
     FormPage,
@@ -38,9 +39,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         amendment = selectors.amendment_for_page(pk, request.user)
     except Amendment.DoesNotExist:
         raise Http404("No such amendment.") from None
-    user = request.user
-    is_author = user.is_authenticated and amendment.author_id == user.pk
-    is_editor = user.is_authenticated and user.is_editor
+    may = amendment_permissions(request.user, amendment)
     context: dict[str, object] = {
         "amendment": amendment,
         "chapter": amendment.chapter,
@@ -51,21 +50,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "thread": selectors.comment_thread(amendment=amendment),
         "comment_form": CommentEditForm(),
         "comment_url": reverse("amendments:comment_amendment", args=[amendment.pk]),
-        "can_edit": is_author and amendment.is_open,
-        "can_support": user.is_authenticated and not is_author and amendment.is_open,
-        "can_decide": is_editor and not is_author and amendment.status == Amendment.Status.PENDING,
-        "can_unmark_duplicate": is_editor
-        and not is_author
-        and amendment.status == Amendment.Status.DUPLICATE
-        and amendment.chapter.is_open,
-        "can_reopen": user.is_authenticated
-        and user.is_admin
-        and amendment.status in ("rejected", "duplicate", "obsolete"),
+        "may": may,
     }
-    if context["can_reopen"]:
+    if may.reopen:
         context["reopen_form"] = ReopenForm(auto_id="reopen-%s")
-    if context["can_decide"]:
+    if may.decide:
         context.update(decision_forms())
+    if may.accept:
         context["budget"] = selectors.acceptance_budget(amendment)
         context["note_losses"] = selectors.notes_losing_references([amendment]).get(
             amendment.pk, []

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,11 +16,13 @@ from amendments import selectors
 from amendments.forms import EditForm, ProposeForm
 from amendments.ledger import chapter_ledger
 from amendments.models import Amendment
+from amendments.permissions import amendment_permissions
+from amendments.rules import same_words
+from amendments.selectors import Preview
 from amendments.services.proposing import (
     amendment_edit,
     amendment_propose,
     amendment_withdraw,
-    same_words,
     support_add,
     support_remove,
 )
@@ -30,7 +36,9 @@ from manifesto.models import Paragraph
 from manifesto.selectors import body_numbers, latest_version
 
 
-def _preview_for(form: ProposeForm, paragraph, kind: str | None = None):  # type: ignore[no-untyped-def]
+def _preview_for(
+    form: ProposeForm, paragraph: Paragraph, kind: str | None = None
+) -> Preview | None:
     """The diff and budget of the form's text; none for a text the form refused (past its
     limit there is nothing to preview, and diffing a pasted megabyte would keep a worker busy
     for many seconds)."""
@@ -40,6 +48,47 @@ def _preview_for(form: ProposeForm, paragraph, kind: str | None = None):  # type
     if text is None:
         return None
     return selectors.proposal_preview(paragraph=paragraph, kind=kind, text=text)
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """What became of a proposal form sent to the propose or edit page."""
+
+    response: HttpResponse | None = None  # the redirect to the amendment, once it was saved
+    preview: Preview | None = None
+    box_note: str = ""
+
+
+def _send_proposal(
+    request: HttpRequest,
+    form: ProposeForm,
+    paragraph: Paragraph,
+    *,
+    save: Callable[[dict[str, Any]], Amendment],
+    done: str,
+    kind: str | None = None,
+    fill_box: bool = False,
+) -> _Sent:
+    """Preview or save what the member sent (a new amendment or an edit of theirs): a refused
+    form comes back filled, with the refusal and the preview of its text; ``fill_box`` lets
+    the box follow a change of kind (see ``_box_for_kind``). ``done`` names the amendment as
+    ``{pk}``."""
+    if request.method != "POST":
+        return _Sent()
+    if not form.is_valid():
+        return _Sent(preview=_preview_for(form, paragraph, kind))
+    if request.POST.get("action") == "preview":
+        note = _box_for_kind(form, paragraph) if fill_box else ""
+        return _Sent(preview=_preview_for(form, paragraph, kind), box_note=note)
+    try:
+        amendment = save(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        if fill_box:
+            _box_for_kind(form, paragraph)
+        return _Sent(preview=_preview_for(form, paragraph, kind))
+    messages.success(request, done.format(pk=amendment.pk))
+    return _Sent(response=redirect(amendment))
 
 
 @login_required
@@ -58,33 +107,24 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
         "seen_version": latest.history_id,
     }
     form = ProposeForm(request.POST or None, initial=initial)
-    preview = None
-    box_note = ""
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("action") == "preview":
-            box_note = _box_for_kind(form, paragraph)
-            preview = _preview_for(form, paragraph)
-        else:
-            try:
-                amendment = amendment_propose(
-                    author=signed_in(request),
-                    paragraph=paragraph,
-                    kind=form.cleaned_data["kind"],
-                    insert_kind=form.cleaned_data["insert_kind"] or "",
-                    title=form.cleaned_data["title"],
-                    text=form.cleaned_data["text"],
-                    reason=form.cleaned_data["reason"],
-                    seen_version_id=form.cleaned_data["seen_version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-                _box_for_kind(form, paragraph)
-                preview = _preview_for(form, paragraph)
-            else:
-                messages.success(request, f"Amendment #{amendment.pk} was submitted.")
-                return redirect(amendment)
-    elif request.method == "POST":
-        preview = _preview_for(form, paragraph)
+
+    def save(data: dict[str, Any]) -> Amendment:
+        return amendment_propose(
+            author=signed_in(request),
+            paragraph=paragraph,
+            kind=data["kind"],
+            insert_kind=data["insert_kind"] or "",
+            title=data["title"],
+            text=data["text"],
+            reason=data["reason"],
+            seen_version_id=data["seen_version"],
+        )
+
+    sent = _send_proposal(
+        request, form, paragraph, save=save, done="Amendment #{pk} was submitted.", fill_box=True
+    )
+    if sent.response is not None:
+        return sent.response
     start_again_from(form, latest.history_id)
     numbers = body_numbers([chapter])
     return render(
@@ -95,9 +135,9 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
             "paragraph": paragraph,
             "number": numbers.get(paragraph.pk),
             "form": form,
-            "preview": preview,
-            "box_note": box_note,
-            "ledger": preview.ledger if preview else chapter_ledger(chapter),
+            "preview": sent.preview,
+            "box_note": sent.box_note,
+            "ledger": sent.preview.ledger if sent.preview else chapter_ledger(chapter),
         },
     )
 
@@ -162,7 +202,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     amendment = _own_amendment(request, pk)
     paragraph = amendment.paragraph
     paragraph.chapter = amendment.chapter
-    if not amendment.is_open:
+    if not amendment_permissions(request.user, amendment).edit:
         messages.error(request, "Only pending or in-conflict amendments can be edited.")
         return redirect(amendment)
     latest = latest_version(paragraph)
@@ -178,26 +218,21 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "text": conflict.starting_text if conflict else amendment.proposed_text.strip(),
     }
     form = EditForm(request.POST or None, initial=initial, kind=amendment.kind)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("action") == "preview":
-            preview = _preview_for(form, paragraph, amendment.kind)
-        else:
-            try:
-                amendment_edit(
-                    amendment=amendment,
-                    user=signed_in(request),
-                    title=form.cleaned_data["title"],
-                    text=form.cleaned_data["text"],
-                    reason=form.cleaned_data["reason"],
-                    seen_version_id=form.cleaned_data["seen_version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-                preview = _preview_for(form, paragraph, amendment.kind)
-            else:
-                messages.success(request, f"Amendment #{amendment.pk} was updated.")
-                return redirect(amendment)
+
+    def save(data: dict[str, Any]) -> Amendment:
+        return amendment_edit(
+            amendment=amendment,
+            user=signed_in(request),
+            title=data["title"],
+            text=data["text"],
+            reason=data["reason"],
+            seen_version_id=data["seen_version"],
+        )
+
+    done = "Amendment #{pk} was updated."
+    sent = _send_proposal(request, form, paragraph, save=save, done=done, kind=amendment.kind)
+    if sent.response is not None:
+        return sent.response
     start_again_from(form, latest.history_id)
     return render(
         request,
@@ -208,8 +243,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "paragraph": paragraph,
             "form": form,
             "conflict": conflict,
-            "preview": preview,
-            "ledger": preview.ledger if preview else chapter_ledger(amendment.chapter),
+            "preview": sent.preview,
+            "ledger": sent.preview.ledger if sent.preview else chapter_ledger(amendment.chapter),
         },
     )
 
@@ -220,7 +255,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks the author to confirm (there is no undo); POST withdraws."""
     amendment = _own_amendment(request, pk)
     if request.method == "GET":
-        if not amendment.is_open:
+        if not amendment_permissions(request.user, amendment).withdraw:
             messages.error(
                 request,
                 f"Amendment #{amendment.pk} is {amendment.get_status_display().lower()}; it can "

@@ -22,11 +22,12 @@ from amendments import selectors as desk
 from amendments.export_service import FORM_CHOICES, export_run
 from amendments.forms import CommentEditForm, RevertForm
 from amendments.ledger import chapter_ledger, chapter_ledgers, manifesto_ledger
+from amendments.services.milestones import milestone_mark
 from amendments.views._helpers import FormPage, add_service_errors, form_again
 from manifesto import exports, selectors
 from manifesto.forms import MilestoneForm
 from manifesto.models import Chapter, Manifesto
-from manifesto.services import DEFAULT_MANIFESTO_TITLE, milestone_create
+from manifesto.services import DEFAULT_MANIFESTO_TITLE
 
 
 @require_safe
@@ -192,7 +193,7 @@ def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = MilestoneForm(request.POST, auto_id="milestone-%s")
     if form.is_valid():
         try:
-            milestone = milestone_create(
+            milestone = milestone_mark(
                 chapter=chapter,
                 editor=user,  # type: ignore[arg-type]
                 name=form.cleaned_data["name"],

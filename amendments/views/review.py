@@ -31,8 +31,9 @@ from amendments.forms import (
 )
 from amendments.ledger import chapter_ledger, manifesto_ledger
 from amendments.models import Amendment
+from amendments.permissions import amendment_permissions
 from amendments.review_queue import SORT_LABELS, review_queue
-from amendments.services.review import (
+from amendments.services.deciding import (
     AcceptItem,
     amendment_accept,
     amendment_accept_with_changes,
@@ -41,10 +42,9 @@ from amendments.services.review import (
     amendment_unmark_duplicate,
     amendments_accept,
     amendments_reject,
-    chapter_set_limit,
-    manifesto_set_limit,
-    paragraph_revert,
 )
+from amendments.services.limits import chapter_set_limit, manifesto_set_limit
+from amendments.services.paragraphs import paragraph_revert
 from amendments.views._helpers import (
     FormPage,
     add_service_errors,
@@ -173,7 +173,7 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     amendment = get_object_or_404(
         Amendment.objects.select_related("chapter", "paragraph", "author"), pk=pk
     )
-    if not amendment.is_open or amendment.author_id == request.user.pk:
+    if not amendment_permissions(request.user, amendment).mark_duplicate:
         _refusal(request, ValidationError(_undecidable(amendment, request.user.pk)))
         return redirect(amendment)
     data = request.POST if request.method == "POST" else request.GET
@@ -303,29 +303,45 @@ def batch(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     query = form.cleaned_data.get("query", "")
     back = reverse("amendments:queue") + (f"?{query}" if query else "")
+    if not valid:
+        return _batch_refused(request, form, back)
+    if form.cleaned_data["action"] == "accept":
+        return _batch_accept(request, form, back)
+    return _batch_reject(request, form, back)
+
+
+def _batch_refused(request: HttpRequest, form: BatchForm, back: str) -> HttpResponse:
+    """An altered batch: said on the queue, or on the confirmation page it was sent from."""
+    refusal = [str(error) for errors in form.errors.values() for error in errors]
+    if "batch-reason" not in request.POST:
+        messages.error(request, " ".join(refusal))
+        return redirect(back)
+    # Sent from the confirmation page: it comes back with the reason the editor typed.
+    reason_form = RejectForm(request.POST, prefix="batch")
+    reason_form.is_valid()
+    reason_form.add_error(None, refusal)
+    return _confirm_reject(request, form, reason_form)
+
+
+def _batch_accept(request: HttpRequest, form: BatchForm, back: str) -> HttpResponse:
+    """Accept the ticked amendments together (the guard judges their net effect)."""
+    amendments = list(form.cleaned_data["ids"])
+    try:
+        amendments_accept([AcceptItem(a) for a in amendments], editor=signed_in(request))
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        numbers = ", ".join(f"#{a.pk}" for a in amendments)
+        messages.success(request, f"Accepted together: {numbers}.")
+    return redirect(back)
+
+
+def _batch_reject(request: HttpRequest, form: BatchForm, back: str) -> HttpResponse:
+    """Reject the ticked amendments with one reason, once the confirmation page was sent."""
     confirmed = form.cleaned_data.get("confirmed") == "yes"
     reason_form = RejectForm(request.POST if confirmed else None, prefix="batch")
-    if not valid:
-        refusal = [str(error) for errors in form.errors.values() for error in errors]
-        if "batch-reason" not in request.POST:
-            messages.error(request, " ".join(refusal))
-            return redirect(back)
-        # Sent from the confirmation page: it comes back with the reason the editor typed.
-        reason_form = RejectForm(request.POST, prefix="batch")
-        reason_form.is_valid()
-        reason_form.add_error(None, refusal)
-        return _confirm_reject(request, form, reason_form)
-    amendments = list(form.cleaned_data["ids"])
-    if form.cleaned_data["action"] == "accept":
-        try:
-            amendments_accept([AcceptItem(a) for a in amendments], editor=signed_in(request))
-        except ValidationError as error:
-            _refusal(request, error)
-        else:
-            numbers = ", ".join(f"#{a.pk}" for a in amendments)
-            messages.success(request, f"Accepted together: {numbers}.")
-        return redirect(back)
     if confirmed and reason_form.is_valid():
+        amendments = list(form.cleaned_data["ids"])
         try:
             amendments_reject(
                 amendments, editor=signed_in(request), reason=reason_form.cleaned_data["reason"]

@@ -17,11 +17,8 @@ from django.db import connections
 from amendments import ledger
 from amendments.models import Amendment
 from amendments.services import guard
-from amendments.services.review import (
-    amendment_accept,
-    amendment_mark_duplicate,
-    chapter_set_limit,
-)
+from amendments.services.deciding import amendment_accept, amendment_mark_duplicate
+from amendments.services.limits import chapter_set_limit
 from manifesto.models import Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import postgres_only
@@ -62,7 +59,7 @@ def slow_guard(monkeypatch):
         time.sleep(0.4)
         return snapshot
 
-    monkeypatch.setattr("amendments.services.review.guard_snapshot", slow)
+    monkeypatch.setattr("amendments.services.deciding.guard_snapshot", slow)
 
 
 def test_two_acceptances_that_together_exceed_the_limit_exactly_one_wins(

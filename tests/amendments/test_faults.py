@@ -8,8 +8,8 @@ from django.core import mail
 from django.db import DatabaseError
 
 from amendments.models import Amendment, Decision
-from amendments.services import review
-from amendments.services.review import amendment_accept
+from amendments.services import carrying, deciding
+from amendments.services.deciding import amendment_accept
 from manifesto.models import Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 
@@ -45,7 +45,7 @@ def test_a_failure_anywhere_in_an_acceptance_changes_nothing(
     before = _snapshot(p5)
 
     if fail_at == "second rebase":
-        real, calls = review._rebase_replacement, []
+        real, calls = carrying._rebase_replacement, []
 
         def flaky(*args):  # type: ignore[no-untyped-def]
             calls.append(args)
@@ -53,11 +53,11 @@ def test_a_failure_anywhere_in_an_acceptance_changes_nothing(
                 raise DatabaseError("connection lost")
             return real(*args)
 
-        monkeypatch.setattr(review, "_rebase_replacement", flaky)
+        monkeypatch.setattr(carrying, "_rebase_replacement", flaky)
     elif fail_at == "decision log":  # after the paragraph and the amendment were written
-        monkeypatch.setattr(review, "_log", _fail)
+        monkeypatch.setattr(deciding, "log_decision", _fail)
     else:  # the last step, after every rebase was written
-        monkeypatch.setattr(review, "guard_enforce", _fail)
+        monkeypatch.setattr(deciding, "guard_enforce", _fail)
 
     with pytest.raises(DatabaseError):
         amendment_accept(amendment=accepted, editor=editor)

@@ -21,16 +21,16 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from amendments.models import Amendment, Comment, Decision, Support
-from amendments.services.discussion import comment_post
-from amendments.services.proposing import amendment_edit, amendment_withdraw, support_add
-from amendments.services.review import (
+from amendments.services.deciding import (
     AcceptItem,
     amendment_accept,
     amendment_reject,
     amendment_reopen,
     amendments_accept,
-    paragraph_revert,
 )
+from amendments.services.discussion import comment_post
+from amendments.services.paragraphs import paragraph_revert
+from amendments.services.proposing import amendment_edit, amendment_withdraw, support_add
 from manifesto.models import Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.amendments.test_concurrency import _at_the_same_moment
@@ -117,9 +117,9 @@ import django
 django.setup()
 from accounts.models import User
 from amendments.models import Amendment
-from amendments.services import review
+from amendments.services import deciding
 
-real = review.carry_forward
+real = deciding.carry_forward
 
 def stalled(**kwargs):
     real(**kwargs)  # the paragraph, its history, the decision and the rebases are written
@@ -127,8 +127,8 @@ def stalled(**kwargs):
         flag.write("written, not committed")
     time.sleep(120)
 
-review.carry_forward = stalled
-review.amendment_accept(
+deciding.carry_forward = stalled
+deciding.amendment_accept(
     amendment=Amendment.objects.get(pk=int(sys.argv[1])),
     editor=User.objects.get(username="erin"),
 )

@@ -22,11 +22,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from amendments.models import Amendment, Comment
-from amendments.services import discussion, locking, proposing, review
-from amendments.services.discussion import comment_delete, comment_edit, comment_hide, comment_post
-from amendments.services.locking import LockedRows, lock_rows
-from amendments.services.proposing import amendment_edit, amendment_withdraw
-from amendments.services.review import (
+from amendments.services import deciding, discussion, limits, locking, paragraphs, proposing
+from amendments.services.deciding import (
     AcceptItem,
     amendment_accept,
     amendment_accept_with_changes,
@@ -36,11 +33,12 @@ from amendments.services.review import (
     amendment_unmark_duplicate,
     amendments_accept,
     amendments_reject,
-    chapter_set_limit,
-    manifesto_set_limit,
-    paragraph_edit,
-    paragraph_revert,
 )
+from amendments.services.discussion import comment_delete, comment_edit, comment_hide, comment_post
+from amendments.services.limits import chapter_set_limit, manifesto_set_limit
+from amendments.services.locking import LockedRows, lock_rows
+from amendments.services.paragraphs import paragraph_edit, paragraph_revert
+from amendments.services.proposing import amendment_edit, amendment_withdraw
 from manifesto.models import Chapter, Manifesto, Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import ROOT
@@ -390,7 +388,7 @@ def test_every_service_locks_what_it_changes_up_front_in_one_call(
         calls.append((start, len(queries.captured_queries), rows))
         return rows
 
-    for module in (review, proposing, discussion):
+    for module in (deciding, paragraphs, limits, proposing, discussion):
         monkeypatch.setattr(module, "lock_rows", spy)
     existing = {table: _existing(table) for table in LOCK_ORDER}
     with queries:
@@ -441,7 +439,9 @@ def test_every_service_module_that_takes_locks_is_spied_on() -> None:
         if path != HELPER and calls_lock_rows(path)
     }
     assert users == {
-        "amendments/services/review.py",
+        "amendments/services/deciding.py",
+        "amendments/services/paragraphs.py",
+        "amendments/services/limits.py",
         "amendments/services/proposing.py",
         "amendments/services/discussion.py",
     }

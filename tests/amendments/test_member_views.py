@@ -289,7 +289,7 @@ def test_the_author_edits_through_the_page(member, p5) -> None:
 def test_the_amendment_page_says_when_a_conflict_comes_from_repeated_words(
     member, other_member, editor, p5
 ) -> None:
-    from amendments.services.review import amendment_accept
+    from amendments.services.deciding import amendment_accept
 
     sentence = "First and foremost, Russia was a backward, overwhelmingly agricultural country."
     accepted = propose(member, p5, p5.text.replace(sentence, f"{sentence} {sentence}"))
@@ -426,7 +426,7 @@ def test_withdrawing_asks_first_and_one_click_withdraws_nothing(member, other_me
 
 def _in_conflict(member, other_member, editor, p5):
     """Alice's amendment changes two passages; Bob's, accepted, changed the first of them."""
-    from amendments.services.review import amendment_accept
+    from amendments.services.deciding import amendment_accept
 
     mine = propose(
         member,

@@ -9,12 +9,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from amendments.services.deciding import amendment_accept, amendment_accept_with_changes
+from amendments.services.limits import chapter_set_limit
 from amendments.services.proposing import support_add
-from amendments.services.review import (
-    amendment_accept,
-    amendment_accept_with_changes,
-    chapter_set_limit,
-)
 from tests.amendments.conftest import propose
 from tests.conftest import make_user
 

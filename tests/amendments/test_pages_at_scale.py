@@ -9,8 +9,8 @@ from django.urls import reverse
 from amendments.models import Amendment
 from amendments.review_queue import AMENDMENTS_PER_PAGE, competing_pairs
 from amendments.selectors import AMENDMENTS_PER_PAGE as PER_PARAGRAPH_PAGE
+from amendments.services.deciding import amendment_accept, amendments_reject
 from amendments.services.proposing import amendment_edit
-from amendments.services.review import amendment_accept, amendments_reject
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user
 from textcore.rebase import change_spans

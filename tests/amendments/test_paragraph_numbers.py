@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from amendments.history import chapter_compare
 from amendments.reports import changes_report, tracked_chapters
-from amendments.services.review import amendment_accept
+from amendments.services.deciding import amendment_accept
 from manifesto.exports import NOW, PUBLISHED, TEXT_FORMATS, export_document, render
 from manifesto.models import Paragraph
 from manifesto.selectors import body_numbers

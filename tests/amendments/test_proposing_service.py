@@ -155,7 +155,7 @@ def test_support_once_not_ones_own_and_it_can_be_taken_back(member, other_member
 def test_a_proposal_from_a_page_opened_before_a_change_does_not_undo_it(
     member, other_member, editor, p5
 ) -> None:
-    from amendments.services.review import amendment_accept
+    from amendments.services.deciding import amendment_accept
 
     seen = p5.history.order_by("-history_id").first().history_id
     stale_text = p5.text.replace("weakest link", "weakest point")
@@ -189,7 +189,7 @@ def test_a_proposal_from_a_page_opened_before_a_change_does_not_undo_it(
 def test_a_proposal_beside_a_sentence_repeated_meanwhile_is_refused_as_ambiguous(
     member, other_member, editor, p5
 ) -> None:
-    from amendments.services.review import amendment_accept
+    from amendments.services.deciding import amendment_accept
 
     seen = p5.history.order_by("-history_id").first().history_id
     sentence = "First and foremost, Russia was a backward, overwhelmingly agricultural country."

@@ -10,8 +10,8 @@ from django.http import QueryDict
 
 from amendments.forms import ProposeForm
 from amendments.rules import RESTART_FROM
+from amendments.services.deciding import amendment_accept, amendment_accept_with_changes
 from amendments.services.proposing import amendment_propose
-from amendments.services.review import amendment_accept, amendment_accept_with_changes
 from amendments.views._helpers import add_service_errors, start_again_from
 from manifesto.selectors import latest_version
 from tests.amendments.conftest import propose

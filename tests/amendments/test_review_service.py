@@ -7,8 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from amendments.models import Amendment, Decision
-from amendments.services.proposing import support_add
-from amendments.services.review import (
+from amendments.services.deciding import (
     AcceptItem,
     amendment_accept,
     amendment_accept_with_changes,
@@ -18,9 +17,9 @@ from amendments.services.review import (
     amendment_unmark_duplicate,
     amendments_accept,
     amendments_reject,
-    paragraph_edit,
-    paragraph_revert,
 )
+from amendments.services.paragraphs import paragraph_edit, paragraph_revert
+from amendments.services.proposing import support_add
 from manifesto.models import Chapter, Paragraph
 from manifesto.services import chapter_import
 from tests.amendments.conftest import body_paragraph, propose
@@ -334,7 +333,7 @@ LONG_REASON = "A reason. " * 300 + "x"  # 3,001 characters
 
 def test_every_editors_reason_is_limited_whoever_calls(member, editor, admin_user, p5) -> None:
     # Forms are not the only callers (the admin, commands, scripts): the services say no too.
-    from amendments.services.review import chapter_set_limit, manifesto_set_limit
+    from amendments.services.limits import chapter_set_limit, manifesto_set_limit
 
     pending = propose(member, p5)
     rejected = propose(member, p5, p5.text + " Other.")
@@ -390,7 +389,7 @@ def test_an_editors_wording_is_limited_like_a_proposal(member, editor, p5) -> No
 def test_a_long_reason_is_kept_whole_in_the_history(member, editor, p5) -> None:
     # A version's reason was a column of 100 characters: on PostgreSQL a longer reason for a
     # revert, an editor's edit, a limit or a hidden comment was a server error.
-    from amendments.services.review import chapter_set_limit
+    from amendments.services.limits import chapter_set_limit
 
     reason = "The committee asked for it, " * 100  # 2,800 characters
     first = p5.history.order_by("history_id").first()

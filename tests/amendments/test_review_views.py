@@ -8,13 +8,13 @@ import pytest
 from django.urls import reverse
 
 from amendments.models import Amendment, Decision
-from amendments.services.proposing import support_add
-from amendments.services.review import (
+from amendments.services.deciding import (
     amendment_accept_with_changes,
     amendment_mark_duplicate,
     amendment_reject,
     amendments_reject,
 )
+from amendments.services.proposing import support_add
 from manifesto.models import Chapter
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user

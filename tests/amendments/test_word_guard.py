@@ -14,16 +14,14 @@ from django.urls import reverse
 
 from amendments.ledger import chapter_ledger
 from amendments.models import Amendment, Decision
-from amendments.services.review import (
+from amendments.services.deciding import (
     AcceptItem,
     amendment_accept,
     amendment_accept_with_changes,
     amendments_accept,
-    chapter_set_limit,
-    manifesto_set_limit,
-    paragraph_edit,
-    paragraph_revert,
 )
+from amendments.services.limits import chapter_set_limit, manifesto_set_limit
+from amendments.services.paragraphs import paragraph_edit, paragraph_revert
 from manifesto.models import Chapter, Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for

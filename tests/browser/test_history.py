@@ -74,7 +74,7 @@ def test_accept_compare_revert_and_the_chapter_reads_as_published(
 
 
 def test_compare_reads_on_a_phone(phone_page, seed_chapter, member, editor) -> None:
-    from amendments.services.review import amendment_accept
+    from amendments.services.deciding import amendment_accept
 
     p5 = body_paragraph(seed_chapter, 5)
     amendment_accept(

@@ -179,7 +179,7 @@ def test_withdrawing_asks_first(page, seed_chapter, member) -> None:
 def test_the_author_updates_an_amendment_in_conflict_without_losing_it(
     page, seed_chapter, member, other_member, editor
 ) -> None:
-    from amendments.services.review import amendment_accept
+    from amendments.services.deciding import amendment_accept
 
     p5 = body_paragraph(seed_chapter, 5)
     mine = propose(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from amendments.services.deciding import amendment_accept
 from tests.amendments.conftest import body_paragraph, propose
 from tests.browser.conftest import assert_no_serious_axe_violations, log_in, screenshot
 from tests.conftest import PASSWORD
@@ -89,7 +90,7 @@ def test_editor_rejects_with_a_reason_the_author_then_reads(
 def test_the_author_reads_why_an_edit_beside_a_repeated_sentence_is_in_conflict(
     page, seed_chapter, member, other_member, editor
 ) -> None:
-    from amendments.services.review import amendment_accept
+    from amendments.services.deciding import amendment_accept
 
     p5 = body_paragraph(seed_chapter, 5)
     sentence = "First and foremost, Russia was a backward, overwhelmingly agricultural country."
@@ -145,7 +146,7 @@ def test_editor_is_warned_that_a_deletion_orphans_a_note_and_every_page_says_so(
 def test_marking_a_duplicate_shows_the_original_first_and_can_be_undone(
     page, seed_chapter, member, other_member, editor, other_editor
 ) -> None:
-    from amendments.services.review import amendment_reject
+    from amendments.services.deciding import amendment_reject
 
     p5, p9 = body_paragraph(seed_chapter, 5), body_paragraph(seed_chapter, 9)
     elsewhere = propose(member, p9, p9.text + " Said elsewhere.", title="Said on ¶ 9")
@@ -191,3 +192,28 @@ def test_an_amendment_accepted_with_changes_shows_both_word_changes(
     page.goto(f"/chapters/{seed_chapter.slug}/log/")
     expect(page.locator(".log .word-change")).to_have_text("proposed +4 words; accepted +2 words")
     assert_no_serious_axe_violations(page)
+
+
+def test_an_editor_can_reject_an_amendment_in_conflict_from_its_page(
+    page, seed_chapter, member, other_member, editor
+) -> None:
+    # The review service always let editors reject an amendment in conflict (or mark it as a
+    # duplicate); the page now offers what the rule allows, and nothing it refuses.
+    p5 = body_paragraph(seed_chapter, 5)
+    conflicted = propose(member, p5, p5.text.replace("a myriad of problems", "many troubles"))
+    winner = propose(other_member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    amendment_accept(amendment=winner, editor=editor)
+    conflicted.refresh_from_db()
+    assert conflicted.status == "conflict"
+
+    log_in(page, "erin", PASSWORD)
+    page.goto(conflicted.get_absolute_url())
+    expect(page.get_by_test_id("conflict")).to_be_visible()
+    expect(page.get_by_role("button", name=f"Accept #{conflicted.pk}")).to_have_count(0)
+    expect(page.get_by_role("link", name="Accept with changes…")).to_have_count(0)
+    expect(page.get_by_role("button", name="Check and mark as duplicate…")).to_be_visible()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Reason (the author reads it)").fill("The accepted wording covers it.")
+    page.get_by_role("button", name=f"Reject #{conflicted.pk}").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Amendment #{conflicted.pk} was rejected")
+    expect(page.get_by_role("note")).to_contain_text("The accepted wording covers it.")

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from amendments.services.review import chapter_set_limit
+from amendments.services.limits import chapter_set_limit
 from tests.amendments.conftest import body_paragraph, propose
 from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from amendments.services.deciding import amendment_accept
+from amendments.services.paragraphs import paragraph_revert
 from amendments.services.proposing import amendment_withdraw
-from amendments.services.review import amendment_accept, paragraph_revert
 from manifesto.models import Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for

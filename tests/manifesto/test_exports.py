@@ -17,7 +17,7 @@ from django.utils import timezone
 from docx import Document
 from lxml import etree
 
-from amendments.services.review import amendment_accept, amendment_accept_with_changes
+from amendments.services.deciding import amendment_accept, amendment_accept_with_changes
 from manifesto.exports import NOW, PUBLISHED, export_document, parse_moment
 from manifesto.services import chapter_import
 from tests.amendments.conftest import body_paragraph, propose

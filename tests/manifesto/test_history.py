@@ -14,12 +14,9 @@ from django.urls import reverse
 
 from amendments.ledger import chapter_ledger
 from amendments.models import Amendment
-from amendments.services.review import (
-    amendment_accept,
-    chapter_set_limit,
-    paragraph_edit,
-    paragraph_revert,
-)
+from amendments.services.deciding import amendment_accept
+from amendments.services.limits import chapter_set_limit
+from amendments.services.paragraphs import paragraph_edit, paragraph_revert
 from manifesto.models import Chapter, Milestone, Paragraph
 from manifesto.services import AS_PUBLISHED, chapter_import, milestone_create
 from tests.amendments.conftest import body_paragraph, propose

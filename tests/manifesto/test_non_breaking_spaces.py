@@ -15,7 +15,7 @@ from django.urls import reverse
 from docx import Document
 from lxml import etree
 
-from amendments.services.review import amendment_accept
+from amendments.services.deciding import amendment_accept
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for
 

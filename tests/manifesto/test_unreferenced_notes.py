@@ -18,7 +18,8 @@ from docx import Document
 from lxml import etree
 
 from amendments.ledger import chapter_ledger
-from amendments.services.review import amendment_accept, manifesto_set_limit
+from amendments.services.deciding import amendment_accept
+from amendments.services.limits import manifesto_set_limit
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user
 

@@ -71,14 +71,14 @@ def hostile_desk(db, django_capture_on_commit_callbacks) -> HostileDesk:  # type
     from django.core import mail
 
     from accounts.models import Invitation
-    from amendments.services.discussion import comment_hide, comment_post
-    from amendments.services.proposing import amendment_propose, support_add
-    from amendments.services.review import (
+    from amendments.services.deciding import (
         amendment_accept,
         amendment_accept_with_changes,
         amendment_reject,
-        chapter_set_limit,
     )
+    from amendments.services.discussion import comment_hide, comment_post
+    from amendments.services.limits import chapter_set_limit
+    from amendments.services.proposing import amendment_propose, support_add
     from manifesto.services import chapter_import, milestone_create
 
     mallory = make_user("mallory", display_name=XSS)

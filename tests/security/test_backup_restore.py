@@ -19,14 +19,14 @@ from django.db import models
 
 from accounts.models import Invitation, User
 from amendments.models import Amendment, Comment, Decision, Support
-from amendments.services.discussion import comment_hide, comment_post
-from amendments.services.proposing import amendment_propose, support_add
-from amendments.services.review import (
+from amendments.services.deciding import (
     amendment_accept,
     amendment_accept_with_changes,
     amendment_reject,
-    chapter_set_limit,
 )
+from amendments.services.discussion import comment_hide, comment_post
+from amendments.services.limits import chapter_set_limit
+from amendments.services.proposing import amendment_propose, support_add
 from manifesto.models import Chapter, Milestone, Paragraph
 from manifesto.services import chapter_import, milestone_create
 from tests.amendments.conftest import body_paragraph

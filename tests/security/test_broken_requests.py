@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from amendments.models import Amendment, Comment, Support
+from amendments.services.deciding import amendments_reject
 from amendments.services.discussion import REPEAT_WINDOW_SECONDS, comment_post
 from amendments.services.proposing import amendment_propose, amendment_withdraw
-from amendments.services.review import amendments_reject
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for
 

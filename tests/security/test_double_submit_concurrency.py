@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from accounts import services as accounts_services
 from accounts.models import User
 from accounts.services import member_sign_up
-from amendments.models import Amendment, Comment
+from amendments.models import Amendment, Comment, Decision
 from amendments.services import proposing
 from amendments.services.discussion import comment_post
+from amendments.services.milestones import milestone_mark
 from amendments.services.proposing import amendment_propose
 from manifesto.models import Milestone
-from manifesto.services import milestone_create
 from tests.amendments.test_concurrency import _at_the_same_moment
 from tests.conftest import postgres_only
 
@@ -108,7 +108,8 @@ def test_a_milestone_marked_twice_at_once_is_stored_once(editor, p5, monkeypatch
     monkeypatch.setattr(Milestone, "save", slow_save)
 
     def send() -> Milestone:
-        return milestone_create(chapter=p5.chapter, editor=editor, name="Congress draft")
+        # As the desk's page marks it: the milestone and its line in the decision log.
+        return milestone_mark(chapter=p5.chapter, editor=editor, name="Congress draft")
 
     results = _at_the_same_moment(send, send)
     stored = [r for r in results if isinstance(r, Milestone)]
@@ -116,3 +117,4 @@ def test_a_milestone_marked_twice_at_once_is_stored_once(editor, p5, monkeypatch
     assert len(stored) == 1 and len(refused) == 1, results
     assert refused[0].error_dict["name"][0].code == "name_taken"
     assert Milestone.objects.filter(name="Congress draft").count() == 1
+    assert Decision.objects.filter(action="milestone").count() == 1

@@ -411,7 +411,7 @@ def test_a_title_and_a_name_with_an_override_cannot_turn_their_surroundings_arou
     # ending in a right-to-left override, and a name that leaves one open, which reversed
     # "proposed by … on 2 December" on the page, in the queue and in the e-mail subject.
     from accounts.models import User
-    from amendments.services.review import amendment_reject
+    from amendments.services.deciding import amendment_reject
 
     amendment = propose(member, p5)
     amendment.title = "Fix a typo \u202eyllaer"

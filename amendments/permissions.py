@@ -1,0 +1,66 @@
+"""Who may do what with an amendment: one rule, read by the amendment's page and its
+templates (which actions to offer) and by the services (which actions to refuse, each with
+its own message). It reads only the user, the amendment and the amendment's chapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
+from amendments.models import Amendment
+
+# The decisions an admin may reopen: the text did not change, so the amendment can compete
+# again. An accepted amendment changed the text; it is undone by reverting the paragraph.
+REOPENABLE_STATUSES = (
+    Amendment.Status.REJECTED,
+    Amendment.Status.DUPLICATE,
+    Amendment.Status.OBSOLETE,
+)
+
+
+@dataclass(frozen=True)
+class AmendmentPermissions:
+    """What one user may do with one amendment now."""
+
+    edit: bool  # rewrite it: its author, while it is open (pending or in conflict)
+    withdraw: bool  # its author, while it is open
+    support: bool  # add or take back one's support: another member, while it is open
+    comment: bool  # anyone logged in
+    accept: bool  # an editor who is not its author, while it is pending
+    accept_with_changes: bool  # the same, in the editor's wording: not for a deletion
+    reject: bool  # an editor who is not its author, while it is open
+    mark_duplicate: bool  # the same as rejecting
+    undo_duplicate: bool  # an editor who is not its author, while the chapter is open
+    reopen: bool  # an admin, once it was rejected, marked as a duplicate or made obsolete
+
+    @property
+    def decide(self) -> bool:
+        """Any of the editors' decisions on it (the page's decision panel)."""
+        return self.accept or self.reject or self.mark_duplicate
+
+
+def amendment_permissions(
+    user: User | AnonymousUser | None, amendment: Amendment
+) -> AmendmentPermissions:
+    """What ``user`` (anonymous or logged in) may do with ``amendment`` now."""
+    member = user if isinstance(user, User) and user.is_authenticated else None
+    is_author = member is not None and amendment.author_id == member.pk
+    is_open = amendment.status in Amendment.OPEN_STATUSES
+    deciding = member is not None and member.is_editor and not is_author
+    pending = amendment.status == Amendment.Status.PENDING
+    return AmendmentPermissions(
+        edit=is_author and is_open,
+        withdraw=is_author and is_open,
+        support=member is not None and not is_author and is_open,
+        comment=member is not None,
+        accept=deciding and pending,
+        accept_with_changes=deciding and pending and amendment.kind != Amendment.Kind.DELETE,
+        reject=deciding and is_open,
+        mark_duplicate=deciding and is_open,
+        undo_duplicate=deciding
+        and amendment.status == Amendment.Status.DUPLICATE
+        and amendment.chapter.is_open,
+        reopen=member is not None and member.is_admin and amendment.status in REOPENABLE_STATUSES,
+    )

@@ -1,0 +1,224 @@
+"""Carrying pending amendments forward after their paragraph changed.
+
+Each pending amendment on a changed paragraph is rebased onto the new text; one that no
+longer fits goes into conflict (its author can update it) or becomes obsolete (nothing is
+left for it to do), with what collided, and its author is told. The callers are the services
+that change a paragraph (deciding, paragraph edits and reverts) and those that make a decided
+amendment pending again; they hold the row locks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import User
+from amendments.models import Amendment, Decision
+from amendments.rules import change_spans_of, word_delta_of
+from amendments.services import notifications
+from amendments.services.editorial import log_decision, save_amendment
+from manifesto.models import Chapter, Paragraph
+from manifesto.selectors import latest_version
+from textcore.rebase import AMBIGUOUS, rebase
+
+
+def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, version: Any = None) -> None:
+    """After ``paragraph`` changed, rebase every other pending amendment on it onto the new
+    text (``version``, its newest version, read if not given); what no longer fits goes into
+    conflict, with what collided, and its author is told.
+
+    The caller holds the locks: ``lock_rows(paragraphs=…, pending_on_paragraphs=True)``."""
+    version = version or latest_version(paragraph)
+    others = Amendment.objects.filter(paragraph=paragraph, status=Amendment.Status.PENDING)
+    if cause is not None:
+        others = others.exclude(pk=cause.pk)
+    by = f"amendment #{cause.pk}" if cause else "an editor"
+    for other in others.order_by("pk"):
+        if other.kind == Amendment.Kind.INSERT:
+            if paragraph.is_deleted:
+                _put_in_conflict(
+                    other,
+                    paragraph,
+                    cause,
+                    f"The paragraph this addition was to follow was deleted by {by}.",
+                )
+            else:
+                # The anchor changed, not the text to insert: only the anchor version moves on.
+                other.base_version = version
+                save_amendment(other, f"anchor changed by {by}")
+            continue
+        if paragraph.is_deleted:
+            if other.kind == Amendment.Kind.DELETE:
+                _make_obsolete(
+                    other, paragraph, cause, f"The paragraph was already deleted by {by}."
+                )
+            else:
+                _put_in_conflict(
+                    other,
+                    paragraph,
+                    cause,
+                    f"The paragraph was deleted by {by}, so this change has nothing to apply to.",
+                )
+            continue
+        if other.kind == Amendment.Kind.DELETE:
+            _put_in_conflict(
+                other,
+                paragraph,
+                cause,
+                f"The paragraph was changed by {by} after this deletion was proposed, so "
+                "deleting it now would remove words its author has not seen.",
+            )
+            continue
+        _rebase_replacement(other, paragraph, version, cause, by)
+
+
+def _rebase_replacement(
+    other: Amendment, paragraph: Paragraph, version: Any, cause: Amendment | None, by: str
+) -> None:
+    if other.proposed_text == paragraph.text:
+        _make_obsolete(
+            other, paragraph, cause, f"The text already reads as it proposes, after {by}."
+        )
+        return
+    outcome = rebase(other.base_text, other.proposed_text, paragraph.text)
+    if not outcome.clean or outcome.text is None:
+        if all(collision.kind == AMBIGUOUS for collision in outcome.collisions):
+            where = (
+                f"The paragraph was changed by {by} beside repeated words where this amendment "
+                "also changes it, and that change can be read in more than one way: not every "
+                "way leaves this amendment's change where its author put it"
+            )
+        else:
+            where = f"The paragraph was changed by {by} in the same place this amendment changes"
+        _put_in_conflict(
+            other,
+            paragraph,
+            cause,
+            f"{where}, so it can no longer be applied as written.",
+            collisions=[asdict(c) for c in outcome.collisions],
+        )
+        return
+    if outcome.text == paragraph.text:
+        _make_obsolete(other, paragraph, cause, f"Its change is already in the text, made by {by}.")
+        return
+    other.base_version = version
+    other.base_text = paragraph.text
+    other.proposed_text = outcome.text
+    other.word_delta = word_delta_of(
+        kind=other.kind, base_text=other.base_text, proposed_text=other.proposed_text
+    )
+    other.change_spans = change_spans_of(
+        kind=other.kind, base_text=other.base_text, proposed_text=other.proposed_text
+    )
+    other.carried_forward_at = timezone.now()
+    other.carried_forward_by = cause
+    save_amendment(other, f"carried forward after {by}")
+    log_decision(
+        chapter=paragraph.chapter,
+        action=Decision.Action.CARRIED_FORWARD,
+        actor=None,
+        amendment=other,
+        reason=f"Rebased onto the text produced by {by}; the author's change applies unchanged.",
+    )
+
+
+def _set_aside(
+    other: Amendment,
+    paragraph: Paragraph,
+    *,
+    cause: Amendment | None,
+    status: str,
+    reason: str,
+    collisions: list[dict[str, str]] | None = None,
+) -> None:
+    """Take a pending amendment out of the running after its paragraph changed: in conflict
+    (its author can update it) or obsolete (nothing left to do); log it, tell the author."""
+    conflict = status == Amendment.Status.CONFLICT
+    other.status = status
+    other.conflict_reason = reason
+    other.conflict_collisions = collisions or []
+    other.conflict_with = cause
+    save_amendment(other, "put in conflict" if conflict else "made obsolete")
+    log_decision(
+        chapter=paragraph.chapter,
+        action=Decision.Action.CONFLICT if conflict else Decision.Action.OBSOLETE,
+        actor=None,
+        amendment=other,
+        paragraph=paragraph,
+        reason=reason,
+    )
+    (notifications.on_conflict if conflict else notifications.on_decided)(other)
+
+
+def _put_in_conflict(
+    other: Amendment,
+    paragraph: Paragraph,
+    cause: Amendment | None,
+    reason: str,
+    collisions: list[dict[str, str]] | None = None,
+) -> None:
+    _set_aside(
+        other,
+        paragraph,
+        cause=cause,
+        status=Amendment.Status.CONFLICT,
+        reason=reason,
+        collisions=collisions,
+    )
+
+
+def _make_obsolete(
+    other: Amendment, paragraph: Paragraph, cause: Amendment | None, reason: str
+) -> None:
+    _set_aside(other, paragraph, cause=cause, status=Amendment.Status.OBSOLETE, reason=reason)
+
+
+def back_to_pending(
+    locked: Amendment,
+    chapter: Chapter,
+    paragraph: Paragraph,
+    *,
+    actor: User,
+    action: str,
+    reason: str,
+    label: str,
+) -> Amendment:
+    """A decided amendment becomes pending again: logged, then carried onto today's text (or
+    put in conflict) if the paragraph changed while it was out of the running. The caller
+    holds the paragraph's lock and the amendment's (lock_rows)."""
+    locked.status = Amendment.Status.PENDING
+    locked.decided_by = None
+    locked.decided_at = None
+    locked.duplicate_of = None
+    locked.decision_reason = ""
+    locked.conflict_reason = ""
+    save_amendment(locked, label, actor)
+    log_decision(chapter=chapter, action=action, actor=actor, amendment=locked, reason=reason)
+    paragraph.chapter = chapter
+    if locked.kind != Amendment.Kind.INSERT and (
+        paragraph.is_deleted or locked.base_version_id != latest_version(paragraph).history_id
+    ):
+        # Only this amendment is carried: pass the others as "cause" exclusions would be
+        # wrong, so rebase it alone.
+        _carry_one(locked, paragraph)
+    locked.refresh_from_db()
+    return locked
+
+
+def _carry_one(amendment: Amendment, paragraph: Paragraph) -> None:
+    version = latest_version(paragraph)
+    by = "later changes to the paragraph"
+    if paragraph.is_deleted:
+        _put_in_conflict(amendment, paragraph, None, "The paragraph has been deleted since.")
+    elif amendment.kind == Amendment.Kind.DELETE:
+        _put_in_conflict(
+            amendment,
+            paragraph,
+            None,
+            "The paragraph has changed since this deletion was proposed, so deleting it now "
+            "would remove words its author has not seen.",
+        )
+    else:
+        _rebase_replacement(amendment, paragraph, version, None, by)
