@@ -431,3 +431,15 @@ def test_a_refused_note_on_the_duplicate_page_comes_back_with_everything_filled(
     assert "the maximum is 3,000" in page
     assert note.strip() in page
     assert _reload(copy).status == "pending"
+
+
+def test_the_duplicate_page_writes_one_full_stop_after_a_name_that_ends_in_one(
+    member, editor, p5
+) -> None:
+    # "by Rosa L.." : the sentence's full stop was written after a name that ends in one.
+    author = make_user("rosa", display_name="Rosa L.")
+    original = propose(member, p5, p5.text + " The original.")
+    copy = propose(author, p5, p5.text + " The same again.")
+    page = client_for(editor).get(_duplicate_url(copy, original.pk)).content.decode()
+    text = re.sub(r"<[^>]+>|[\u2068\u2069]", "", page)
+    assert "by Rosa L." in text and "Rosa L.." not in text
