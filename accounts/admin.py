@@ -17,7 +17,7 @@ from common.admin_mixins import AdminActionsOnListedIds
 from common.fields import DeskCharField, DeskEmailField
 
 
-class DeskUserChangeForm(NameFieldsMixin, UserChangeForm):  # type: ignore[misc]
+class DeskUserChangeForm(NameFieldsMixin, UserChangeForm):
     """The admin's user form, with names and addresses counted as the desk counts them, and
     names refused as sign-up and the profile refuse them."""
 
@@ -32,7 +32,7 @@ class DeskUserChangeForm(NameFieldsMixin, UserChangeForm):  # type: ignore[misc]
         }
 
 
-class DeskAdminUserCreationForm(NameFieldsMixin, AdminUserCreationForm):  # type: ignore[misc]
+class DeskAdminUserCreationForm(NameFieldsMixin, AdminUserCreationForm):
     password1, password2 = new_password_fields("Password")
 
     class Meta(AdminUserCreationForm.Meta):

@@ -30,8 +30,8 @@ from textcore.export import (
 )
 from textcore.numbering import paragraph_numbers
 
-HistoricalParagraph = Paragraph.history.model  # type: ignore[attr-defined]
-HistoricalChapter = Chapter.history.model  # type: ignore[attr-defined]
+HistoricalParagraph = Paragraph.history.model
+HistoricalChapter = Chapter.history.model
 
 
 @dataclass(frozen=True)

@@ -188,14 +188,14 @@ def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
     """Editors name the chapter's present state; it then appears among the export moments."""
     chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
     user = request.user
-    if not (user.is_authenticated and user.is_editor):  # type: ignore[union-attr]
+    if not (user.is_authenticated and user.is_editor):
         raise PermissionDenied("Only editors can mark milestones.")
     form = MilestoneForm(request.POST, auto_id="milestone-%s")
     if form.is_valid():
         try:
             milestone = milestone_mark(
                 chapter=chapter,
-                editor=user,  # type: ignore[arg-type]
+                editor=user,
                 name=form.cleaned_data["name"],
             )
         except ValidationError as error:
