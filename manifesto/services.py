@@ -75,8 +75,8 @@ def chapter_import(
             status=status,
             imported_words=_counted_words(parsed, manifesto.count_footnotes),
         )
-        chapter._change_reason = "imported"  # type: ignore[attr-defined]
-        chapter._history_user = user  # type: ignore[attr-defined]
+        chapter._change_reason = "imported"
+        chapter._history_user = user
         chapter.save()
         _create_paragraphs(chapter, parsed, user)
         Milestone.objects.create(chapter=chapter, name=AS_PUBLISHED, created_by=user)
