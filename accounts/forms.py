@@ -157,7 +157,7 @@ class SignupForm(forms.Form):
         help_text="The code an admin of the organisation gave you.",
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["invitation_code"].required = settings.SIGNUP_REQUIRES_INVITATION
 
@@ -182,7 +182,7 @@ class ProfileForm(NameFieldsMixin, forms.ModelForm):
         model = User
         fields = ("display_name", "email", "wants_daily_digest")
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].error_messages["required"] = EMAIL_REQUIRED
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -63,17 +64,9 @@ def restart_version(form: Form) -> int | None:
     return None
 
 
-def require_editor(user) -> None:  # type: ignore[no-untyped-def]
+def require_editor(user: User | AnonymousUser) -> None:
     if not (user.is_authenticated and user.is_editor):
         raise PermissionDenied("Only editors can do this.")
-
-
-def signed_in(request: HttpRequest) -> User:
-    """The logged-in user of a view behind login_required (typed as our User)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("Log in first.")
-    return user
 
 
 @dataclass(frozen=True)

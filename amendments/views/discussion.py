@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.auth import signed_in
 from accounts.limits import rate_limit
 from amendments import selectors
 from amendments.forms import (
@@ -27,7 +28,6 @@ from amendments.views._helpers import (
     form_again,
     get_paragraph,
     require_editor,
-    signed_in,
 )
 from manifesto.models import Paragraph
 from manifesto.selectors import body_numbers
