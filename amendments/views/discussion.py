@@ -28,6 +28,7 @@ from amendments.views._helpers import (
     form_again,
     get_paragraph,
     require_editor,
+    show_instead,
 )
 from manifesto.models import Paragraph
 from manifesto.selectors import body_numbers
@@ -94,9 +95,7 @@ def _post(
     parent = form.cleaned_data.get("parent")
     if form.has_error("parent"):
         # Sent again, it is posted as a comment of its own (the refusal says so).
-        data = form.data.copy()  # type: ignore[attr-defined]
-        data["parent"] = ""
-        form.data = data
+        show_instead(form, parent="")
     if amendment is not None:
         back, on = amendment.get_absolute_url(), f"amendment #{amendment.pk}"
     else:

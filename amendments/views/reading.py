@@ -38,14 +38,13 @@ def index(request: HttpRequest) -> HttpResponse:
         manifesto = Manifesto(title=DEFAULT_MANIFESTO_TITLE)
     chapters = selectors.manifesto_chapters(manifesto) if manifesto.pk else []
     ledgers = chapter_ledgers(manifesto, chapters)
-    for chapter in chapters:
-        chapter.ledger = ledgers[chapter.id]  # type: ignore[attr-defined]
     return render(
         request,
         "manifesto/index.html",
         {
             "manifesto": manifesto,
             "chapters": chapters,
+            "ledgers": ledgers,
             "total": manifesto_ledger(manifesto, ledgers),
             "export_formats": FORM_CHOICES,
             "milestones": exports.milestone_names(chapters),
