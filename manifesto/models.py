@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.urls import reverse
@@ -150,7 +150,7 @@ class Paragraph(models.Model):
     def __str__(self) -> str:
         return f"{self.chapter_id}:{self.key} {self.text[:40]}"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The cached count is derived here, in one place, so it never disagrees with the text.
         self.word_count = count_words(self.text)
         if kwargs.get("update_fields") is not None and "text" in kwargs["update_fields"]:
