@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
@@ -9,7 +11,9 @@ from django.contrib.auth.forms import (
 )
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.http import HttpRequest
 
+from accounts.auth import signed_in
 from accounts.forms import DeskUsernameField, NameFieldsMixin, new_password_fields
 from accounts.models import Invitation, User
 from accounts.services import user_names_claim, user_set_role
@@ -17,7 +21,7 @@ from common.admin_mixins import AdminActionsOnListedIds
 from common.fields import DeskCharField, DeskEmailField
 
 
-class DeskUserChangeForm(NameFieldsMixin, UserChangeForm):  # type: ignore[misc]
+class DeskUserChangeForm(NameFieldsMixin, UserChangeForm):
     """The admin's user form, with names and addresses counted as the desk counts them, and
     names refused as sign-up and the profile refuse them."""
 
@@ -32,7 +36,7 @@ class DeskUserChangeForm(NameFieldsMixin, UserChangeForm):  # type: ignore[misc]
         }
 
 
-class DeskAdminUserCreationForm(NameFieldsMixin, AdminUserCreationForm):  # type: ignore[misc]
+class DeskAdminUserCreationForm(NameFieldsMixin, AdminUserCreationForm):
     password1, password2 = new_password_fields("Password")
 
     class Meta(AdminUserCreationForm.Meta):
@@ -57,7 +61,9 @@ class UserAdmin(AdminActionsOnListedIds, DjangoUserAdmin):
         ("Amendment desk", {"fields": ("display_name", "role", "wants_daily_digest")}),
     )
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: User, form: forms.ModelForm[User], change: bool
+    ) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             # The role decides staff/superuser rights; one service keeps them in step, and
@@ -80,9 +86,11 @@ class InvitationAdmin(AdminActionsOnListedIds, admin.ModelAdmin):
     readonly_fields = ("uses", "created_by", "created_at")
     search_fields = ("code", "note")
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: Invitation, form: InvitationAdminForm, change: bool
+    ) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = signed_in(request)
         super().save_model(request, obj, form, change)
 
 

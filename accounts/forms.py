@@ -3,6 +3,8 @@ it (common/fields.py), so a refusal names the limit and the form comes back fill
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -100,7 +102,7 @@ class LoginForm(AuthenticationForm):
     )
     password = _password("Password", "current-password")
 
-    def clean(self) -> dict:  # type: ignore[type-arg]
+    def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         if username and (locked := login_lock_remaining(username)):
             raise ValidationError(_locked_message(locked), code="locked")
@@ -119,7 +121,7 @@ class NameFieldsMixin:
     """Display names and usernames: cleaned and refused as the services do, and refused when
     they look like another person's name, with a message beside the field."""
 
-    cleaned_data: dict  # type: ignore[type-arg]
+    cleaned_data: dict[str, Any]
     instance: User
 
     def _someone_else(self) -> User | None:
@@ -155,7 +157,7 @@ class SignupForm(forms.Form):
         help_text="The code an admin of the organisation gave you.",
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["invitation_code"].required = settings.SIGNUP_REQUIRES_INVITATION
 
@@ -180,7 +182,7 @@ class ProfileForm(NameFieldsMixin, forms.ModelForm):
         model = User
         fields = ("display_name", "email", "wants_daily_digest")
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].error_messages["required"] = EMAIL_REQUIRED
 

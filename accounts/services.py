@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, NameClaim, User
+from common.columns import column_length
 from textcore.limits import too_long_message
 from textcore.oneline import describe_characters, format_characters_in, name_key, name_skeleton
 from textcore.words import has_visible_text
@@ -26,10 +27,10 @@ logger = logging.getLogger(__name__)
 
 # The limits of what a person types about themselves: their columns' sizes, and a password
 # length no person types but a password manager may; the forms use these same numbers.
-MAX_USERNAME_CHARS: int = User._meta.get_field("username").max_length  # type: ignore[assignment]
-MAX_DISPLAY_NAME_CHARS: int = User._meta.get_field("display_name").max_length  # type: ignore[assignment]
-MAX_EMAIL_CHARS: int = User._meta.get_field("email").max_length  # type: ignore[assignment]
-MAX_INVITATION_CODE_CHARS: int = Invitation._meta.get_field("code").max_length  # type: ignore[assignment]
+MAX_USERNAME_CHARS = column_length(User, "username")
+MAX_DISPLAY_NAME_CHARS = column_length(User, "display_name")
+MAX_EMAIL_CHARS = column_length(User, "email")
+MAX_INVITATION_CODE_CHARS = column_length(Invitation, "code")
 MAX_PASSWORD_CHARS = 4096
 # What the desk writes after an editor's or admin's name; nobody may write it into their own.
 # Matched on the name's skeleton, so "( Editor )" and fullwidth brackets are the same.

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
+from accounts.auth import signed_in
 from accounts.forms import (
     DeskPasswordResetForm,
     LoginForm,
@@ -38,7 +40,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         if self.request.POST.get(self.redirect_field_name) and not self.get_redirect_url():
             # Django will not send anyone to another site after logging in; say so.
@@ -59,7 +61,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         # The link starts with SITE_URL, like every e-mail's, not with the request's Host.
         self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
         return super().form_valid(form)
@@ -141,11 +143,12 @@ def welcome_message(user: User) -> str:
 def profile(request: HttpRequest) -> HttpResponse:
     # A copy: the form writes what was typed into its instance, and a refused name must not
     # show in the page's header as if it had been saved.
-    form = ProfileForm(request.POST or None, instance=copy.copy(request.user))
+    user = signed_in(request)
+    form = ProfileForm(request.POST or None, instance=copy.copy(user))
     if request.method == "POST" and form.is_valid():
         try:
             user_update_profile(
-                user=request.user,  # type: ignore[arg-type]
+                user=user,
                 display_name=form.cleaned_data["display_name"],
                 email=form.cleaned_data["email"],
                 wants_daily_digest=form.cleaned_data["wants_daily_digest"],

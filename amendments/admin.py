@@ -12,8 +12,10 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
+from accounts.auth import signed_in
 from amendments.models import Amendment, Comment, Decision, Support
 from amendments.rules import MAX_DECISION_REASON_CHARS, MAX_TEXT_CHARS
 from amendments.services.limits import chapter_set_limit, manifesto_set_limit
@@ -26,13 +28,13 @@ from manifesto.services import MAX_EDITORIAL_NOTE_CHARS
 
 
 class _ReadOnly(AdminActionsOnListedIds, admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -131,8 +133,16 @@ class ParagraphAdmin(ReadOnlyHistoryAdmin):
     )
     list_select_related = ("chapter",)
 
-    def get_form(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Paragraph | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[forms.ModelForm[Paragraph]]:
+        form = super().get_form(request, obj, change, **kwargs)
+        # The admin builds the form class from ``form`` above, so it is a ParagraphAdminForm.
+        assert issubclass(form, ParagraphAdminForm)
         form.refusal = getattr(request, _REFUSAL, None)
         return form
 
@@ -151,13 +161,15 @@ class ParagraphAdmin(ReadOnlyHistoryAdmin):
             setattr(request, _REFUSAL, refused.error)
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: Paragraph, form: ParagraphAdminForm, change: bool
+    ) -> None:
         # The service locks, checks the word limit, writes the new version with its history and
         # logs the decision, in one transaction.
         try:
             paragraph_edit(
                 paragraph=obj,
-                editor=request.user,
+                editor=signed_in(request),
                 text=form.cleaned_data["text"],
                 reason=form.cleaned_data["change_reason"],
             )
@@ -165,10 +177,10 @@ class ParagraphAdmin(ReadOnlyHistoryAdmin):
             raise _Refused(error) from error
         obj.refresh_from_db()
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # paragraphs come from imports and accepted amendments
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Paragraph | None = None) -> bool:
         return False  # deleting would lose history; an accepted deletion amendment flags it
 
 
@@ -218,7 +230,9 @@ class ChapterAdmin(ReadOnlyHistoryAdmin):
     list_filter = ("status",)
     readonly_fields = ("imported_words",)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: Chapter, form: ChapterAdminForm, change: bool
+    ) -> None:
         reason = form.cleaned_data["change_reason"]
         limit_fields = {"word_limit", "limit_tolerance_percent"}
         obj._change_reason = reason
@@ -229,7 +243,7 @@ class ChapterAdmin(ReadOnlyHistoryAdmin):
             super().save_model(request, obj, form, change)
             chapter_set_limit(
                 chapter=obj,
-                editor=request.user,
+                editor=signed_in(request),
                 word_limit=form.cleaned_data["word_limit"],
                 tolerance_percent=form.cleaned_data["limit_tolerance_percent"],
                 reason=reason,
@@ -238,7 +252,7 @@ class ChapterAdmin(ReadOnlyHistoryAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # chapters are imported: manage.py import_chapter
 
 
@@ -254,7 +268,9 @@ class ManifestoAdmin(ReadOnlyHistoryAdmin):
     form = ManifestoAdminForm
     list_display = ("title", "word_limit", "count_footnotes")
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: Manifesto, form: ManifestoAdminForm, change: bool
+    ) -> None:
         reason = form.cleaned_data["change_reason"]
         if change:
             original = Manifesto.objects.get(pk=obj.pk)
@@ -265,7 +281,7 @@ class ManifestoAdmin(ReadOnlyHistoryAdmin):
             if (limit, footnotes) != (original.word_limit, original.count_footnotes):
                 manifesto_set_limit(
                     manifesto=obj,
-                    editor=request.user,
+                    editor=signed_in(request),
                     word_limit=limit,
                     count_footnotes=footnotes,
                     reason=reason,

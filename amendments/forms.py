@@ -9,6 +9,7 @@ ignored.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -134,7 +135,9 @@ class CommentForm(CommentEditForm):
 
     def __init__(self, *args: Any, thread: QuerySet[Comment], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = thread.select_related("author")  # type: ignore[attr-defined]
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)  # declared above
+        parent.queryset = thread.select_related("author")
 
 
 def _reason(label: str, *, limit: int, required: str = "", rows: int = 3) -> DeskCharField:
@@ -310,7 +313,7 @@ MAX_QUEUE_QUERY_CHARS = 1000
 
 
 class _AmendmentsField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):  # type: ignore[no-untyped-def]
+    def _check_values(self, value: Iterable[Any]) -> QuerySet[Any]:
         # Only numbers a database id can be: "²" is a digit int() refuses, "٣" one it
         # accepts, and SQLite cannot even compare a number past 64 bits.
         for pk in value:
@@ -325,7 +328,7 @@ class _AmendmentsField(forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # a private hook the stubs omit
 
 
 class BatchForm(DeskForm):

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from accounts.models import User
 
 
 class Amendment(models.Model):
@@ -110,6 +117,10 @@ class Amendment(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
+    # Why, who and when for django-simple-history's next row; declared only, so unset is absent.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: datetime
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -224,6 +235,10 @@ class Comment(models.Model):
     hidden_reason = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
+    # Why, who and when for django-simple-history's next row; declared only, so unset is absent.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: datetime
 
     class Meta:
         ordering = ["created_at", "id"]

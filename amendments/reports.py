@@ -34,6 +34,7 @@ from textcore.export import (
     TrackedChapter,
     TrackedSegment,
 )
+from textcore.export.document import ChangeKind, TrackedStatus
 from textcore.numbering import paragraph_numbers
 from textcore.tracked import Revision, track_revisions
 
@@ -55,7 +56,7 @@ def _history(chapters: Sequence[Chapter], until: dict[int, datetime]) -> dict[in
     return by_paragraph
 
 
-def _state(rows: list, moment: datetime):  # type: ignore[no-untyped-def]
+def _state(rows: list[Any], moment: datetime) -> Any:
     """The paragraph's row at ``moment`` if it was alive then, else None."""
     alive = None
     for row in rows:
@@ -106,7 +107,11 @@ def tracked_chapters(
     return tuple(result)
 
 
-def _tracked_block(rows, since_at, until_at, authors):  # type: ignore[no-untyped-def]
+def _tracked_block(
+    rows: list[Any], since_at: datetime, until_at: datetime, authors: dict[int, str]
+) -> tuple[str, TrackedBlock] | None:
+    """A paragraph's block between two moments (None if it lived at neither), with its order
+    key; ``rows`` are its history rows, oldest first."""
     before, after = _state(rows, since_at), _state(rows, until_at)
     if before is None and after is None:
         return None
@@ -140,7 +145,7 @@ def _tracked_block(rows, since_at, until_at, authors):  # type: ignore[no-untype
             revisions.append(Revision(row.text, _author_of(row, authors), row.history_date))
             previous = row.text
     segments = tuple(track_revisions(before.text, revisions))
-    status = "changed" if any(s.op != 0 for s in segments) else "unchanged"
+    status: TrackedStatus = "changed" if any(s.op != 0 for s in segments) else "unchanged"
     block = TrackedBlock(after.kind, after.footnote_number, segments, status)
     return (after.position, block)
 
@@ -159,7 +164,9 @@ def _number(blocks: list[TrackedBlock]) -> tuple[TrackedBlock, ...]:
     return tuple(numbered)
 
 
-def _words_at(chapters, moments, count_footnotes) -> int:  # type: ignore[no-untyped-def]
+def _words_at(
+    chapters: Sequence[Chapter], moments: dict[int, datetime], count_footnotes: bool
+) -> int:
     return sum(
         p.word_count
         for rows in paragraphs_at(chapters, moments).values()
@@ -168,7 +175,7 @@ def _words_at(chapters, moments, count_footnotes) -> int:  # type: ignore[no-unt
     )
 
 
-def _limit_at(chapters, moments) -> int | None:  # type: ignore[no-untyped-def]
+def _limit_at(chapters: Sequence[Chapter], moments: dict[int, datetime]) -> int | None:
     """The limits in force at each chapter's moment, added up (Chapter.effective_word_limit of
     the chapter as its history row had it)."""
     records = chapters_at(chapters, moments)
@@ -241,7 +248,7 @@ def _entry(amendment: Amendment, numbers: dict[int, int]) -> ChangeEntry:
     )
     if amendment.kind == Amendment.Kind.DELETE:
         ops: tuple[tuple[int, str], ...] = ((-1, amendment.base_text),)
-        kind = "delete"
+        kind: ChangeKind = "delete"
     elif amendment.kind == Amendment.Kind.INSERT:
         ops = ((1, amendment.result_text),)
         kind, where = "insert", f"after {where}"
@@ -258,7 +265,7 @@ def _entry(amendment: Amendment, numbers: dict[int, int]) -> ChangeEntry:
         editor=amendment.decided_by.public_name if amendment.decided_by else "",
         decided_at=amendment.decided_at or timezone.now(),
         reason=reason,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         paragraph_label=where,
         diff_ops=ops,
         status="accepted with changes"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from amendments.models import Amendment, Comment
+from common.columns import column_length
 from textcore.oneline import strip_format_characters
 from textcore.rebase import change_spans
 from textcore.words import count_words
@@ -13,7 +14,7 @@ from textcore.words import count_words
 # The limits of what a member writes; the forms' fields (and so the browser's maxlength) use
 # these same numbers. An editor's wording when accepting with changes has the text's limit.
 MAX_TEXT_CHARS = 5000
-MAX_TITLE_CHARS: int = Amendment._meta.get_field("title").max_length  # type: ignore[assignment]
+MAX_TITLE_CHARS = column_length(Amendment, "title")
 MAX_REASON_CHARS = 3000
 # The limit of every reason an editor or admin gives (accepting, rejecting, reopening,
 # reverting, changing a limit); the forms' fields use this same number. The text of a
@@ -22,7 +23,7 @@ MAX_DECISION_REASON_CHARS = 3000
 # The limits of a comment (or reply) and of an editor's reason for hiding one; the forms'
 # fields, and so the browser's maxlength, use these same numbers.
 MAX_COMMENT_CHARS = 5000
-MAX_HIDE_REASON_CHARS: int = Comment._meta.get_field("hidden_reason").max_length  # type: ignore[assignment]
+MAX_HIDE_REASON_CHARS = column_length(Comment, "hidden_reason")
 # Every line break a paste can bring: CR LF, CR, LF, and from word processors and web pages
 # the vertical tab, form feed, next line and the Unicode line and paragraph separators.
 _LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|[\r\n\v\f\x85\u2028\u2029])+[ \t]*")

@@ -180,6 +180,14 @@ def supporters(amendment: Amendment) -> list[User]:
 
 
 @dataclass(frozen=True)
+class CutCandidate:
+    """A long paragraph a proposal over the limit could pay for its words with."""
+
+    paragraph: Paragraph
+    number: int | None  # its ¶ number
+
+
+@dataclass(frozen=True)
 class Preview:
     """What a proposal does: the word-level diff, its words, and the chapter's budget."""
 
@@ -187,7 +195,7 @@ class Preview:
     delta: WordDelta
     ledger: Ledger
     counts: bool
-    cut_candidates: list[Paragraph]
+    cut_candidates: list[CutCandidate]
     changed: bool = True
 
     @property
@@ -219,16 +227,13 @@ def proposal_preview(
     ledger = ledger or chapter_ledger(chapter)
     counts = counts_against_limit(paragraph.kind, chapter.manifesto.count_footnotes)
     over = counts and ledger.over_by_after(delta.net) > 0
-    cut_candidates: list[Paragraph] = []
+    cut_candidates: list[CutCandidate] = []
     if over and delta.net > 0:
         numbers = body_numbers([chapter])
-        cut_candidates = list(
-            chapter.paragraphs.filter(is_deleted=False, kind=Paragraph.Kind.BODY).order_by(
-                "-word_count", "position"
-            )[:3]
-        )
-        for candidate in cut_candidates:
-            candidate.number = numbers.get(candidate.pk)  # type: ignore[attr-defined]
+        longest = chapter.paragraphs.filter(is_deleted=False, kind=Paragraph.Kind.BODY).order_by(
+            "-word_count", "position"
+        )[:3]
+        cut_candidates = [CutCandidate(p, numbers.get(p.pk)) for p in longest]
     return Preview(
         diff_html(base, proposed), delta, ledger, counts, cut_candidates, proposed != base
     )

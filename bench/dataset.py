@@ -196,7 +196,7 @@ def build_base(*, chapters: int = CHAPTERS, members: int = MEMBERS, seed: int = 
         world.manifesto_id = chapter.manifesto_id
         # Room for the accepted amendments the data set adds, so the guard refuses none.
         chapter.limit_tolerance_percent = 25
-        chapter._change_reason = "bench: limit with room"  # type: ignore[attr-defined]
+        chapter._change_reason = "bench: limit with room"
         chapter.save()
 
     password = make_password(BENCH_PASSWORD)
@@ -301,9 +301,9 @@ def _new_amendment(world: World, **fields: Any) -> Any:
     from amendments.models import Amendment
 
     amendment = Amendment(**fields)
-    amendment._change_reason = "proposed"  # type: ignore[attr-defined]
-    amendment._history_date = fields["created_at"]  # type: ignore[attr-defined]
-    amendment._history_user = None  # type: ignore[attr-defined]
+    amendment._change_reason = "proposed"
+    amendment._history_date = fields["created_at"]
+    amendment._history_user = None
     return amendment
 
 
@@ -410,9 +410,9 @@ def _add_accepted(world: World, scale: Scale, prose: _Prose) -> list[Any]:
             label = f"amendment #{amendment.pk} accepted" + (
                 " with changes" if amendment.editor_text else ""
             )
-            paragraph._change_reason = label  # type: ignore[attr-defined]
-            paragraph._history_date = amendment.decided_at  # type: ignore[attr-defined]
-            paragraph._history_user = world.editors[amendment.decided_by_id]  # type: ignore[attr-defined]
+            paragraph._change_reason = label
+            paragraph._history_date = amendment.decided_at
+            paragraph._history_user = world.editors[amendment.decided_by_id]
             changed.append(paragraph)
             decisions.append(
                 Decision(
@@ -814,8 +814,8 @@ def _add_comments(world: World, scale: Scale, amendments: list[Any], prose: _Pro
             hidden_reason="Personal remarks." if 0.01 <= roll < 0.015 else "",
             **target,
         )
-        item._change_reason = "posted"  # type: ignore[attr-defined]
-        item._history_date = created  # type: ignore[attr-defined]
+        item._change_reason = "posted"
+        item._history_date = created
         return item
 
     roots = []

@@ -8,6 +8,11 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from psycopg import Connection
+    from psycopg.rows import TupleRow
 
 HOST = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
 PORT = int(os.environ.get("BENCH_PG_PORT", "5432"))
@@ -55,7 +60,7 @@ def ensure_running() -> None:
     raise SystemExit(f"PostgreSQL is not reachable on {HOST}:{PORT}.")
 
 
-def _admin():  # type: ignore[no-untyped-def]
+def _admin() -> Connection[TupleRow]:
     import psycopg
 
     # The maintenance database is only used to issue CREATE/DROP DATABASE for our own name.

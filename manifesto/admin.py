@@ -5,9 +5,12 @@ word-count guard and the decision log cannot be bypassed there."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_mixins import AdminActionsOnListedIds
@@ -18,7 +21,13 @@ from manifesto.models import Milestone
 class ReadOnlyHistoryAdmin(AdminActionsOnListedIds, SimpleHistoryAdmin):
     """The admin's history pages show versions; none can be saved back from there."""
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):  # type: ignore[no-untyped-def]
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         if request.method != "GET":
             raise PermissionDenied(
                 "The history is read-only. Editors restore a version on the paragraph's "

@@ -30,8 +30,8 @@ from textcore.export import (
 )
 from textcore.numbering import paragraph_numbers
 
-HistoricalParagraph = Paragraph.history.model  # type: ignore[attr-defined]
-HistoricalChapter = Chapter.history.model  # type: ignore[attr-defined]
+HistoricalParagraph = Paragraph.history.model
+HistoricalChapter = Chapter.history.model
 
 
 @dataclass(frozen=True)
@@ -220,8 +220,9 @@ def chapters_at(chapters: Sequence[Chapter], moments: dict[int, datetime]) -> di
     return _last_rows(rows, lambda row: moments[row.id])
 
 
-def export_chapter(record, paragraphs: Sequence) -> ExportChapter:  # type: ignore[no-untyped-def]
-    """An ExportChapter from a chapter record and its paragraphs (models or history rows)."""
+def export_chapter(record: Any, paragraphs: Sequence[Any]) -> ExportChapter:
+    """An ExportChapter from a chapter record and its paragraphs (models or history rows, which
+    simple_history leaves untyped)."""
     blocks = []
     numbers = paragraph_numbers((p.key, p.kind, p.is_deleted) for p in paragraphs)
     for paragraph in paragraphs:

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from textcore.words import count_words
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from accounts.models import User
 
 
 class Manifesto(models.Model):
@@ -20,6 +27,10 @@ class Manifesto(models.Model):
     )
 
     history = HistoricalRecords()
+    # Why, who and when for django-simple-history's next row; declared only, so unset is absent.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: datetime
 
     def __str__(self) -> str:
         return self.title
@@ -58,6 +69,10 @@ class Chapter(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
+    # Why, who and when for django-simple-history's next row; declared only, so unset is absent.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: datetime
 
     class Meta:
         ordering = ["order", "id"]
@@ -109,6 +124,10 @@ class Paragraph(models.Model):
     is_deleted = models.BooleanField(default=False)
 
     history = HistoricalRecords()
+    # Why, who and when for django-simple-history's next row; declared only, so unset is absent.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: datetime
 
     class Meta:
         ordering = ["chapter", "position"]
@@ -131,7 +150,7 @@ class Paragraph(models.Model):
     def __str__(self) -> str:
         return f"{self.chapter_id}:{self.key} {self.text[:40]}"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The cached count is derived here, in one place, so it never disagrees with the text.
         self.word_count = count_words(self.text)
         if kwargs.get("update_fields") is not None and "text" in kwargs["update_fields"]:

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from common.columns import column_length
 from manifesto.counting import counts_against_limit
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
 from manifesto.selectors import manifesto_current
@@ -28,7 +29,7 @@ AS_PUBLISHED = "As published"
 # The limit of a milestone's name (its column's size); the editors' form uses the same number.
 # An admin's editorial note on a chapter has a paragraph's limit.
 MAX_EDITORIAL_NOTE_CHARS = 5000
-MAX_MILESTONE_NAME_CHARS: int = Milestone._meta.get_field("name").max_length  # type: ignore[assignment]
+MAX_MILESTONE_NAME_CHARS = column_length(Milestone, "name")
 
 
 def manifesto_get_or_create() -> Manifesto:
@@ -75,8 +76,8 @@ def chapter_import(
             status=status,
             imported_words=_counted_words(parsed, manifesto.count_footnotes),
         )
-        chapter._change_reason = "imported"  # type: ignore[attr-defined]
-        chapter._history_user = user  # type: ignore[attr-defined]
+        chapter._change_reason = "imported"
+        chapter._history_user = user
         chapter.save()
         _create_paragraphs(chapter, parsed, user)
         Milestone.objects.create(chapter=chapter, name=AS_PUBLISHED, created_by=user)

@@ -178,7 +178,7 @@ def _looks_like_notes_start(chapter: ParsedChapter) -> bool:
 
 
 def _check_footnotes(chapter: ParsedChapter) -> None:
-    numbers = [b.footnote_number for b in chapter.footnotes]
+    numbers = [b.footnote_number for b in chapter.footnotes if b.footnote_number is not None]
     if len(set(numbers)) != len(numbers):
-        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})  # type: ignore[type-var]
+        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
         raise ChapterFormatError(f"Footnote numbers appear twice: {duplicates}.")

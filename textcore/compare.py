@@ -100,7 +100,8 @@ def compare_blocks(before: Sequence[Block], after: Sequence[Block]) -> Compariso
             change = Change.DELETED
         else:
             change = Change.SAME if was.text == now.text else Change.CHANGED
-        counted = (now or was).counted  # type: ignore[union-attr]
+        latest = now or old[pk]  # at either moment, so in ``old`` when not in ``new``
+        counted = latest.counted
         if change == Change.SAME:
             shown, added, removed = html.escape(trim_edges(after_text)), 0, 0
         else:
@@ -110,7 +111,7 @@ def compare_blocks(before: Sequence[Block], after: Sequence[Block]) -> Compariso
         compared.append(
             ComparedBlock(
                 id=pk,
-                kind=(now or was).kind,  # type: ignore[union-attr]
+                kind=latest.kind,
                 change=change,
                 before=was.text if was else None,
                 after=now.text if now else None,

@@ -17,11 +17,11 @@ from textcore.oneline import name_key, one_line
 from textcore.words import has_visible_text
 
 
-def _role_rank(user) -> int:  # type: ignore[no-untyped-def]
+def _role_rank(user) -> int:
     return 0 if user.is_superuser or user.role in ("admin", "editor") else 1
 
 
-def claim_existing_names(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def claim_existing_names(apps, schema_editor) -> None:
     User = apps.get_model("accounts", "User")
     NameClaim = apps.get_model("accounts", "NameClaim")
     users = list(User.objects.order_by("pk"))

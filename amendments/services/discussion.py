@@ -78,7 +78,7 @@ def comment_post(
         comment = Comment(
             author=author, body=body, amendment=amendment, paragraph=paragraph, parent=parent
         )
-        comment._change_reason = "posted"  # type: ignore[attr-defined]
+        comment._change_reason = "posted"
         comment.save()
     return comment
 
@@ -98,7 +98,7 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
         locked = _lock_own_comment(comment, user)
         locked.body = _clean_body(body)
         locked.edited_at = timezone.now()
-        locked._change_reason = "edited"  # type: ignore[attr-defined]
+        locked._change_reason = "edited"
         locked.save()
     return locked
 
@@ -109,7 +109,7 @@ def comment_delete(*, comment: Comment, user: User) -> Comment:
         locked = _lock_own_comment(comment, user)
         locked.is_deleted = True
         locked.body = ""
-        locked._change_reason = "deleted by the author"  # type: ignore[attr-defined]
+        locked._change_reason = "deleted by the author"
         locked.save()
     return locked
 
@@ -129,7 +129,7 @@ def comment_hide(*, comment: Comment, editor: User, reason: str) -> Comment:
         locked = lock_rows(comments=[comment]).comments[comment.pk]
         locked.hidden_by = editor
         locked.hidden_reason = reason
-        locked._change_reason = f"hidden by an editor: {locked.hidden_reason}"  # type: ignore[attr-defined]
+        locked._change_reason = f"hidden by an editor: {locked.hidden_reason}"
         locked.save()
         on = locked.amendment or locked.paragraph
         assert on is not None  # a comment is on an amendment or on a paragraph

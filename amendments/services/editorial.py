@@ -43,8 +43,8 @@ def save_paragraph(paragraph: Paragraph, *, user: User | None, reason: str) -> A
     """Save ``paragraph`` as a new version, with who changed it and why; returns that version
     (the HistoricalParagraph row), for the decision that made it to point at. The caller
     holds the paragraph's lock, so the newest version is the one just saved."""
-    paragraph._change_reason = reason  # type: ignore[attr-defined]
-    paragraph._history_user = user  # type: ignore[attr-defined]
+    paragraph._change_reason = reason
+    paragraph._history_user = user
     paragraph.save()
     return latest_version(paragraph)
 
@@ -52,9 +52,9 @@ def save_paragraph(paragraph: Paragraph, *, user: User | None, reason: str) -> A
 def save_amendment(amendment: Amendment, reason: str, user: User | None = None) -> None:
     """Save ``amendment`` with its history (who, if a person acted, and why)."""
     amendment.updated_at = timezone.now()
-    amendment._change_reason = reason  # type: ignore[attr-defined]
+    amendment._change_reason = reason
     if user is not None:
-        amendment._history_user = user  # type: ignore[attr-defined]
+        amendment._history_user = user
     amendment.save()
 
 

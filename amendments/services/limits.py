@@ -33,8 +33,8 @@ def chapter_set_limit(
         locked.word_limit = word_limit
         if tolerance_percent is not None:
             locked.limit_tolerance_percent = tolerance_percent
-        locked._change_reason = f"word limit: {reason.strip()}"  # type: ignore[attr-defined]
-        locked._history_user = editor  # type: ignore[attr-defined]
+        locked._change_reason = f"word limit: {reason.strip()}"
+        locked._history_user = editor
         locked.save()
         log_decision(
             chapter=locked,
@@ -66,8 +66,8 @@ def manifesto_set_limit(
         change = _manifesto_limit_change(locked, word_limit, count_footnotes)
         locked.word_limit = word_limit
         locked.count_footnotes = count_footnotes
-        locked._change_reason = f"word limit: {reason.strip()}"  # type: ignore[attr-defined]
-        locked._history_user = editor  # type: ignore[attr-defined]
+        locked._change_reason = f"word limit: {reason.strip()}"
+        locked._history_user = editor
         locked.save()
         log_decision(
             manifesto=locked,

@@ -125,7 +125,8 @@ def _lock(
     }
     if missing := ids - locked.keys():
         numbers = ", ".join(str(pk) for pk in sorted(missing))
-        raise rows.model.DoesNotExist(  # type: ignore[attr-defined]
+        # The model's own DoesNotExist, the one callers catch; the stubs leave it off Model.
+        raise rows.model.DoesNotExist(  # type: ignore[attr-defined]  # concrete models have it
             f"No {rows.model._meta.verbose_name} with the id {numbers}."
         )
     return locked

@@ -243,7 +243,7 @@ def amendment_propose(
             insert_kind=insert_kind,
             text=amendment.proposed_text,
         )
-        amendment._change_reason = "proposed"  # type: ignore[attr-defined]
+        amendment._change_reason = "proposed"
         amendment.save()
     return amendment
 
@@ -357,7 +357,7 @@ def amendment_edit(
         locked.carried_forward_at = None
         locked.carried_forward_by = None
         locked.updated_at = timezone.now()
-        locked._change_reason = "edited by the author"  # type: ignore[attr-defined]
+        locked._change_reason = "edited by the author"
         locked.save()
     return locked
 
@@ -371,7 +371,7 @@ def amendment_withdraw(*, amendment: Amendment, user: User) -> Amendment:
             _refuse_changing(locked, user)
         locked.status = Amendment.Status.WITHDRAWN
         locked.updated_at = timezone.now()
-        locked._change_reason = "withdrawn by the author"  # type: ignore[attr-defined]
+        locked._change_reason = "withdrawn by the author"
         locked.save()
     return locked
 

@@ -1,6 +1,14 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import template
 
 from textcore import words
+
+if TYPE_CHECKING:
+    from amendments.models import Amendment
+    from amendments.review_queue import ParagraphGroup
 
 register = template.Library()
 
@@ -27,7 +35,7 @@ def get_item(mapping: dict, key: object) -> object:
 
 
 @register.filter
-def competes_with(group, amendment) -> list[int]:  # type: ignore[no-untyped-def]
+def competes_with(group: ParagraphGroup, amendment: Amendment) -> list[int]:
     return group.competes(amendment)
 
 

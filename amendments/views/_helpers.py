@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.datastructures import MultiValueDict
 
 from accounts.models import User
 from amendments.rules import RESTART_FROM
@@ -48,9 +52,17 @@ def start_again_from(form: Form, shown_version_id: int) -> None:
     if restart is None and form.has_error("seen_version"):
         restart = shown_version_id
     if restart is not None:
-        data = form.data.copy()  # type: ignore[attr-defined]
-        data["seen_version"] = str(restart)
-        form.data = data
+        show_instead(form, seen_version=str(restart))
+
+
+def show_instead(form: Form, **values: str) -> None:
+    """Make the bound ``form`` show ``values`` in place of those sent with it, everything else
+    as sent (a copy: request.POST cannot be changed)."""
+    sent = form.data
+    data: MutableMapping[str, Any] = sent.copy() if isinstance(sent, MultiValueDict) else dict(sent)
+    for name, value in values.items():
+        data[name] = value
+    form.data = data
 
 
 def restart_version(form: Form) -> int | None:
@@ -63,17 +75,9 @@ def restart_version(form: Form) -> int | None:
     return None
 
 
-def require_editor(user) -> None:  # type: ignore[no-untyped-def]
+def require_editor(user: User | AnonymousUser) -> None:
     if not (user.is_authenticated and user.is_editor):
         raise PermissionDenied("Only editors can do this.")
-
-
-def signed_in(request: HttpRequest) -> User:
-    """The logged-in user of a view behind login_required (typed as our User)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("Log in first.")
-    return user
 
 
 @dataclass(frozen=True)

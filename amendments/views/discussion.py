@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.auth import signed_in
 from accounts.limits import rate_limit
 from amendments import selectors
 from amendments.forms import (
@@ -27,7 +28,7 @@ from amendments.views._helpers import (
     form_again,
     get_paragraph,
     require_editor,
-    signed_in,
+    show_instead,
 )
 from manifesto.models import Paragraph
 from manifesto.selectors import body_numbers
@@ -94,9 +95,7 @@ def _post(
     parent = form.cleaned_data.get("parent")
     if form.has_error("parent"):
         # Sent again, it is posted as a comment of its own (the refusal says so).
-        data = form.data.copy()  # type: ignore[attr-defined]
-        data["parent"] = ""
-        form.data = data
+        show_instead(form, parent="")
     if amendment is not None:
         back, on = amendment.get_absolute_url(), f"amendment #{amendment.pk}"
     else:

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.auth import signed_in
 from accounts.limits import rate_limit
 from amendments import selectors
 from amendments.forms import EditForm, ProposeForm
@@ -29,7 +30,7 @@ from amendments.services.proposing import (
 from amendments.views._helpers import (
     add_service_errors,
     get_paragraph,
-    signed_in,
+    show_instead,
     start_again_from,
 )
 from manifesto.models import Paragraph
@@ -153,9 +154,7 @@ def _box_for_kind(form: ProposeForm, paragraph: Paragraph) -> str:
         box, note = paragraph.text.strip(), "A change starts from the paragraph's text: edit it."
     else:
         return ""
-    data = form.data.copy()  # type: ignore[attr-defined]
-    data["text"] = box
-    form.data = data
+    show_instead(form, text=box)
     return note
 
 

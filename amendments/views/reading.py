@@ -38,14 +38,13 @@ def index(request: HttpRequest) -> HttpResponse:
         manifesto = Manifesto(title=DEFAULT_MANIFESTO_TITLE)
     chapters = selectors.manifesto_chapters(manifesto) if manifesto.pk else []
     ledgers = chapter_ledgers(manifesto, chapters)
-    for chapter in chapters:
-        chapter.ledger = ledgers[chapter.id]  # type: ignore[attr-defined]
     return render(
         request,
         "manifesto/index.html",
         {
             "manifesto": manifesto,
             "chapters": chapters,
+            "ledgers": ledgers,
             "total": manifesto_ledger(manifesto, ledgers),
             "export_formats": FORM_CHOICES,
             "milestones": exports.milestone_names(chapters),
@@ -188,14 +187,14 @@ def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
     """Editors name the chapter's present state; it then appears among the export moments."""
     chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
     user = request.user
-    if not (user.is_authenticated and user.is_editor):  # type: ignore[union-attr]
+    if not (user.is_authenticated and user.is_editor):
         raise PermissionDenied("Only editors can mark milestones.")
     form = MilestoneForm(request.POST, auto_id="milestone-%s")
     if form.is_valid():
         try:
             milestone = milestone_mark(
                 chapter=chapter,
-                editor=user,  # type: ignore[arg-type]
+                editor=user,
                 name=form.cleaned_data["name"],
             )
         except ValidationError as error:

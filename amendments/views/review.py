@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.auth import signed_in
 from accounts.models import User
 from amendments import selectors
 from amendments.forms import (
@@ -51,7 +52,6 @@ from amendments.views._helpers import (
     form_again,
     get_chapter,
     require_editor,
-    signed_in,
     start_again_from,
 )
 from manifesto.selectors import latest_version, manifesto_current

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
     ]
 
 
-def _byte_order_for_keys(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def _byte_order_for_keys(apps, schema_editor) -> None:
     # Order keys must sort as plain bytes whatever the database's locale: on PostgreSQL the
     # column gets the "C" collation (SQLite compares text bytewise already).
     if schema_editor.connection.vendor == "postgresql":
