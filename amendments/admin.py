@@ -19,11 +19,13 @@ from accounts.auth import signed_in
 from amendments.models import Amendment, Comment, Decision, Support
 from amendments.rules import MAX_DECISION_REASON_CHARS, MAX_TEXT_CHARS
 from amendments.services.limits import chapter_set_limit, manifesto_set_limit
+from amendments.services.milestones import milestone_mark
 from amendments.services.paragraphs import paragraph_edit
+from amendments.services.texts import CHAPTER_FIELDS, chapter_update, manifesto_update
 from common.admin_mixins import AdminActionsOnListedIds
 from common.fields import DeskCharField, DeskSlugField
 from manifesto.admin import ReadOnlyHistoryAdmin
-from manifesto.models import Chapter, Manifesto, Paragraph
+from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
 from manifesto.services import MAX_EDITORIAL_NOTE_CHARS
 
 
@@ -74,30 +76,13 @@ class SupportAdmin(_ReadOnly):
     list_display = ("amendment", "user", "created_at")
 
 
-class _ReasonForm(forms.ModelForm):
-    change_reason = DeskCharField(
-        label="Reason for this change",
-        what="The reason",
-        max_length=MAX_DECISION_REASON_CHARS,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Recorded with your name in the history and the decision log.",
-    )
+class _RefusableForm(forms.ModelForm):
+    """An admin form whose change is made by a desk service in ``save_model``: it only
+    validates, and a refusal of the service comes back on it (``refusal``), filled in."""
 
-
-class ParagraphAdminForm(_ReasonForm):
-    """An editor's direct edit. It only validates; ``ParagraphAdmin.save_model`` makes the edit
-    through the service, and a refusal of the service comes back on this form (``refusal``)."""
-
-    text = DeskCharField(
-        label="Text", what="The text", max_length=MAX_TEXT_CHARS, strip=False, widget=forms.Textarea
-    )
-    # Set by ParagraphAdmin when the service refused the edit: the form is validated again with
+    # Set by the admin when the service refused the change: the form is validated again with
     # it, so the admin shows the page again, filled in, with the reason.
     refusal: ValidationError | None = None
-
-    class Meta:
-        model = Paragraph
-        fields = ("text",)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -110,12 +95,72 @@ class ParagraphAdminForm(_ReasonForm):
         return cleaned
 
 
-# The request attribute that carries a refusal of the service from save_model to the form.
-_REFUSAL = "desk_paragraph_edit_refusal"
+class _ReasonForm(_RefusableForm):
+    change_reason = DeskCharField(
+        label="Reason for this change",
+        what="The reason",
+        max_length=MAX_DECISION_REASON_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded with your name in the history and the decision log.",
+    )
+
+
+class ParagraphAdminForm(_ReasonForm):
+    """An editor's direct edit, made by ``paragraph_edit`` (the guard judges it)."""
+
+    text = DeskCharField(
+        label="Text", what="The text", max_length=MAX_TEXT_CHARS, strip=False, widget=forms.Textarea
+    )
+
+    class Meta:
+        model = Paragraph
+        fields = ("text",)
+
+
+# The request attribute that carries a refusal of a service from save_model to the form.
+_REFUSAL = "desk_admin_refusal"
+
+
+class _Refusals:
+    """For a ModelAdmin whose changes go through a desk service in ``save_model``: a refusal
+    (``_Refused``) answers the same request again with the form filled in and the reason."""
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Any = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[forms.ModelForm[Any]]:
+        form = super().get_form(request, obj, change, **kwargs)  # type: ignore[misc]  # a mixin
+        # The admin builds the form class from ``form``, a _RefusableForm on every subclass.
+        assert issubclass(form, _RefusableForm)
+        form.refusal = getattr(request, _REFUSAL, None)
+        return form
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        view = super().changeform_view  # type: ignore[misc]  # a ModelAdmin mixin
+        try:
+            return view(request, object_id, form_url, extra_context)
+        except _Refused as refused:
+            # The service refused and its transaction rolled back: the same request is
+            # answered again, the form bound to what was typed and showing why.
+            setattr(request, _REFUSAL, refused.error)
+            return view(request, object_id, form_url, extra_context)
+
+
+class _ServiceAdmin(_Refusals, ReadOnlyHistoryAdmin):
+    """A tracked model's admin whose changes go through desk services."""
 
 
 @admin.register(Paragraph)
-class ParagraphAdmin(ReadOnlyHistoryAdmin):
+class ParagraphAdmin(_ServiceAdmin):
     form = ParagraphAdminForm
     list_display = ("chapter", "key", "kind", "footnote_number", "word_count", "is_deleted")
     list_filter = ("chapter", "kind", "is_deleted")
@@ -132,34 +177,6 @@ class ParagraphAdmin(ReadOnlyHistoryAdmin):
         "change_reason",
     )
     list_select_related = ("chapter",)
-
-    def get_form(
-        self,
-        request: HttpRequest,
-        obj: Paragraph | None = None,
-        change: bool = False,
-        **kwargs: Any,
-    ) -> type[forms.ModelForm[Paragraph]]:
-        form = super().get_form(request, obj, change, **kwargs)
-        # The admin builds the form class from ``form`` above, so it is a ParagraphAdminForm.
-        assert issubclass(form, ParagraphAdminForm)
-        form.refusal = getattr(request, _REFUSAL, None)
-        return form
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except _Refused as refused:
-            # The service refused the edit and its transaction rolled back: the same request
-            # is answered again, the form bound to what was typed and showing why.
-            setattr(request, _REFUSAL, refused.error)
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(
         self, request: HttpRequest, obj: Paragraph, form: ParagraphAdminForm, change: bool
@@ -224,7 +241,7 @@ class ChapterAdminForm(_ReasonForm):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(ReadOnlyHistoryAdmin):
+class ChapterAdmin(_ServiceAdmin):
     form = ChapterAdminForm
     list_display = ("title", "slug", "status", "order", "imported_words", "word_limit")
     list_filter = ("status",)
@@ -233,24 +250,29 @@ class ChapterAdmin(ReadOnlyHistoryAdmin):
     def save_model(
         self, request: HttpRequest, obj: Chapter, form: ChapterAdminForm, change: bool
     ) -> None:
-        reason = form.cleaned_data["change_reason"]
-        limit_fields = {"word_limit", "limit_tolerance_percent"}
-        obj._change_reason = reason
-        if change and limit_fields & set(form.changed_data):
-            original = Chapter.objects.get(pk=obj.pk)
-            for field in limit_fields:
-                setattr(obj, field, getattr(original, field))
-            super().save_model(request, obj, form, change)
-            chapter_set_limit(
-                chapter=obj,
-                editor=signed_in(request),
-                word_limit=form.cleaned_data["word_limit"],
-                tolerance_percent=form.cleaned_data["limit_tolerance_percent"],
-                reason=reason,
-            )
-            messages.info(request, "The word limit change is in the chapter's decision log.")
-        else:
-            super().save_model(request, obj, form, change)
+        # The chapter's own fields and its limit each go through their service, which saves
+        # them with history and logs the decision; a refusal rolls both back.
+        data, changed, reason = (
+            form.cleaned_data,
+            set(form.changed_data),
+            form.cleaned_data["change_reason"],
+        )
+        chapter, editor = Chapter.objects.get(pk=obj.pk), signed_in(request)
+        try:
+            fields = {name: data[name] for name in CHAPTER_FIELDS if name in changed}
+            chapter = chapter_update(chapter=chapter, editor=editor, changes=fields, reason=reason)
+            if {"word_limit", "limit_tolerance_percent"} & changed:
+                chapter_set_limit(
+                    chapter=chapter,
+                    editor=editor,
+                    word_limit=data["word_limit"],
+                    tolerance_percent=data["limit_tolerance_percent"],
+                    reason=reason,
+                )
+        except ValidationError as error:
+            raise _Refused(error) from error
+        obj.refresh_from_db()
+        messages.info(request, "The change is in the chapter's decision log.")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # chapters are imported: manage.py import_chapter
@@ -264,28 +286,65 @@ class ManifestoAdminForm(_ReasonForm):
 
 
 @admin.register(Manifesto)
-class ManifestoAdmin(ReadOnlyHistoryAdmin):
+class ManifestoAdmin(_ServiceAdmin):
     form = ManifestoAdminForm
     list_display = ("title", "word_limit", "count_footnotes")
 
     def save_model(
         self, request: HttpRequest, obj: Manifesto, form: ManifestoAdminForm, change: bool
     ) -> None:
-        reason = form.cleaned_data["change_reason"]
-        if change:
-            original = Manifesto.objects.get(pk=obj.pk)
-            limit, footnotes = obj.word_limit, obj.count_footnotes
-            obj.word_limit, obj.count_footnotes = original.word_limit, original.count_footnotes
-            obj._change_reason = reason
-            super().save_model(request, obj, form, change)
-            if (limit, footnotes) != (original.word_limit, original.count_footnotes):
+        data, reason = form.cleaned_data, form.cleaned_data["change_reason"]
+        manifesto, editor = Manifesto.objects.get(pk=obj.pk), signed_in(request)
+        try:
+            manifesto = manifesto_update(
+                manifesto=manifesto, editor=editor, title=data["title"], reason=reason
+            )
+            if {"word_limit", "count_footnotes"} & set(form.changed_data):
                 manifesto_set_limit(
-                    manifesto=obj,
-                    editor=signed_in(request),
-                    word_limit=limit,
-                    count_footnotes=footnotes,
+                    manifesto=manifesto,
+                    editor=editor,
+                    word_limit=data["word_limit"],
+                    count_footnotes=data["count_footnotes"],
                     reason=reason,
                 )
-        else:
-            obj._change_reason = reason
-            super().save_model(request, obj, form, change)
+        except ValidationError as error:
+            raise _Refused(error) from error
+        obj.refresh_from_db()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the Manifesto is made by the first import
+
+
+class MilestoneAdminForm(_RefusableForm):
+    class Meta:
+        model = Milestone
+        fields = ("chapter", "name")
+        field_classes = {"name": DeskCharField}
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(_Refusals, AdminActionsOnListedIds, admin.ModelAdmin):
+    """Milestones are marked (through the service that logs them) and then kept as they are:
+    exports and comparisons name them."""
+
+    form = MilestoneAdminForm
+    list_display = ("chapter", "name", "moment", "created_by")
+
+    def save_model(
+        self, request: HttpRequest, obj: Milestone, form: MilestoneAdminForm, change: bool
+    ) -> None:
+        try:
+            marked = milestone_mark(
+                chapter=form.cleaned_data["chapter"],
+                editor=signed_in(request),
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            raise _Refused(error) from error
+        obj.pk, obj.moment, obj.created_by = marked.pk, marked.moment, marked.created_by
+
+    def has_change_permission(self, request: HttpRequest, obj: Milestone | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Milestone | None = None) -> bool:
+        return False

@@ -283,6 +283,8 @@ class Decision(models.Model):
         MANIFESTO_LIMIT_CHANGED = "manifesto_limit", "changed the Manifesto's word limit"
         MILESTONE = "milestone", "marked a milestone"
         COMMENT_HIDDEN = "comment_hidden", "hid a comment"
+        CHAPTER_CHANGED = "chapter_changed", "changed the chapter"
+        MANIFESTO_CHANGED = "manifesto_changed", "changed the Manifesto"
 
     manifesto = models.ForeignKey(
         "manifesto.Manifesto", on_delete=models.CASCADE, related_name="decisions"
@@ -331,7 +333,8 @@ class Decision(models.Model):
         indexes = [models.Index(fields=["chapter", "-created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(chapter__isnull=False) | models.Q(action="manifesto_limit"),
+                condition=models.Q(chapter__isnull=False)
+                | models.Q(action__in=["manifesto_limit", "manifesto_changed"]),
                 name="decision_about_a_chapter_or_the_manifesto",
             )
         ]

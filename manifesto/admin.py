@@ -7,15 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_mixins import AdminActionsOnListedIds
-from common.fields import DeskCharField
-from manifesto.models import Milestone
 
 
 class ReadOnlyHistoryAdmin(AdminActionsOnListedIds, SimpleHistoryAdmin):
@@ -34,16 +30,3 @@ class ReadOnlyHistoryAdmin(AdminActionsOnListedIds, SimpleHistoryAdmin):
                 "history page, where the word limit is checked."
             )
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class MilestoneAdminForm(forms.ModelForm):
-    class Meta:
-        model = Milestone
-        fields = ("chapter", "name", "moment", "created_by")
-        field_classes = {"name": DeskCharField}
-
-
-@admin.register(Milestone)
-class MilestoneAdmin(AdminActionsOnListedIds, admin.ModelAdmin):
-    form = MilestoneAdminForm
-    list_display = ("chapter", "name", "moment", "created_by")

@@ -280,3 +280,76 @@ def test_the_decision_log_shows_the_manifesto_limit_milestones_and_hidden_commen
     assert "Limit none → 90000. Footnotes count now. Congress decided." in second
     assert "Congress &lt;draft&gt;" not in second and "Personal attack." not in second
     assert Amendment.objects.get(pk=amendment.pk).status == "pending"
+
+
+# --- the Django admin: a chapter's and the Manifesto's own fields, milestones -----------------
+
+
+def _admin_post(client, url: str, data: dict[str, object]):  # type: ignore[no-untyped-def]
+    page = client.get(url)
+    assert page.status_code == 200
+    return client.post(url, data)
+
+
+def test_changing_a_chapters_status_in_the_admin_is_logged(seed_chapter, admin_user) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    chapter = seed_chapter
+    url = reverse("admin:manifesto_chapter_change", args=[chapter.pk])
+    fields = {
+        "title": chapter.title,
+        "slug": chapter.slug,
+        "subtitle": chapter.subtitle,
+        "publication_line": chapter.publication_line,
+        "editorial_note": chapter.editorial_note,
+        "order": chapter.order,
+        "status": "closed",
+        "word_limit": "",
+        "limit_tolerance_percent": chapter.limit_tolerance_percent,
+        "change_reason": "The round is over.",
+    }
+    response = _admin_post(client_for(admin_user), url, fields)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    chapter.refresh_from_db()
+    assert chapter.status == "closed"
+    decision = Decision.objects.get(action=Decision.Action.CHAPTER_CHANGED)
+    assert decision.actor == admin_user and decision.chapter == chapter
+    assert decision.reason == "Status: Open for amendments → Closed. The round is over."
+    assert chapter.history.first().history_change_reason == "The round is over."
+
+
+def test_the_manifestos_title_and_a_milestone_from_the_admin_are_logged(
+    seed_chapter, admin_user
+) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    client = client_for(admin_user)
+    manifesto = seed_chapter.manifesto
+    response = _admin_post(
+        client,
+        reverse("admin:manifesto_manifesto_change", args=[manifesto.pk]),
+        {"title": "Transformation", "word_limit": "", "change_reason": "Shorter title."},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    changed = Decision.objects.get(action=Decision.Action.MANIFESTO_CHANGED)
+    assert changed.manifesto == manifesto and changed.chapter is None
+    assert (
+        changed.reason.startswith("Title: Transformation, a Manifesto")
+        and "Shorter" in changed.reason
+    )
+    response = _admin_post(
+        client,
+        reverse("admin:manifesto_milestone_add"),
+        {"chapter": seed_chapter.pk, "name": "Congress draft"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    marked = Decision.objects.get(action=Decision.Action.MILESTONE)
+    assert marked.reason == "Congress draft" and marked.actor == admin_user
+    # Marked milestones are kept as they are: exports and comparisons name them.
+    milestone = seed_chapter.milestones.get(name="Congress draft")
+    change = reverse("admin:manifesto_milestone_change", args=[milestone.pk])
+    assert client.post(change, {"chapter": seed_chapter.pk, "name": "Other"}).status_code == 403

@@ -22,7 +22,15 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from amendments.models import Amendment, Comment
-from amendments.services import deciding, discussion, limits, locking, paragraphs, proposing
+from amendments.services import (
+    deciding,
+    discussion,
+    limits,
+    locking,
+    paragraphs,
+    proposing,
+    texts,
+)
 from amendments.services.deciding import (
     AcceptItem,
     amendment_accept,
@@ -39,6 +47,7 @@ from amendments.services.limits import chapter_set_limit, manifesto_set_limit
 from amendments.services.locking import LockedRows, lock_rows
 from amendments.services.paragraphs import paragraph_edit, paragraph_revert
 from amendments.services.proposing import amendment_edit, amendment_withdraw
+from amendments.services.texts import chapter_update, manifesto_update
 from manifesto.models import Chapter, Manifesto, Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import ROOT
@@ -300,6 +309,18 @@ def _set_manifesto_limit(d: Desk) -> object:
     )
 
 
+def _update_chapter(d: Desk) -> object:
+    return lambda: chapter_update(
+        chapter=d.chapter, editor=d.editor, changes={"status": "closed"}, reason="Round over."
+    )
+
+
+def _update_manifesto(d: Desk) -> object:
+    return lambda: manifesto_update(
+        manifesto=d.chapter.manifesto, editor=d.editor, title="A new title", reason="Congress."
+    )
+
+
 def _propose(d: Desk) -> object:
     return lambda: propose(d.member, d.p5, d.p5.text.replace("myriad", "multitude"))
 
@@ -353,6 +374,8 @@ SERVICES: dict[str, Callable[[Desk], object]] = {
     "revert a paragraph": _revert_paragraph,
     "set a chapter's limit": _set_chapter_limit,
     "set the Manifesto's limit": _set_manifesto_limit,
+    "change a chapter's own fields": _update_chapter,
+    "change the Manifesto's title": _update_manifesto,
     "propose": _propose,
     "edit an amendment": _edit_amendment,
     "withdraw": _withdraw,
@@ -388,7 +411,7 @@ def test_every_service_locks_what_it_changes_up_front_in_one_call(
         calls.append((start, len(queries.captured_queries), rows))
         return rows
 
-    for module in (deciding, paragraphs, limits, proposing, discussion):
+    for module in (deciding, paragraphs, limits, proposing, discussion, texts):
         monkeypatch.setattr(module, "lock_rows", spy)
     existing = {table: _existing(table) for table in LOCK_ORDER}
     with queries:
@@ -444,4 +467,5 @@ def test_every_service_module_that_takes_locks_is_spied_on() -> None:
         "amendments/services/limits.py",
         "amendments/services/proposing.py",
         "amendments/services/discussion.py",
+        "amendments/services/texts.py",
     }
