@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from amendments.history import paragraph_history
 
 from accounts.models import User
+from amendments.history import paragraph_history
 from amendments.models import Amendment, Comment, Decision
 from amendments.reports import tracked_chapters
 from amendments.services.deciding import (
