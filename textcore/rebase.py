@@ -146,7 +146,14 @@ def change_spans(base: str, proposed: str) -> Spans:
     """Where the change ``base``→``proposed`` may touch ``base`` under any of its minimal
     readings, as runs (first, last) of positions: word j of the base is position 2j+1, the
     stretch before it (spaces, punctuation, insertions there) 2j. Stored with an amendment, so
-    that ``spans_compete`` can compare two amendments without diffing again."""
+    that ``spans_compete`` can compare two amendments without diffing again.
+
+    A word is touched unless every reading keeps it, and keeps it in one place: "cat cat" →
+    "the the cat cat cat the" keeps both words under every reading, but as the first two
+    "cat"s of the new text or as the last two, so whether the new "cat" comes before or after
+    them depends on the reading, and so does where another change between them lands. The
+    merge cuts the base only at words kept in one place (``_Side.firm``); the spans mark
+    every other word, so that ``spans_compete`` cuts it at the same words."""
     base_tokens = tokenize(base)
     side = _side(tuple(base_tokens), tuple(tokenize(proposed)))
     positions: list[int] = []
@@ -155,7 +162,7 @@ def change_spans(base: str, proposed: str) -> Spans:
         if side.added[index]:
             positions.append(2 * words)
         if is_word(token):
-            if side.dropped[index]:
+            if side.firm[index] is None:  # dropped, or kept in more than one place
                 positions.append(2 * words + 1)
             words += 1
         elif side.dropped[index]:
@@ -173,7 +180,7 @@ def change_spans(base: str, proposed: str) -> Spans:
 
 def spans_compete(first: Spans, second: Spans) -> bool:
     """True if some place ``first`` may touch and some place ``second`` may touch (spans of
-    one base) have no word between them that every reading of both keeps.
+    one base) have no word between them that every reading of both keeps in one place.
 
     This is exactly the merge's test for where to look closer, without the diffs: it never
     misses a competing pair, and flags the pair that a closer look finds can be carried."""

@@ -159,3 +159,25 @@ def test_the_migration_stores_spans_that_cover_every_reading_again(member, p5) -
     migration.refill_change_spans(apps, None)
     amendment.refresh_from_db()
     assert amendment.change_spans == fresh
+
+
+@pytest.mark.django_db
+def test_the_migration_stores_spans_that_mark_words_kept_in_more_than_one_place(member, p5) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "amendments.migrations.0011_change_spans_mark_words_kept_in_more_than_one_place"
+    )
+    # ", the revolution" may go after "outset", "the" or "revolution": every reading keeps
+    # "the revolution", but not in one place, so those words are touched too.
+    amendment = propose(
+        member, p5, p5.text.replace("the revolution faced", "the revolution, the revolution faced")
+    )
+    assert amendment.change_spans == [[6, 10]]
+    amendment.change_spans = [[6, 6], [8, 8], [10, 10]]  # as the rule before 0011 stored them
+    amendment.save(update_fields=["change_spans"])
+    migration.refill_change_spans(apps, None)
+    amendment.refresh_from_db()
+    assert amendment.change_spans == [[6, 10]]

@@ -15,7 +15,7 @@ import unicodedata
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from amendments.models import Amendment
@@ -132,10 +132,15 @@ def _visible(text: str) -> bool:
     return not all(_invisible(c) for c in text)
 
 
+def _selector(c: str) -> bool:
+    return "\ufe00" <= c <= "\ufe0f" or "\U000e0100" <= c <= "\U000e01ef"
+
+
 def _without_hidden(title: str) -> str:
     """A title as stored: invisible characters other than whitespace go, except a joiner
     between two visible letters or symbols outside ASCII (emoji, Persian, Indic) and a
-    variation selector after a visible character; tags are not generated here."""
+    variation selector (U+FE00–U+FE0F, or U+E0100–U+E01EF for ideographs) after a visible
+    character; tags are not generated here."""
     kept: list[str] = []
     for i, c in enumerate(title):
         if _invisible(c) and not c.isspace():
@@ -143,11 +148,11 @@ def _without_hidden(title: str) -> str:
             joins = c in "\u200c\u200d" and all(
                 n
                 and not n.isascii()
-                and (not _invisible(n) or "\ufe00" <= n <= "\ufe0f")
+                and (not _invisible(n) or _selector(n))
                 and unicodedata.category(n)[0] in "LMS"
                 for n in (kept[-1] if kept else "", after)
             )
-            selects = "\ufe00" <= c <= "\ufe0f" and bool(kept) and not _invisible(kept[-1])
+            selects = _selector(c) and bool(kept) and not _invisible(kept[-1])
             if not (joins or selects):
                 continue
         kept.append(c)
@@ -184,6 +189,8 @@ def _refusals(*, title: str, text: str, reason: str, current: str) -> set[str]:
 @pytest.mark.django_db
 @SLOW
 @given(title=PASTE, addition=PASTE, reason=PASTE, words_first=st.booleans())
+# A supplementary variation selector (VS17) after a visible character is kept, as for VS1–16.
+@example(title="0\U000e0100", addition="0", reason="0", words_first=False)
 def test_a_generated_proposal_is_stored_faithfully_or_refused_clearly(
     member, p5, title: str, addition: str, reason: str, words_first: bool
 ) -> None:

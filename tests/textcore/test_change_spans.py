@@ -3,7 +3,7 @@ search's shortcut. Both must agree exactly with the merge they stand in for."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from textcore.diff import tokenize
@@ -20,6 +20,11 @@ from textcore.rebase import (
 # Few, repeated words and punctuation: where alignments are ambiguous.
 WORDS = ["the", "cat", "sat", "on", "a", "mat", "dog", "red"]
 PIECES = [*WORDS, ",", ".", " "]
+
+# Counterexamples found by hypothesis, too rare to rely on drawing them again.
+# Every reading of the second change keeps both "cat"s of the base, but not in one place:
+# the merge cannot cut there, so the spans must not either.
+A_WORD_KEPT_IN_TWO_PLACES = ("cat cat", "cat the cat", "the the cat cat cat the")
 
 
 @st.composite
@@ -42,6 +47,7 @@ def three_texts(draw: st.DrawFn) -> tuple[str, str, str]:
 
 @settings(max_examples=400, deadline=None)
 @given(three_texts())
+@example(A_WORD_KEPT_IN_TWO_PLACES)
 def test_spans_compete_exactly_when_the_merge_finds_a_zone_both_may_change(
     texts: tuple[str, str, str],
 ) -> None:
@@ -53,6 +59,7 @@ def test_spans_compete_exactly_when_the_merge_finds_a_zone_both_may_change(
 
 @settings(max_examples=400, deadline=None)
 @given(three_texts())
+@example(A_WORD_KEPT_IN_TWO_PLACES)
 def test_spans_never_miss_a_competing_pair(texts: tuple[str, str, str]) -> None:
     base, first, second = texts
     if competing(base, first, second):

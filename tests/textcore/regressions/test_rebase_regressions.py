@@ -167,3 +167,21 @@ def test_an_insertion_repeating_the_next_word_was_read_away_from_the_authors_edi
     assert rebase(base, later, accepted) == RebaseResult(
         True, accepted.replace("difficult task", "daunting task")
     )
+
+
+# --- the stored spans the review queue compares -------------------------------------------------
+
+
+def test_a_word_every_reading_keeps_but_in_different_places_hid_a_competing_pair() -> None:
+    # "cat cat" → "the the cat cat cat the" keeps both base words under every minimal reading,
+    # but as the first and second or the second and third "cat" of the new text. The spans
+    # took each kept word as separating the changes around it, so an insertion between the
+    # two words did not compete; the merge, which cuts only at words kept in one place, finds
+    # two texts and refuses. The review queue did not flag the pair.
+    base, first, second = "cat cat", "cat the cat", "the the cat cat cat the"
+    assert competing(base, first, second)
+    assert [collision.kind for collision in rebase(base, second, first).collisions] == [AMBIGUOUS]
+    # The words kept in two places are marked too: no unmarked word stands between the gaps.
+    assert change_spans(base, second) == [(0, 1), (3, 4)]
+    assert spans_compete(change_spans(base, first), change_spans(base, second))
+    assert spans_compete(change_spans(base, second), change_spans(base, first))
