@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('amendments', '0010_decision_manifesto_required'),
+        ('amendments', '0011_change_spans_mark_words_kept_in_more_than_one_place'),
         ('manifesto', '0003_history_reasons_as_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
