@@ -113,6 +113,16 @@ class Amendment(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Where the amendment pointed when it was proposed (or last edited by its author), in the
+    # reference numbering current then, so an old citation can still be looked up after the
+    # reference moves: "¶ 11, lines 80–82 of As published".
+    cited_reference = models.ForeignKey(
+        "manifesto.Milestone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cited_label = models.CharField(max_length=20, blank=True)
+    cited_first_line = models.PositiveIntegerField(null=True, blank=True)
+    cited_last_line = models.PositiveIntegerField(null=True, blank=True)
+
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -285,6 +295,8 @@ class Decision(models.Model):
         COMMENT_HIDDEN = "comment_hidden", "hid a comment"
         CHAPTER_CHANGED = "chapter_changed", "changed the chapter"
         MANIFESTO_CHANGED = "manifesto_changed", "changed the Manifesto"
+        REFERENCE_CHANGED = "reference_changed", "moved the reference numbering of"
+        LINES_CHANGED = "lines_changed", "changed the line numbering"
 
     manifesto = models.ForeignKey(
         "manifesto.Manifesto", on_delete=models.CASCADE, related_name="decisions"
@@ -334,7 +346,7 @@ class Decision(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(chapter__isnull=False)
-                | models.Q(action__in=["manifesto_limit", "manifesto_changed"]),
+                | models.Q(action__in=["manifesto_limit", "manifesto_changed", "lines_changed"]),
                 name="decision_about_a_chapter_or_the_manifesto",
             )
         ]

@@ -232,7 +232,7 @@ def changes_report(
     )
 
 
-def _entry(amendment: Amendment, numbers: dict[int, int]) -> ChangeEntry:
+def _entry(amendment: Amendment, numbers: dict[int, str]) -> ChangeEntry:
     paragraph = amendment.paragraph
     number = numbers.get(paragraph.pk)
     where = (

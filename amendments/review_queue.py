@@ -56,7 +56,7 @@ class ParagraphGroup:
     on the pages before and after this one."""
 
     paragraph: Paragraph
-    number: int | None
+    number: str | None
     amendments: list[Amendment]
     competing: list[tuple[int, int]] = field(default_factory=list)
     rivals: dict[int, list[int]] = field(default_factory=dict)

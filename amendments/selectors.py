@@ -184,7 +184,7 @@ class CutCandidate:
     """A long paragraph a proposal over the limit could pay for its words with."""
 
     paragraph: Paragraph
-    number: int | None  # its ¶ number
+    number: str | None  # its ¶ label
 
 
 @dataclass(frozen=True)
@@ -407,8 +407,8 @@ class DuplicateCheck:
     amendment: Amendment
     named: Amendment | None = None
     original: Amendment | None = None
-    original_number: int | None = None
-    amendment_number: int | None = None
+    original_number: str | None = None
+    amendment_number: str | None = None
     warnings: list[str] = field(default_factory=list)
     refusal: str = ""
     changes: tuple[str, str] = ("", "")  # both changes as written (safe HTML), to compare

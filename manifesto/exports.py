@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
-from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
-from manifesto.services import AS_PUBLISHED
+from manifesto.models import AS_PUBLISHED, Chapter, Manifesto, Milestone, Paragraph
 from textcore.export import (
     ExportBlock,
     ExportChapter,

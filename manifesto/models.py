@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from textcore.lines import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH
 from textcore.words import count_words
 
 if TYPE_CHECKING:
@@ -24,6 +26,15 @@ class Manifesto(models.Model):
     )
     count_footnotes = models.BooleanField(
         default=False, help_text="Count footnotes against the word limits (headings always count)."
+    )
+    line_width = models.PositiveSmallIntegerField(
+        default=DEFAULT_WIDTH,
+        validators=[MinValueValidator(MIN_WIDTH), MaxValueValidator(MAX_WIDTH)],
+        help_text="Characters in a numbered line (text is cited by line at this length).",
+    )
+    continuous_line_numbers = models.BooleanField(
+        default=False,
+        help_text="Number lines on through the whole Manifesto instead of from 1 in each chapter.",
     )
 
     history = HistoricalRecords()
@@ -67,6 +78,14 @@ class Chapter(models.Model):
     )
     limit_tolerance_percent = models.PositiveSmallIntegerField(default=5)
     created_at = models.DateTimeField(default=timezone.now)
+    reference_milestone = models.ForeignKey(
+        "Milestone",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The text that ¶ and line numbers are cited against (empty: the text now).",
+    )
 
     history = HistoricalRecords()
     # Why, who and when for django-simple-history's next row; declared only, so unset is absent.
@@ -122,8 +141,25 @@ class Paragraph(models.Model):
     text = models.TextField()
     word_count = models.PositiveIntegerField(default=0, editable=False)
     is_deleted = models.BooleanField(default=False)
+    # The reference numbering (textcore.reference), written when the chapter's reference is
+    # set: ¶ number, first line, line count and text at the reference. Not versioned: they
+    # describe the reference, not this version. ref_first_line is None for a paragraph that
+    # was not in the reference (inserted since) or has no lines.
+    ref_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    ref_first_line = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    ref_line_count = models.PositiveIntegerField(default=0, editable=False)
+    ref_text = models.TextField(blank=True, editable=False)
+    in_reference = models.BooleanField(default=False, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        excluded_fields=[
+            "ref_number",
+            "ref_first_line",
+            "ref_line_count",
+            "ref_text",
+            "in_reference",
+        ]
+    )
     # Why, who and when for django-simple-history's next row; declared only, so unset is absent.
     _change_reason: str
     _history_user: User | None
@@ -163,6 +199,9 @@ class Paragraph(models.Model):
     @property
     def anchor(self) -> str:
         return f"p{self.key}"
+
+
+AS_PUBLISHED = "As published"
 
 
 class Milestone(models.Model):

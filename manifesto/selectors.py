@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Count, Q
 
 from manifesto.models import Chapter, Manifesto, Paragraph
+from manifesto.reference import labels_of
 from textcore.footnotes import UNREFERENCED, FootnoteRef, split_refs
-from textcore.numbering import paragraph_numbers
 
 
 @dataclass
@@ -32,7 +32,7 @@ class ShownParagraph:
     """A paragraph as the reading page shows it: number, pieces of text and footnote links."""
 
     paragraph: Paragraph
-    number: int | None
+    number: str | int | None
     pieces: list[str | RefLink]
     back_refs: list[RefLink] = field(default_factory=list)
     open_amendments: int = 0
@@ -60,6 +60,7 @@ class ChapterReading:
     chapter: Chapter
     text: list[ShownParagraph]
     footnotes: list[ShownParagraph]
+    deleted: list[Paragraph] = field(default_factory=list)
 
 
 def manifesto_current() -> Manifesto | None:
@@ -69,19 +70,16 @@ def manifesto_current() -> Manifesto | None:
     return Manifesto.objects.order_by("id").first()
 
 
-def live_paragraphs(chapter: Chapter) -> list[Paragraph]:
-    """The chapter's paragraphs in reading order, without deleted ones (one query)."""
-    return list(chapter.paragraphs.filter(is_deleted=False).order_by("position"))
-
-
-def chapter_reading(chapter: Chapter, paragraphs: list[Paragraph] | None = None) -> ChapterReading:
-    """Number the body paragraphs and link footnote references both ways."""
-    paragraphs = live_paragraphs(chapter) if paragraphs is None else paragraphs
+def chapter_reading(chapter: Chapter) -> ChapterReading:
+    """Label the body paragraphs (the reference numbering) and link footnote references both
+    ways; deleted paragraphs are read too (one query), for their gaps in the numbering."""
+    every = list(chapter.paragraphs.order_by("position"))
+    numbers: dict[int, str | int] = dict(labels_of(every))
+    paragraphs = [p for p in every if not p.is_deleted]
     notes = [p for p in paragraphs if p.kind == Paragraph.Kind.FOOTNOTE]
     known = {p.footnote_number for p in notes if p.footnote_number is not None}
     occurrences: dict[int, list[RefLink]] = defaultdict(list)
     text: list[ShownParagraph] = []
-    numbers = paragraph_numbers((p.pk, p.kind, p.is_deleted) for p in paragraphs)
     for paragraph in paragraphs:
         if paragraph.kind == Paragraph.Kind.FOOTNOTE:
             continue
@@ -103,7 +101,8 @@ def chapter_reading(chapter: Chapter, paragraphs: list[Paragraph] | None = None)
         )
         for note in notes
     ]
-    return ChapterReading(chapter=chapter, text=text, footnotes=footnotes)
+    deleted = [p for p in every if p.is_deleted and p.in_reference and p.ref_line_count]
+    return ChapterReading(chapter=chapter, text=text, footnotes=footnotes, deleted=deleted)
 
 
 def manifesto_chapters(manifesto: Manifesto) -> list[Chapter]:
@@ -137,19 +136,18 @@ def latest_version(paragraph: Paragraph) -> Any:
     return paragraph.history.order_by("-history_date", "-history_id").first()
 
 
-def body_numbers(chapters: Iterable[Chapter] | None = None) -> dict[int, int]:
-    """The visible ¶ numbers of live body paragraphs, by paragraph id, counted per chapter
-    (one query; all chapters when none are given)."""
-    # Only the rows that get a number are read; paragraph_numbers numbers them.
-    paragraphs = Paragraph.objects.filter(is_deleted=False, kind=Paragraph.Kind.BODY)
+def body_numbers(chapters: Iterable[Chapter] | None = None) -> dict[int, str]:
+    """The ¶ labels of body paragraphs (the reference numbering: "9", "10a"), by paragraph id,
+    per chapter (one query; all chapters when none are given). Deleted paragraphs keep theirs."""
+    paragraphs = Paragraph.objects.filter(kind=Paragraph.Kind.BODY)
     if chapters is not None:
         paragraphs = paragraphs.filter(chapter__in=list(chapters))
-    by_chapter: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
-    for pk, chapter_id, kind, is_deleted in paragraphs.order_by(
-        "chapter_id", "position"
-    ).values_list("id", "chapter_id", "kind", "is_deleted"):
-        by_chapter[chapter_id].append((pk, kind, is_deleted))
-    numbers: dict[int, int] = {}
+    by_chapter: dict[int, list[Paragraph]] = defaultdict(list)
+    for paragraph in paragraphs.order_by("chapter_id", "position").only(
+        "id", "chapter_id", "key", "kind", "ref_number", "in_reference"
+    ):
+        by_chapter[paragraph.chapter_id].append(paragraph)
+    labels: dict[int, str] = {}
     for rows in by_chapter.values():
-        numbers.update(paragraph_numbers(rows))
-    return numbers
+        labels.update(labels_of(rows))
+    return labels

@@ -16,7 +16,8 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from common.columns import column_length
 from manifesto.counting import counts_against_limit
-from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
+from manifesto.models import AS_PUBLISHED, Chapter, Manifesto, Milestone, Paragraph
+from manifesto.reference import reference_renumber
 from manifesto.selectors import manifesto_current
 from textcore.chapter_text import ChapterFormatError, ParsedChapter, decode_chapter, parse_chapter
 from textcore.limits import too_long_message
@@ -25,7 +26,6 @@ from textcore.ordering import initial_keys, key_between
 from textcore.words import count_words, has_visible_text
 
 DEFAULT_MANIFESTO_TITLE = "Transformation, a Manifesto for Democratic Socialism"
-AS_PUBLISHED = "As published"
 # The limit of a milestone's name (its column's size); the editors' form uses the same number.
 # An admin's editorial note on a chapter has a paragraph's limit.
 MAX_EDITORIAL_NOTE_CHARS = 5000
@@ -80,7 +80,12 @@ def chapter_import(
         chapter._history_user = user
         chapter.save()
         _create_paragraphs(chapter, parsed, user)
-        Milestone.objects.create(chapter=chapter, name=AS_PUBLISHED, created_by=user)
+        published = Milestone.objects.create(chapter=chapter, name=AS_PUBLISHED, created_by=user)
+        # The text as published is what people cite until editors choose another reference;
+        # set without a history row of its own (the import's row is the chapter's first).
+        Chapter.objects.filter(pk=chapter.pk).update(reference_milestone=published)
+        chapter.reference_milestone = published
+        reference_renumber(manifesto, only=chapter)
     return chapter
 
 

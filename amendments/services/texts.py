@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from amendments.models import Decision
+from amendments.models import Amendment, Decision
 from amendments.services.editorial import log_decision, refuse_long_reason, require_editor
 from amendments.services.locking import lock_rows
-from manifesto.models import Chapter, Manifesto
+from manifesto.models import Chapter, Manifesto, Milestone
+from manifesto.reference import reference_renumber
+from textcore.lines import MAX_WIDTH, MIN_WIDTH
 
 # The chapter fields the admin may change here; the limits go through chapter_set_limit.
 CHAPTER_FIELDS = (
@@ -91,3 +94,73 @@ def _apply(row: Chapter | Manifesto, changes: dict[str, Any]) -> str:
 def _short(value: Any) -> str:
     text = str(value) if value not in (None, "") else "(empty)"
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def reference_set(*, chapter: Chapter, editor: User, milestone: Milestone, reason: str) -> Chapter:
+    """Make ``milestone`` the text the chapter's ¶ and line numbers refer to: everything is
+    renumbered once (every chapter after it too, when lines run on through the Manifesto);
+    amendments keep the citation they were proposed with. Logged."""
+    require_editor(editor)
+    refuse_long_reason(reason)
+    if milestone.chapter_id != chapter.pk:
+        raise ValidationError(
+            {"milestone": ["That milestone belongs to another chapter."]}, code="milestone"
+        )
+    with transaction.atomic():
+        locked = lock_rows(manifesto=chapter.manifesto_id, chapters=[chapter])
+        row = locked.chapters[chapter.pk]
+        old = row.reference_milestone
+        if old is not None and old.pk == milestone.pk:
+            return row
+        row.reference_milestone = milestone
+        row._change_reason = reason.strip() or f"numbers refer to “{milestone.name}”"
+        row._history_user = editor
+        row.save()
+        reference_renumber(locked.manifestos[chapter.manifesto_id])
+        was = old.name if old is not None else "the current text"
+        log_decision(
+            chapter=row,
+            action=Decision.Action.REFERENCE_CHANGED,
+            actor=editor,
+            reason=f"Numbers now refer to “{milestone.name}” (were “{was}”). {reason.strip()}",
+        )
+    return row
+
+
+def line_numbering_update(
+    *, manifesto: Manifesto, editor: User, line_width: int, continuous: bool, reason: str
+) -> Manifesto:
+    """Change the length of a numbered line or whether lines run on through the Manifesto;
+    refused once amendments cite lines (they were cited at the old numbering). Renumbers and
+    logs."""
+    require_editor(editor)
+    refuse_long_reason(reason)
+    if not MIN_WIDTH <= line_width <= MAX_WIDTH:
+        raise ValidationError(
+            {"line_width": [f"A line is {MIN_WIDTH} to {MAX_WIDTH} characters long."]},
+            code="line_width",
+        )
+    with transaction.atomic():
+        row = lock_rows(manifesto=manifesto).manifestos[manifesto.pk]
+        summary = _apply(row, {"line_width": line_width, "continuous_line_numbers": continuous})
+        if not summary:
+            return row
+        cited = Amendment.objects.filter(chapter__manifesto=row).count()
+        if cited:
+            raise ValidationError(
+                f"The line numbering can only change before a round opens: {cited} "
+                f"amendment{'s' if cited != 1 else ''} already cite lines as they are numbered "
+                "now. Move the reference to a new milestone instead.",
+                code="lines_cited",
+            )
+        row._change_reason = reason.strip() or "line numbering changed"
+        row._history_user = editor
+        row.save()
+        reference_renumber(row)
+        log_decision(
+            manifesto=row,
+            action=Decision.Action.LINES_CHANGED,
+            actor=editor,
+            reason=f"{summary} {reason.strip()}".strip(),
+        )
+    return row
