@@ -9,6 +9,7 @@ ignored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,6 +30,8 @@ from amendments.rules import (
 )
 from common.fields import DeskCharField
 from common.forms import DeskForm
+from manifesto.models import Chapter, Milestone
+from textcore.lines import MAX_WIDTH, MIN_WIDTH
 
 ALTERED = "The form was altered: "
 
@@ -265,8 +268,46 @@ class ManifestoLimitForm(DeskForm):
     )
 
 
+class LineNumberingForm(DeskForm):
+    line_width = forms.IntegerField(
+        label="Characters in a numbered line",
+        min_value=MIN_WIDTH,
+        max_value=MAX_WIDTH,
+        help_text=f"{MIN_WIDTH} to {MAX_WIDTH}; 80 is the usual length of a programme's lines.",
+        widget=forms.NumberInput(attrs={"class": "input--short"}),
+    )
+    continuous = forms.BooleanField(
+        label="Number lines on through the whole Manifesto",
+        required=False,
+        help_text="Otherwise each chapter's lines start at 1.",
+    )
+    reason = _reason("Reason (optional)", limit=MAX_DECISION_REASON_CHARS, rows=2)
+
+
+class ReferenceForm(DeskForm):
+    """Which milestone a chapter's ¶ and line numbers refer to."""
+
+    milestone = forms.ModelChoiceField(
+        queryset=Milestone.objects.none(),
+        label="Numbers refer to",
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of this chapter's milestones."},
+    )
+    reason = _reason("Reason (optional)", limit=MAX_DECISION_REASON_CHARS, rows=2)
+
+    def __init__(self, *args: Any, chapter: Chapter, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["milestone"]
+        assert isinstance(field, forms.ModelChoiceField)  # declared just above
+        field.queryset = chapter.milestones.order_by("moment", "id")
+
+
 # The queue's filters, which a batch form carries so that the editor returns to the same view.
-QUEUE_FILTERS = ("chapter", "paragraph", "status", "author", "sort")
+QUEUE_FILTERS = ("chapter", "paragraph", "lines", "status", "author", "sort")
+# "¶ 10a", "10A", "10": a ¶ label of the reference numbering; "123", "123-125", "123–125",
+# "123 to 125": reference lines.
+_LABEL = re.compile(r"^¶?\s*(\d{1,9})([a-z]{0,3})$")
+_LINES = re.compile(r"^(\d{1,9})(?:\s*(?:-|–|—|to)\s*(\d{1,9}))?$")
 QUEUE_STATUSES = ("open", *Amendment.Status.values, "all")
 
 
@@ -280,7 +321,8 @@ class QueueFilterForm(DeskForm):
     """
 
     chapter = forms.CharField(required=False, strip=False)
-    paragraph = forms.IntegerField(required=False, min_value=0)
+    paragraph = forms.CharField(required=False, max_length=30)
+    lines = forms.CharField(required=False, max_length=40)
     status = forms.ChoiceField(required=False, choices=[(s, s) for s in QUEUE_STATUSES])
     author = forms.CharField(required=False)
     sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()))
@@ -295,11 +337,45 @@ class QueueFilterForm(DeskForm):
         data = self.cleaned_data
         return QueueFilters(
             chapter=data.get("chapter") or "",
-            paragraph=data.get("paragraph"),
+            paragraph=data.get("paragraph") or "",
+            lines=data.get("lines") or None,
             status=data.get("status") or "all",
             author=data.get("author") or "",
             sort=data.get("sort") or "oldest",
         )
+
+    def clean_paragraph(self) -> str:
+        value = self.cleaned_data["paragraph"].strip().lower()
+        if not value:
+            return ""
+        match = _LABEL.match(value) if value.isascii() or value.startswith("¶") else None
+        if match is None:
+            raise forms.ValidationError(
+                "“%(value)s” is not a ¶ number (like 9 or 10a); every paragraph is shown.",
+                params={"value": value[:30]},
+            )
+        return f"{int(match.group(1))}{match.group(2)}"
+
+    def clean_lines(self) -> tuple[int, int] | None:
+        value = self.cleaned_data["lines"].strip()
+        match = _LINES.match(value) if value.isascii() or "–" in value or "—" in value else None
+        if not value:
+            return None
+        if match is None:
+            raise forms.ValidationError(
+                "“%(value)s” is not a line or a range of lines (like 123 or 123–125); every "
+                "line is shown.",
+                params={"value": value[:40]},
+            )
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        return (min(first, last), max(first, last))
+
+    def notices(self) -> list[str]:
+        """Why a filter the address gave is not applied (shown above the queue)."""
+        self.is_valid()
+        errors = self.errors
+        return [str(message) for name in ("paragraph", "lines") for message in errors.get(name, ())]
 
     def page_number(self) -> int | None:
         """The page asked for (None: the first); past the last page, the paginator shows the

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from textcore.reference import line_range
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -194,6 +196,13 @@ class Amendment(models.Model):
     @property
     def was_carried_forward(self) -> bool:
         return self.carried_forward_at is not None
+
+    @property
+    def cited_as(self) -> str:
+        """Where it pointed when proposed, in the numbering of that time: "¶ 11, lines 80–82"
+        (empty for an amendment older than the numbering)."""
+        lines = line_range(self.cited_first_line, self.cited_last_line)
+        return ", ".join(part for part in (self.cited_label, lines) if part)
 
 
 class Support(models.Model):

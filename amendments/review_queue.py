@@ -8,16 +8,19 @@ from dataclasses import dataclass, field
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import RowNumber
 
+from amendments.citations import amendment_citation
 from amendments.ledger import Ledger, chapter_ledgers
 from amendments.models import Amendment
 from amendments.selectors import NoteLoss, notes_losing_references, support_count
 from manifesto.models import Chapter, Manifesto, Paragraph
+from manifesto.reference import paragraph_citation, reference_name
 from manifesto.selectors import body_numbers, manifesto_chapter_list
 from textcore.rebase import Spans, change_spans, spans_compete
+from textcore.reference import Citation
 
 SORTS = {
     "oldest": ("created_at", "id"),
@@ -42,7 +45,8 @@ AMENDMENTS_PER_PAGE = 40
 @dataclass(frozen=True)
 class QueueFilters:
     chapter: str = ""
-    paragraph: int | None = None
+    paragraph: str = ""  # a ¶ label of the reference numbering: "9", "10a"
+    lines: tuple[int, int] | None = None  # reference lines, first and last
     status: str = "open"
     author: str = ""
     sort: str = "oldest"
@@ -58,6 +62,9 @@ class ParagraphGroup:
     paragraph: Paragraph
     number: str | None
     amendments: list[Amendment]
+    citation: Citation | None = None
+    reference: str = ""
+    citations: dict[int, Citation] = field(default_factory=dict)
     competing: list[tuple[int, int]] = field(default_factory=list)
     rivals: dict[int, list[int]] = field(default_factory=dict)
     earlier: int = 0
@@ -72,6 +79,9 @@ class ParagraphGroup:
 
     def competes(self, amendment: Amendment) -> list[int]:
         return self.rivals.get(amendment.pk, [])
+
+    def citation_of(self, amendment: Amendment) -> Citation | None:
+        return self.citations.get(amendment.pk)
 
 
 @dataclass
@@ -104,11 +114,40 @@ def _matching(filters: QueueFilters) -> QuerySet[Amendment]:
         queryset = queryset.filter(status=filters.status)
     if filters.chapter:
         queryset = queryset.filter(chapter__slug=filters.chapter)
-    if filters.paragraph is not None:
-        queryset = queryset.filter(paragraph__key=filters.paragraph)
+    if filters.paragraph:
+        queryset = queryset.filter(_on_paragraph(filters))
+    if filters.lines is not None:
+        queryset = queryset.filter(_on_lines(*filters.lines))
     if filters.author:
         queryset = queryset.filter(author__username=filters.author)
     return queryset
+
+
+def _on_paragraph(filters: QueueFilters) -> Q:
+    """Amendments to the paragraphs labelled ``filters.paragraph`` (in every chapter, or the
+    filtered one): a reference number is a column; "10a" is worked out from the labels."""
+    if filters.paragraph.isdecimal():
+        return Q(
+            paragraph__kind=Paragraph.Kind.BODY,
+            paragraph__in_reference=True,
+            paragraph__ref_number=int(filters.paragraph),
+        )
+    chapters = Chapter.objects.filter(slug=filters.chapter) if filters.chapter else None
+    labels = body_numbers(chapters)
+    return Q(paragraph_id__in=[pk for pk, label in labels.items() if label == filters.paragraph])
+
+
+def _on_lines(first: int, last: int) -> Q:
+    """Amendments whose change touches reference lines ``first``..``last``: by the lines they
+    cite, when they were proposed against the chapter's present reference; by the lines of
+    their paragraph otherwise (proposed against an earlier one)."""
+    current = Q(cited_first_line__isnull=False, cited_reference=F("chapter__reference_milestone"))
+    cited = Q(cited_first_line__lte=last, cited_last_line__gte=first)
+    paragraph = Q(
+        paragraph__ref_first_line__lte=last,
+        paragraph__ref_first_line__gt=first - F("paragraph__ref_line_count"),
+    )
+    return (current & cited) | (~current & paragraph)
 
 
 def _with_support(queryset: QuerySet[Amendment]) -> QuerySet[Amendment]:
@@ -189,8 +228,9 @@ def review_queue(
                     row.pk for s in slices for row in by_paragraph[s.paragraph_id][s.start : s.stop]
                 ]
             )
-        ).select_related("author", "chapter", "paragraph__chapter")
+        ).select_related("author", "chapter__reference_milestone", "paragraph__chapter")
     }
+    width = manifesto.line_width if manifesto else 0
     chapters = manifesto_chapter_list(manifesto)
     on_page_chapters = {a.chapter_id for a in shown.values()}
     numbers = body_numbers([c for c in chapters if c.id in on_page_chapters])
@@ -200,7 +240,12 @@ def review_queue(
         amendments = [shown[row.pk] for row in rows[part.start : part.stop] if row.pk in shown]
         if not amendments:
             continue  # decided between the reads
-        group = ParagraphGroup(amendments[0].paragraph, numbers.get(part.paragraph_id), amendments)
+        number = numbers.get(part.paragraph_id)
+        paragraph = amendments[0].paragraph
+        group = ParagraphGroup(paragraph, number, amendments)
+        group.citation = paragraph_citation(paragraph, number)
+        group.reference = reference_name(amendments[0].chapter)
+        group.citations = {a.pk: amendment_citation(a, number, width) for a in amendments}
         group.set_competing(competing_pairs(rows))
         group.earlier, group.later = part.start, max(0, len(rows) - part.stop)
         groups.append(group)

@@ -97,7 +97,7 @@ def member_amendments(user: User) -> list[Amendment]:
     """A member's own amendments, newest first, with their chapter and support counts."""
     return list(
         with_support(Amendment.objects.filter(author=user))
-        .select_related("chapter", "paragraph")
+        .select_related("chapter", "paragraph", "cited_reference")
         .order_by("-created_at", "-id")
     )
 
@@ -166,7 +166,14 @@ def amendment_for_page(pk: int, user: Viewer) -> Amendment:
 
     queryset = (
         with_support(Amendment.objects.all(), user)
-        .select_related("author", "chapter__manifesto", "paragraph", "decided_by")
+        .select_related(
+            "author",
+            "chapter__manifesto",
+            "chapter__reference_milestone",
+            "paragraph",
+            "decided_by",
+            "cited_reference",
+        )
         .annotate(
             duplicate_of_title=title_of("duplicate_of"),
             conflict_with_title=title_of("conflict_with"),
@@ -477,7 +484,7 @@ def duplicate_check(*, amendment: Amendment, number: int) -> DuplicateCheck:
             f"marked as a duplicate of #{original.pk}, the original."
         )
     if original.paragraph_id != amendment.paragraph_id:
-        where = f"¶ {there}" if there else f"#{original.paragraph.key}"
+        where = f"¶ {there}" if there else original.cited_as or "another paragraph"
         warnings.append(
             f"#{original.pk} is on another paragraph ({where}), not on "
             f"{f'¶ {here}' if here else 'the same one'} like #{amendment.pk}: check that they "

@@ -35,9 +35,11 @@ urlpatterns = [
     path("chapters/<slug:slug>/p/<int:key>/revert/", review.revert, name="revert"),
     path("chapters/<slug:slug>/log/", review.decision_log, name="log"),
     path("chapters/<slug:slug>/limit/", review.set_limit, name="limit"),
+    path("chapters/<slug:slug>/numbering/", review.set_reference, name="reference"),
     path("comments/<int:pk>/", discussion.comment_change, name="comment_change"),
     path("comments/<int:pk>/hide/", discussion.comment_hide_view, name="comment_hide"),
     path("review/", review.queue, name="queue"),
     path("review/batch/", review.batch, name="batch"),
     path("review/manifesto-limit/", review.set_manifesto_limit, name="manifesto_limit"),
+    path("review/numbering/", review.line_numbering, name="numbering"),
 ]

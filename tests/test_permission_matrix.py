@@ -266,6 +266,13 @@ ROUTES: dict[str, Route] = {
     "amendments:manifesto_limit": Route(
         data=lambda w: {"word_limit": 50000, "count_footnotes": "", "reason": "Congress."}
     ),
+    "amendments:numbering": Route(
+        data=lambda w: {"line_width": w.chapter.manifesto.line_width, "reason": "Congress."}
+    ),
+    "amendments:reference": Route(
+        _chapter,
+        lambda w: {"milestone": w.chapter.reference_milestone_id, "reason": "Congress."},
+    ),
     "accounts:login": Route(data=lambda w: {"username": w.author.username, "password": PASSWORD}),
     "accounts:logout": Route(),
     "accounts:signup": Route(data=lambda w: {"email": "newcomer@example.org"}),

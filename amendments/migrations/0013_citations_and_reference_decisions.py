@@ -2,7 +2,72 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from collections import defaultdict
+
 from django.db import migrations, models
+
+from textcore.reference import Citation, changed_range, cite, paragraph_labels
+
+
+def _place(paragraph, label):
+    if paragraph.kind == "footnote":
+        return f"note {paragraph.footnote_number}"
+    if paragraph.kind == "heading":
+        return "the heading"
+    return f"¶ {label}" if label else "the paragraph"
+
+
+def cite_every_amendment(apps, schema_editor):
+    """Every amendment records where it points in the reference numbering of today (the
+    same rules as amendments.citations, which new ones go through)."""
+    Amendment = apps.get_model("amendments", "Amendment")
+    Paragraph = apps.get_model("manifesto", "Paragraph")
+    Chapter = apps.get_model("manifesto", "Chapter")
+    by_chapter = defaultdict(list)
+    for paragraph in Paragraph.objects.order_by("chapter_id", "position"):
+        by_chapter[paragraph.chapter_id].append(paragraph)
+    labels = {}
+    for rows in by_chapter.values():
+        by_key = paragraph_labels(
+            (p.key, p.kind, p.ref_number if p.in_reference else None) for p in rows
+        )
+        labels.update({p.pk: by_key[p.key] for p in rows if p.key in by_key})
+    chapters = {c.pk: c for c in Chapter.objects.select_related("manifesto")}
+    for amendment in Amendment.objects.filter(cited_label="").iterator():
+        paragraph = next(
+            p for p in by_chapter[amendment.chapter_id] if p.pk == amendment.paragraph_id
+        )
+        chapter = chapters[amendment.chapter_id]
+        place = _place(paragraph, labels.get(paragraph.pk))
+        first = paragraph.ref_first_line if paragraph.in_reference else None
+        last = first + paragraph.ref_line_count - 1 if first is not None else None
+        if amendment.kind == "insert":
+            citation = Citation(place, last, last, after=True)
+        elif amendment.kind == "delete":
+            citation = Citation(place, first, last)
+        else:
+            start, end = changed_range(amendment.base_text, amendment.proposed_text)
+            lines = cite(
+                amendment.base_text,
+                paragraph.ref_text,
+                first,
+                start,
+                end,
+                chapter.manifesto.line_width,
+            )
+            citation = Citation(place, *(lines or (None, None)))
+        amendment.cited_reference_id = chapter.reference_milestone_id
+        amendment.cited_label = (f"after {place}" if citation.after else place)[:20]
+        amendment.cited_first_line = citation.first
+        amendment.cited_last_line = citation.last
+        amendment.save(
+            update_fields=[
+                "cited_reference",
+                "cited_label",
+                "cited_first_line",
+                "cited_last_line",
+            ]
+        )
 
 
 class Migration(migrations.Migration):
@@ -67,4 +132,5 @@ class Migration(migrations.Migration):
             model_name='decision',
             constraint=models.CheckConstraint(condition=models.Q(('chapter__isnull', False), ('action__in', ['manifesto_limit', 'manifesto_changed', 'lines_changed']), _connector='OR'), name='decision_about_a_chapter_or_the_manifesto'),
         ),
+        migrations.RunPython(cite_every_amendment, migrations.RunPython.noop),
     ]

@@ -29,7 +29,7 @@ def _send(amendment_id: int, template: str) -> None:
     # completed action into an error page, so it is logged instead.
     try:
         amendment = Amendment.objects.select_related(
-            "chapter", "paragraph", "author", "decided_by", "conflict_with"
+            "chapter", "paragraph", "author", "decided_by", "conflict_with", "cited_reference"
         ).get(pk=amendment_id)
         recipients = _recipients(amendment)
         if not recipients:

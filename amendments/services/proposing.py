@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from amendments.citations import citation_record
 from amendments.models import Amendment, Support
 from amendments.permissions import amendment_permissions
 from amendments.rules import (
@@ -28,7 +29,7 @@ from amendments.rules import (
 )
 from amendments.services.locking import lock_rows
 from manifesto.models import Chapter, Paragraph
-from manifesto.selectors import latest_version
+from manifesto.selectors import body_numbers, latest_version
 from textcore.limits import counted_length, too_long_message
 from textcore.rebase import AMBIGUOUS, rebase
 from textcore.words import has_visible_text
@@ -286,6 +287,13 @@ def _write_against_today(
     amendment.proposed_text = amendment.written_text = proposed
     amendment.word_delta = word_delta_of(kind=kind, base_text=base_text, proposed_text=proposed)
     amendment.change_spans = change_spans_of(kind=kind, base_text=base_text, proposed_text=proposed)
+    amendment.paragraph = paragraph
+    amendment.chapter = paragraph.chapter
+    citation_record(
+        amendment,
+        body_numbers([paragraph.chapter]).get(paragraph.pk),
+        paragraph.chapter.manifesto.line_width,
+    )
 
 
 def _refuse_repeated_proposal(

@@ -8,7 +8,8 @@ from textcore import words
 
 if TYPE_CHECKING:
     from amendments.models import Amendment
-    from amendments.review_queue import ParagraphGroup
+    from textcore.reference import Citation
+from amendments.review_queue import ParagraphGroup
 
 register = template.Library()
 
@@ -37,6 +38,11 @@ def get_item(mapping: dict, key: object) -> object:
 @register.filter
 def competes_with(group: ParagraphGroup, amendment: Amendment) -> list[int]:
     return group.competes(amendment)
+
+
+@register.filter
+def citation_in(group: ParagraphGroup, amendment: Amendment) -> Citation | None:
+    return group.citation_of(amendment)
 
 
 @register.filter

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.auth import signed_in
 from accounts.limits import rate_limit
 from amendments import selectors
+from amendments.citations import amendment_citation
 from amendments.forms import (
     CommentEditForm,
     CommentForm,
@@ -31,6 +32,7 @@ from amendments.views._helpers import (
     show_instead,
 )
 from manifesto.models import Paragraph
+from manifesto.reference import reference_name
 from manifesto.selectors import body_numbers
 
 
@@ -41,11 +43,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Amendment.DoesNotExist:
         raise Http404("No such amendment.") from None
     may = amendment_permissions(request.user, amendment)
+    chapter = amendment.chapter
+    number = body_numbers([chapter]).get(amendment.paragraph_id)
+    citation = amendment_citation(amendment, number, chapter.manifesto.line_width)
     context: dict[str, object] = {
         "amendment": amendment,
-        "chapter": amendment.chapter,
+        "chapter": chapter,
         "paragraph": amendment.paragraph,
-        "number": body_numbers([amendment.chapter]).get(amendment.paragraph_id),
+        "number": number,
+        "citation": citation,
+        "reference_name": reference_name(chapter),
+        # Where it pointed when proposed, if the numbers say otherwise now.
+        "cited_before": amendment.cited_as
+        and (
+            amendment.cited_reference_id != chapter.reference_milestone_id
+            or amendment.cited_as != str(citation)
+        ),
         "diffs": selectors.amendment_diffs(amendment),
         "supporters": selectors.supporters(amendment),
         "thread": selectors.comment_thread(amendment=amendment),

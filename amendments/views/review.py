@@ -23,8 +23,10 @@ from amendments.forms import (
     BatchForm,
     DuplicateForm,
     LimitForm,
+    LineNumberingForm,
     ManifestoLimitForm,
     QueueFilterForm,
+    ReferenceForm,
     RejectForm,
     ReopenForm,
     RevertForm,
@@ -46,6 +48,7 @@ from amendments.services.deciding import (
 )
 from amendments.services.limits import chapter_set_limit, manifesto_set_limit
 from amendments.services.paragraphs import paragraph_revert
+from amendments.services.texts import line_numbering_update, reference_set
 from amendments.views._helpers import (
     FormPage,
     add_service_errors,
@@ -84,6 +87,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "queue": result,
             "filters": filters,
+            "filter_notices": filter_form.notices(),
+            "filter_values": {
+                name: request.GET.get(name, "")[:40] for name in ("paragraph", "lines")
+            },
             "sort_labels": SORT_LABELS,
             "statuses": Amendment.Status.choices,
             "query": query.urlencode(),
@@ -473,3 +480,78 @@ def set_manifesto_limit(request: HttpRequest) -> HttpResponse:
         "amendments/set_manifesto_limit.html",
         {"manifesto": manifesto, "form": form, "ledger": manifesto_ledger(manifesto)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_numbering(request: HttpRequest) -> HttpResponse:
+    """How lines are numbered (editors): their length, and whether they run on through the
+    Manifesto; each chapter's reference text."""
+    require_editor(request.user)
+    manifesto = manifesto_current()
+    if manifesto is None:
+        messages.error(request, NO_MANIFESTO_YET)
+        return redirect("manifesto:index")
+    form = LineNumberingForm(
+        request.POST or None,
+        initial={
+            "line_width": manifesto.line_width,
+            "continuous": manifesto.continuous_line_numbers,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            line_numbering_update(
+                manifesto=manifesto,
+                editor=signed_in(request),
+                line_width=form.cleaned_data["line_width"],
+                continuous=form.cleaned_data["continuous"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The line numbering was saved.")
+            return redirect("amendments:numbering")
+    return render(
+        request,
+        "amendments/numbering.html",
+        {
+            "manifesto": manifesto,
+            "form": form,
+            "chapters": manifesto.chapters.select_related("reference_milestone").order_by(
+                "order", "id"
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_reference(request: HttpRequest, slug: str) -> HttpResponse:
+    """Which milestone a chapter's ¶ and line numbers refer to (editors)."""
+    require_editor(request.user)
+    chapter = get_chapter(slug)
+    form = ReferenceForm(
+        request.POST or None,
+        chapter=chapter,
+        initial={"milestone": chapter.reference_milestone_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            reference_set(
+                chapter=chapter,
+                editor=signed_in(request),
+                milestone=form.cleaned_data["milestone"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"¶ and line numbers of “{chapter.title}” now refer to "
+                f"“{form.cleaned_data['milestone'].name}”.",
+            )
+            return redirect(chapter)
+    return render(request, "amendments/set_reference.html", {"chapter": chapter, "form": form})

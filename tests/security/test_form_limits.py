@@ -142,6 +142,10 @@ PAGES: dict[str, Page] = {
         "editor", _named("amendments:limit", lambda w: {"slug": w.chapter.slug})
     ),
     "Manifesto word limit": Page("editor", _named("amendments:manifesto_limit")),
+    "line numbering": Page("editor", _named("amendments:numbering")),
+    "a chapter's reference text": Page(
+        "editor", _named("amendments:reference", lambda w: {"slug": w.chapter.slug})
+    ),
     "chapter": Page("editor", lambda w: w.chapter.get_absolute_url()),
     "log in": Page("anonymous", _named("accounts:login")),
     "sign up": Page("anonymous", _named("accounts:signup")),
