@@ -38,7 +38,7 @@ def _reload(paragraph: Paragraph) -> Paragraph:
 
 @pytest.mark.django_db
 def test_numbers_stay_put_until_the_reference_moves(
-    seed_chapter, member, other_member, editor, mailoutbox
+    seed_chapter, member, other_member, editor, mailoutbox, django_capture_on_commit_callbacks
 ):
     chapter = seed_chapter
     p = {n: body_paragraph(chapter, n) for n in (2, 3, 4, 5, 11)}
@@ -55,11 +55,12 @@ def test_numbers_stay_put_until_the_reference_moves(
     first_new = propose(member, p[4], "A first new paragraph.", kind="insert", title="New A")
     second_new = propose(other_member, p[4], "A second new one.", kind="insert", title="New B")
     for amendment in (deletion, first_new, second_new):
-        amendment_accept(amendment=amendment, editor=editor)
+        with django_capture_on_commit_callbacks(execute=True):
+            amendment_accept(amendment=amendment, editor=editor)
 
     deleted_lines = f"lines {p[2].ref_first_line}–{p[2].ref_first_line + p[2].ref_line_count - 1}"
     told = [m.body for m in mailoutbox if "Cut ¶ 2" in m.body]
-    assert told and f", ¶ 2, {deleted_lines} of As published, is now: accepted" in told[0]
+    assert told and f", ¶ 2, {deleted_lines} of \u2068As published\u2069, is now: accepted" in told[0]
 
     labels = body_numbers([chapter])
     assert (labels[p[3].pk], labels[p[5].pk], labels[p[11].pk]) == ("3", "5", "11")
