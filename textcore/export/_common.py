@@ -105,10 +105,8 @@ def numbered_lines(block: ExportBlock, width: int) -> list[tuple[str, str]]:
 
 def label_width(doc: ExportDocument) -> int:
     """The characters of the longest line label in the document (at least 1)."""
-    return max(
-        (len(label) for c in doc.chapters for b in c.text_blocks for label in b.line_labels),
-        default=1,
-    )
+    labels = (label for c in doc.chapters for b in c.text_blocks for label in b.line_labels)
+    return max((len(label) for label in labels), default=1) or 1
 
 
 def split_inline(text: str, known: Container[int]) -> list[str | FootnoteRef]:

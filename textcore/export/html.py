@@ -67,6 +67,7 @@ body.line-numbers { max-width: 86ch; padding-left: 4rem; }
   font: .75em/2.133 system-ui, sans-serif; color: #555; white-space: nowrap;
 }
 h1 .ln, h2 .ln, h3 .ln { line-height: 1.667; }
+@media (max-width: 30rem) { body.line-numbers { padding-left: 2.75rem; } }
 .ln--fifth, .line:hover .ln { visibility: visible; }
 @media print {
   @page { margin: 2cm 2.2cm; }
