@@ -9,9 +9,12 @@ import re
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from amendments.services.deciding import amendment_accept
+from amendments.services.texts import reference_set
 from manifesto.exports import NOW, PUBLISHED, TEXT_FORMATS, export_document, render
+from manifesto.services import milestone_create
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import SEED_TEXT
 from textcore.lines import break_lines, line_texts
@@ -151,3 +154,30 @@ def test_the_command_numbers_a_chapter_file_as_its_own_reference(tmp_path) -> No
     call_command("export", str(SEED_TEXT), "--format", "txt", "--line-numbers", "-o", str(target))
     labels = [label for label, _ in _numbered_lines(target.read_text(encoding="utf-8"))]
     assert labels == [str(n) for n in range(1, SEED_LINES + 1)]
+
+
+def test_moving_the_reference_renumbers_every_export_at_once(seed_chapter, member, editor) -> None:
+    p10, p11 = body_paragraph(seed_chapter, 10), body_paragraph(seed_chapter, 11)
+    amendment_accept(amendment=propose(member, p10, NEW_BODY, kind="insert"), editor=editor)
+    assert _labels(export_document(seed_chapter.manifesto, [seed_chapter], NOW))[p11.text] == "11"
+    milestone = milestone_create(chapter=seed_chapter, editor=editor, name="Congress draft")
+    reference_set(chapter=seed_chapter, editor=editor, milestone=milestone, reason="Congress")
+    seed_chapter.refresh_from_db()
+    for moment in (NOW, PUBLISHED):  # the same numbers in an export of any moment
+        labels = _labels(export_document(seed_chapter.manifesto, [seed_chapter], moment))
+        assert labels[p11.text] == "12"
+    assert _labels(export_document(seed_chapter.manifesto, [seed_chapter], NOW))[NEW_BODY] == "11"
+    numbered = _numbered_lines(_txt(seed_chapter))
+    assert [label for label, _ in numbered] == [str(n) for n in range(1, len(numbered) + 1)]
+    assert len(numbered) == SEED_LINES + 1
+
+
+def test_a_text_export_reads_the_numbering_in_one_more_query(
+    client, seed_chapter, django_assert_num_queries
+) -> None:
+    url = reverse("manifesto:export")
+    client.get(url, {"chapter": seed_chapter.slug, "format": "txt"})  # session and caches
+    # 4 before line numbers; the fifth reads the current paragraphs' reference fields (the
+    # history rows of a past moment do not keep them).
+    with django_assert_num_queries(5):
+        client.get(url, {"chapter": seed_chapter.slug, "format": "txt"})
