@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from amendments.reports import changes_report, tracked_chapters
-from manifesto.exports import TEXT_FORMATS, Format, Moment, export_document, filename, render
+from manifesto.exports import (
+    LINE_NUMBER_FORMATS,
+    NO_LINE_NUMBERS_IN_WORD,
+    TEXT_FORMATS,
+    Format,
+    Moment,
+    export_document,
+    filename,
+    render,
+)
 from manifesto.models import Chapter, Manifesto
 from textcore.export import render_changes_docx, render_changes_html, render_tracked_docx
 
@@ -41,10 +50,14 @@ def export_run(
     at: Moment,
     since: Moment,
     progress: Callable[[str], None] | None = None,
+    line_numbers: bool = False,
 ) -> ExportResult:
-    """Render ``chapters`` in ``fmt`` at moment ``at`` (changes formats: since ``since``)."""
+    """Render ``chapters`` in ``fmt`` at moment ``at`` (changes formats: since ``since``),
+    with ``line_numbers`` for the formats that keep lines (LINE_NUMBER_FORMATS)."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format “{fmt}”; choose one of {', '.join(FORMATS)}.")
+    if line_numbers and fmt not in LINE_NUMBER_FORMATS:
+        raise ValueError(NO_LINE_NUMBERS_IN_WORD)
     if manifesto is None or not chapters:  # nothing imported yet
         raise ValueError("There is no chapter to export.")
     format_ = FORMATS[fmt]
@@ -54,7 +67,7 @@ def export_run(
         say(f"Reading {len(chapters)} chapter(s) {at.label}…")
         document = export_document(manifesto, chapters, at)
         say(f"Rendering {format_.label}…")
-        content = render(document, format_)
+        content = render(document, format_, line_numbers=line_numbers)
         return ExportResult(content, filename(base, at, format_.extension), format_.content_type)
 
     suffix = f"-changes-since-{since.slug}"

@@ -24,6 +24,7 @@ from manifesto.exports import (
     paragraphs_at,
 )
 from manifesto.models import Chapter, Manifesto, Paragraph
+from manifesto.reference import citation_of, paragraph_citation, reference_name
 from manifesto.selectors import body_numbers
 from textcore.diff import word_diff
 from textcore.export import (
@@ -36,6 +37,7 @@ from textcore.export import (
 )
 from textcore.export.document import ChangeKind, TrackedStatus
 from textcore.numbering import paragraph_numbers
+from textcore.reference import Citation, changed_range
 from textcore.tracked import Revision, track_revisions
 
 
@@ -202,7 +204,7 @@ def changes_report(
         Amendment.objects.filter(
             window,
             status__in=[Amendment.Status.ACCEPTED, Amendment.Status.ACCEPTED_WITH_CHANGES],
-        ).select_related("author", "decided_by", "paragraph", "chapter")
+        ).select_related("author", "decided_by", "paragraph", "chapter__reference_milestone")
     )
     order = {c.pk: index for index, c in enumerate(chapters)}
     accepted.sort(
@@ -214,7 +216,7 @@ def changes_report(
         )
     )
     numbers = body_numbers(chapters)
-    entries = tuple(_entry(a, numbers) for a in accepted)
+    entries = tuple(_entry(a, numbers, manifesto.line_width) for a in accepted)
     count_footnotes = manifesto.count_footnotes
     title = chapters[0].title if len(chapters) == 1 else manifesto.title
     return ChangesReport(
@@ -232,26 +234,33 @@ def changes_report(
     )
 
 
-def _entry(amendment: Amendment, numbers: dict[int, str]) -> ChangeEntry:
+def _citation(amendment: Amendment, label: str | None, width: int) -> str:
+    """Where the amendment changed the text, in the reference numbering: the changed lines of
+    a paragraph ("¶ 9, lines 123–125 of As published"), a whole deleted paragraph, or the
+    last line of the one a new paragraph follows ("after ¶ 9, line 125 of …"). Never the
+    internal key."""
     paragraph = amendment.paragraph
-    number = numbers.get(paragraph.pk)
-    where = (
-        f"¶ {number}"
-        if number
-        else (
-            f"heading #{paragraph.key}"
-            if paragraph.kind == Paragraph.Kind.HEADING
-            else f"note {paragraph.footnote_number}"
-            if paragraph.kind == Paragraph.Kind.FOOTNOTE
-            else f"deleted paragraph #{paragraph.key}"
-        )
-    )
+    if amendment.kind == Amendment.Kind.INSERT:
+        whole = paragraph_citation(paragraph, label)
+        citation = Citation(whole.place, whole.last, whole.last, after=True)
+    elif amendment.kind == Amendment.Kind.DELETE:
+        citation = paragraph_citation(paragraph, label)
+    else:
+        start, end = changed_range(amendment.base_text, amendment.result_text)
+        citation = citation_of(paragraph, label, width, amendment.base_text, start, end)
+    if citation.first is None:
+        return str(citation)
+    return f"{citation} of {reference_name(amendment.chapter)}"
+
+
+def _entry(amendment: Amendment, numbers: dict[int, str], width: int) -> ChangeEntry:
+    where = _citation(amendment, numbers.get(amendment.paragraph_id), width)
     if amendment.kind == Amendment.Kind.DELETE:
         ops: tuple[tuple[int, str], ...] = ((-1, amendment.base_text),)
         kind: ChangeKind = "delete"
     elif amendment.kind == Amendment.Kind.INSERT:
         ops = ((1, amendment.result_text),)
-        kind, where = "insert", f"after {where}"
+        kind = "insert"
     else:
         ops = tuple(word_diff(amendment.base_text, amendment.result_text))
         kind = "replace"

@@ -27,7 +27,7 @@ from textcore.export import (
     render_markdown,
     render_text,
 )
-from textcore.numbering import paragraph_numbers
+from textcore.reference import line_labels, paragraph_labels
 
 HistoricalParagraph = Paragraph.history.model
 HistoricalChapter = Chapter.history.model
@@ -52,6 +52,15 @@ TEXT_FORMATS = {
     "md": Format("md", "Markdown", "md", "text/markdown; charset=utf-8"),
     "txt": Format("txt", "Plain text", "txt", "text/plain; charset=utf-8"),
 }
+
+
+# The formats whose lines stay as we cut them; Word reflows lines, so a DOCX cites the
+# reference's ¶ and line numbers in the changes report instead.
+LINE_NUMBER_FORMATS = ("txt", "md", "html")
+NO_LINE_NUMBERS_IN_WORD = (
+    "Line numbers are for txt, md and html: Word reflows lines, so a DOCX has none "
+    "(the changes report cites ¶ and line numbers instead)."
+)
 
 
 @dataclass(frozen=True)
@@ -219,18 +228,40 @@ def chapters_at(chapters: Sequence[Chapter], moments: dict[int, datetime]) -> di
     return _last_rows(rows, lambda row: moments[row.id])
 
 
-def export_chapter(record: Any, paragraphs: Sequence[Any]) -> ExportChapter:
-    """An ExportChapter from a chapter record and its paragraphs (models or history rows, which
-    simple_history leaves untyped)."""
+def export_chapter(
+    record: Any, paragraphs: Sequence[Any], numbering: Sequence[Paragraph], width: int
+) -> ExportChapter:
+    """An ExportChapter from a chapter record and its paragraphs at a moment (models or history
+    rows, which simple_history leaves untyped), numbered by the reference: ``numbering`` is
+    the chapter's current paragraphs in reading order, deleted ones included, whose reference
+    fields give the ¶ labels and line labels at ``width`` characters, by paragraph. A paragraph
+    has the same label at every moment ("10a" in every output)."""
+    labels = paragraph_labels(
+        (p.key, p.kind, p.ref_number if p.in_reference else None) for p in numbering
+    )
+    current = {p.key: p for p in numbering}
     blocks = []
-    numbers = paragraph_numbers((p.key, p.kind, p.is_deleted) for p in paragraphs)
     for paragraph in paragraphs:
-        shown = (
-            paragraph.footnote_number
-            if paragraph.kind == Paragraph.Kind.FOOTNOTE
-            else numbers.get(paragraph.key)
+        if paragraph.kind == Paragraph.Kind.FOOTNOTE:
+            blocks.append(
+                ExportBlock(
+                    paragraph.kind, paragraph.text, paragraph.footnote_number, f"p{paragraph.key}"
+                )
+            )
+            continue
+        reference = current.get(paragraph.key)
+        first = reference.ref_first_line if reference and reference.in_reference else None
+        lines = line_labels(paragraph.text, reference.ref_text if reference else "", first, width)
+        blocks.append(
+            ExportBlock(
+                paragraph.kind,
+                paragraph.text,
+                None,
+                f"p{paragraph.key}",
+                label=labels.get(paragraph.key, ""),
+                line_labels=lines,
+            )
         )
-        blocks.append(ExportBlock(paragraph.kind, paragraph.text, shown, f"p{paragraph.key}"))
     return ExportChapter(
         title=record.title,
         slug=record.slug,
@@ -241,10 +272,35 @@ def export_chapter(record: Any, paragraphs: Sequence[Any]) -> ExportChapter:
     )
 
 
+def _numbering(chapters: Sequence[Chapter]) -> dict[int, list[Paragraph]]:
+    """Each chapter's current paragraphs with their reference fields, in reading order,
+    deleted ones included (one query)."""
+    rows = (
+        Paragraph.objects.filter(chapter__in=list(chapters))
+        .order_by("chapter_id", "position")
+        .only(
+            "id",
+            "chapter_id",
+            "key",
+            "kind",
+            "position",
+            "ref_number",
+            "ref_first_line",
+            "ref_text",
+            "in_reference",
+        )
+    )
+    by_chapter: dict[int, list[Paragraph]] = defaultdict(list)
+    for paragraph in rows:
+        by_chapter[paragraph.chapter_id].append(paragraph)
+    return by_chapter
+
+
 def export_document(
     manifesto: Manifesto, chapters: Sequence[Chapter], moment: Moment
 ) -> ExportDocument:
-    """The text of ``chapters`` at ``moment`` as the text core's document."""
+    """The text of ``chapters`` at ``moment`` as the text core's document, numbered by the
+    reference (¶ labels and line labels at the Manifesto's line width)."""
     chapters = [
         c for c in chapters if moment.kind != "at" or c.created_at <= (moment.at or c.created_at)
     ]
@@ -253,8 +309,13 @@ def export_document(
     moments = moments_for(chapters, moment)
     records = chapters_at(chapters, moments)
     paragraphs = paragraphs_at(chapters, moments)
+    numbering = _numbering(chapters)
+    width = manifesto.line_width
     export_chapters = tuple(
-        export_chapter(records.get(c.pk, c), paragraphs.get(c.pk, [])) for c in chapters
+        export_chapter(
+            records.get(c.pk, c), paragraphs.get(c.pk, []), numbering.get(c.pk, []), width
+        )
+        for c in chapters
     )
     title = export_chapters[0].title if len(chapters) == 1 else manifesto.title
     newest = max((p.history_id for rows in paragraphs.values() for p in rows), default=0)
@@ -264,15 +325,19 @@ def export_document(
         moment_label=moment.label,
         version=f"{moment.label} (revision {newest})",
         generated_at=timezone.now(),
+        line_width=width,
     )
 
 
-def render(document: ExportDocument, fmt: Format) -> bytes:
-    """The document in ``fmt``, as bytes ready to download or write."""
+def render(document: ExportDocument, fmt: Format, *, line_numbers: bool = False) -> bytes:
+    """The document in ``fmt``, as bytes ready to download or write; ``line_numbers`` for the
+    formats that keep lines (txt, md, html; Word reflows them, see LINE_NUMBER_FORMATS)."""
     if fmt.key == "docx":
+        if line_numbers:
+            raise ValueError(NO_LINE_NUMBERS_IN_WORD)
         return render_docx(document)
     renderer = {"md": render_markdown, "txt": render_text, "html": render_html}[fmt.key]
-    return renderer(document).encode("utf-8")
+    return renderer(document, line_numbers=line_numbers).encode("utf-8")
 
 
 def filename(base: str, moment: Moment, extension: str, suffix: str = "") -> str:

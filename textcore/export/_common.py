@@ -8,8 +8,9 @@ from collections.abc import Container, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import pairwise
 
-from textcore.export.document import ExportChapter, ExportDocument
+from textcore.export.document import ExportBlock, ExportChapter, ExportDocument
 from textcore.footnotes import FootnoteRef, split_refs
+from textcore.lines import break_lines, line_texts
 from textcore.words import trim_edges
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; surrogates;
@@ -89,6 +90,23 @@ def one_line(text: str) -> str:
 def split_lines(text: str) -> list[str]:
     """The cleaned ``text`` cut at its line breaks (CR LF, CR or LF)."""
     return _LINE_BREAK.split(clean_text(text))
+
+
+def numbered_lines(block: ExportBlock, width: int) -> list[tuple[str, str]]:
+    """(label, text) of each line of a numbered block, cut as ``break_lines`` cuts it at
+    ``width`` (the cut its labels were given for); "" labels a line without a number. Empty
+    for a block without line labels (a note, or a text exported without numbers)."""
+    if not block.line_labels:
+        return []
+    lines = line_texts(block.text, break_lines(block.text, width))
+    labels = block.line_labels + ("",) * (len(lines) - len(block.line_labels))
+    return [(label, clean_text(line)) for label, line in zip(labels, lines, strict=False)]
+
+
+def label_width(doc: ExportDocument) -> int:
+    """The characters of the longest line label in the document (at least 1)."""
+    labels = (label for c in doc.chapters for b in c.text_blocks for label in b.line_labels)
+    return max((len(label) for label in labels), default=1) or 1
 
 
 def split_inline(text: str, known: Container[int]) -> list[str | FootnoteRef]:

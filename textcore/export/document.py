@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Literal
 
 from textcore.chapter_text import ParsedChapter
+from textcore.lines import DEFAULT_WIDTH
 from textcore.numbering import paragraph_numbers
+from textcore.reference import ReferenceBlock, number_reference
 
 BlockKind = Literal["heading", "body", "footnote"]
 TrackedStatus = Literal["unchanged", "changed", "inserted", "deleted"]
@@ -25,14 +27,20 @@ DiffOp = Literal[-1, 0, 1]
 class ExportBlock:
     """One heading, body paragraph or footnote as it stands at the exported moment.
 
-    ``number`` is the visible ¶ number of a body paragraph (None for a heading) or the number
-    of a footnote; ``anchor`` is a stable id ("p12", "fn-3") used for links in the HTML.
+    ``number`` is the number of a footnote (callers may leave a body paragraph's old ¶ number
+    there; renderers read ``label``); ``anchor`` is a stable id ("p12", "fn-3") used for
+    links in the HTML. ``label`` is a body paragraph's ¶ label in the reference numbering
+    ("9", "10a"); ``line_labels`` the label of each line of a heading or body paragraph as
+    ``textcore.lines.break_lines`` cuts ``text`` at the document's ``line_width`` ("" for a
+    line without a number; empty when the block is not numbered).
     """
 
     kind: BlockKind
     text: str
     number: int | None
     anchor: str
+    label: str = ""
+    line_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class ExportDocument:
     moment_label: str
     version: str
     generated_at: datetime
+    line_width: int = DEFAULT_WIDTH
 
     @property
     def title_is_chapter(self) -> bool:
@@ -187,18 +196,32 @@ class ChangesReport:
     generated_at: datetime
 
 
-def chapter_from_parsed(parsed: ParsedChapter, *, slug: str = "") -> ExportChapter:
-    """An ``ExportChapter`` with the parsed chapter's text, numbering body paragraphs from 1."""
+def chapter_from_parsed(
+    parsed: ParsedChapter, *, slug: str = "", width: int = DEFAULT_WIDTH
+) -> ExportChapter:
+    """An ``ExportChapter`` with the parsed chapter's text, numbering body paragraphs from 1
+    and lines of ``width`` characters from 1 (a chapter file is its own reference)."""
     blocks: list[ExportBlock] = []
     numbers = paragraph_numbers((index, b.kind, False) for index, b in enumerate(parsed.blocks))
+    lines = number_reference(
+        (ReferenceBlock(index, b.kind, b.text) for index, b in enumerate(parsed.blocks)), width
+    )
     heading_number = 0
     for index, block in enumerate(parsed.blocks):
+        first, count = lines[index].first_line, lines[index].line_count
+        line_labels = tuple(str(first + n) for n in range(count)) if first is not None else ()
         if block.kind == "body":
             number = numbers[index]
-            blocks.append(ExportBlock("body", block.text, number, f"p{number}"))
+            blocks.append(
+                ExportBlock("body", block.text, number, f"p{number}", str(number), line_labels)
+            )
         elif block.kind == "heading":
             heading_number += 1
-            blocks.append(ExportBlock("heading", block.text, None, f"s{heading_number}"))
+            blocks.append(
+                ExportBlock(
+                    "heading", block.text, None, f"s{heading_number}", line_labels=line_labels
+                )
+            )
     # Footnotes go last whatever their place in the source, as the document's order promises.
     for block in parsed.footnotes:
         blocks.append(
@@ -223,14 +246,17 @@ def document_from_parsed(
     moment_label: str = "as published",
     version: str = "",
     generated_at: datetime,
+    width: int = DEFAULT_WIDTH,
 ) -> ExportDocument:
-    """A one-chapter ``ExportDocument`` of a parsed chapter, titled after it unless told."""
+    """A one-chapter ``ExportDocument`` of a parsed chapter, titled after it unless told, its
+    lines numbered at ``width`` characters."""
     return ExportDocument(
         title=parsed.title if title is None else title,
-        chapters=(chapter_from_parsed(parsed),),
+        chapters=(chapter_from_parsed(parsed, width=width),),
         moment_label=moment_label,
         version=version,
         generated_at=generated_at,
+        line_width=width,
     )
 
 

@@ -5,6 +5,12 @@ footnote reference is a superscript link to its note and each note links back to
 of its references (the seed chapter references note 2 twice); a note nothing references says
 so: "(not referenced in the text)". The page has no script and
 no external resource: one inline stylesheet with a reading measure and print rules.
+
+With ``line_numbers`` each line of a heading or body paragraph (as
+``textcore.lines.break_lines`` cuts it at the document's line width) is a block of its own
+with its label in the left margin, as in a printed programme: every fifth number shows (all
+on hover), the numbers are ``aria-hidden`` so that a screen reader reads the sentences whole,
+and the print stylesheet keeps them in the margin.
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ from textcore.export._common import (
     clean_text,
     heading_levels,
     iso_utc,
+    numbered_lines,
     provenance_line,
     reference_counts,
     shown_text,
     split_inline,
     split_lines,
 )
-from textcore.export.document import ExportBlock, ExportChapter, ExportDocument
+from textcore.export.document import ExportChapter, ExportDocument
 from textcore.footnotes import UNREFERENCED, FootnoteRef
 
 # Shared with the changes report so both pages read and print alike.
@@ -53,8 +60,21 @@ sup { line-height: 0; }
   position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0;
 }
+body.line-numbers { max-width: 86ch; padding-left: 4rem; }
+.line { display: block; position: relative; }
+.ln {
+  position: absolute; right: 100%; margin-right: 1rem; visibility: hidden; user-select: none;
+  font: .75em/2.133 system-ui, sans-serif; color: #555; white-space: nowrap;
+}
+h1 .ln, h2 .ln, h3 .ln { line-height: 1.667; }
+@media (max-width: 30rem) { body.line-numbers { padding-left: 2.75rem; } }
+.ln--fifth, .line:hover .ln { visibility: visible; }
 @media print {
   @page { margin: 2cm 2.2cm; }
+  body.line-numbers { padding-left: 2.5rem; }
+  .ln { line-height: 1.933; }
+  .line:hover .ln { visibility: hidden; }
+  .ln--fifth, .line:hover .ln--fifth { visibility: visible; }
   body { max-width: none; padding: 0; font-size: 11pt; line-height: 1.45; color: #000; }
   a { color: inherit; text-decoration: none; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
@@ -66,8 +86,9 @@ sup { line-height: 0; }
 """
 
 
-def render_html(doc: ExportDocument) -> str:
-    """The document as a standalone HTML5 page with an inline screen and print stylesheet."""
+def render_html(doc: ExportDocument, *, line_numbers: bool = False) -> str:
+    """The document as a standalone HTML5 page with an inline screen and print stylesheet;
+    with ``line_numbers``, each line numbered in the margin (see the module docstring)."""
     chapter_level, section_level = heading_levels(doc)
     ids = _IdRegistry()
     several = len(doc.chapters) > 1
@@ -78,6 +99,7 @@ def render_html(doc: ExportDocument) -> str:
             section_level=section_level,
             id_prefix=_chapter_prefix(chapter, index) if several else "",
             ids=ids,
+            width=doc.line_width if line_numbers else None,
         )
         for index, chapter in enumerate(doc.chapters, start=1)
     ]
@@ -88,22 +110,33 @@ def render_html(doc: ExportDocument) -> str:
         ),
         main="\n".join(articles),
         meta={"dcterms.modified": iso_utc(doc.generated_at), "version": doc.version},
+        body_class="line-numbers" if line_numbers else "",
     )
 
 
-def page(*, title: str, header: str, main: str, meta: dict[str, str], css: str = "") -> str:
+def page(
+    *,
+    title: str,
+    header: str,
+    main: str,
+    meta: dict[str, str],
+    css: str = "",
+    body_class: str = "",
+) -> str:
     """A complete HTML5 page around already-escaped ``header`` and ``main`` markup."""
     meta_tags = "".join(
         f'<meta name="{escape(name)}" content="{_text(value)}">\n'
         for name, value in meta.items()
         if value
     )
+    body_attribute = f' class="{escape(body_class)}"' if body_class else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_text(title)}</title>\n{meta_tags}"
-        f"<style>{BASE_CSS}{css}</style>\n</head>\n<body>\n"
+        f"<style>{BASE_CSS}{css}</style>\n</head>\n"
+        f"<body{body_attribute}>\n"
         f"<header>\n{header}\n</header>\n<main>\n{main}\n</main>\n</body>\n</html>\n"
     )
 
@@ -143,6 +176,7 @@ def _chapter_html(
     section_level: int,
     id_prefix: str,
     ids: _IdRegistry,
+    width: int | None = None,
 ) -> str:
     known = chapter.known_footnotes
     note_ids = {
@@ -169,7 +203,16 @@ def _chapter_html(
         parts.append(f'<p class="publication">{_text(chapter.publication_line)}</p>')
 
     for block in chapter.text_blocks:
-        inline = _inline_html(block, known, note_ids, counter, ref_ids, id_prefix, ids)
+        lines = numbered_lines(block, width) if width is not None else []
+        if lines:
+            inline = "\n".join(
+                _line_html(
+                    label, _inline_html(text, known, note_ids, counter, ref_ids, id_prefix, ids)
+                )
+                for label, text in lines
+            )
+        else:
+            inline = _inline_html(block.text, known, note_ids, counter, ref_ids, id_prefix, ids)
         block_id = ids.claim(id_prefix + (block.anchor or block.kind))
         if block.kind == "heading":
             parts.append(
@@ -192,8 +235,19 @@ def _chapter_html(
     return f'<article class="chapter" id="{_text(chapter_id)}"{labelled_by}>\n{body}\n</article>'
 
 
+def _line_html(label: str, inline: str) -> str:
+    """One numbered line: a block with its label in the margin, hidden from screen readers."""
+    if not label:
+        return f'<span class="line">{inline}</span>'
+    fifth = " ln--fifth" if label.isdigit() and int(label) % 5 == 0 else ""
+    return (
+        f'<span class="line"><span class="ln{fifth}" aria-hidden="true">{_text(label)}</span>'
+        f"{inline}</span>"
+    )
+
+
 def _inline_html(
-    block: ExportBlock,
+    text: str,
     known: frozenset[int],
     note_ids: dict[int, str],
     counter: ReferenceCounter,
@@ -202,7 +256,7 @@ def _inline_html(
     ids: _IdRegistry,
 ) -> str:
     rendered: list[str] = []
-    for piece in split_inline(block.text, known):
+    for piece in split_inline(text, known):
         if not isinstance(piece, FootnoteRef):
             rendered.append(_text(piece))
             continue

@@ -5,6 +5,14 @@ text (without the spaces at a paragraph's ends, as every format shows it): nothi
 paragraph can turn into emphasis, a link, a list, a heading, HTML or an entity. Footnote
 references become ``[^1]`` with a ``[^1]: …`` definition per note; in a document of several
 chapters the labels carry the chapter (``[^ch2-1]``) so they stay unique.
+
+With ``line_numbers`` (Markdown has no margin) each line of a body paragraph, as
+``textcore.lines.break_lines`` cuts it at the document's line width, is a line of its own
+that starts with its label as code (`` `123` ``) and ends in a backslash, CommonMark's
+visible hard line break (two trailing spaces would be invisible and lost to editors that trim
+them): raw and rendered, the label stands at the start of the line it numbers. A line without
+a number (a paragraph inserted since the reference) has no label. A heading stays one line,
+each of its lines' labels in front of the words that begin the line.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import re
 from textcore.export._common import (
     clean_text,
     heading_levels,
+    numbered_lines,
     one_line,
     provenance_line,
     reference_counts,
@@ -33,14 +42,17 @@ _LINE_START_MARK = re.compile(r"^([-+=])")
 _ORDERED_LIST = re.compile(r"^(\d{1,9})([.)])")
 
 
-def render_markdown(doc: ExportDocument) -> str:
-    """The document as Markdown: title, provenance, chapters, sections, paragraphs, notes."""
+def render_markdown(doc: ExportDocument, *, line_numbers: bool = False) -> str:
+    """The document as Markdown: title, provenance, chapters, sections, paragraphs, notes;
+    with ``line_numbers``, each line of the text behind its label (see the module docstring).
+    """
     chapter_level, section_level = heading_levels(doc)
     blocks = [f"# {escape_markdown(doc.title)}", escape_markdown(provenance_line(doc))]
     several = len(doc.chapters) > 1
+    width = doc.line_width if line_numbers else None
     for index, chapter in enumerate(doc.chapters, start=1):
         label_prefix = f"ch{index}-" if several else ""
-        blocks.extend(_chapter_blocks(chapter, chapter_level, section_level, label_prefix))
+        blocks.extend(_chapter_blocks(chapter, chapter_level, section_level, label_prefix, width))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -66,7 +78,11 @@ def escape_markdown(text: str, *, line_start: bool = True, line_end: bool = True
 
 
 def _chapter_blocks(
-    chapter: ExportChapter, chapter_level: int | None, section_level: int, label_prefix: str
+    chapter: ExportChapter,
+    chapter_level: int | None,
+    section_level: int,
+    label_prefix: str,
+    width: int | None,
 ) -> list[str]:
     blocks: list[str] = []
     if chapter_level is not None:
@@ -78,7 +94,13 @@ def _chapter_blocks(
 
     known = chapter.known_footnotes
     for block in chapter.text_blocks:
-        line = _inline(block.text, known, label_prefix)
+        numbered = numbered_lines(block, width) if width is not None else []
+        if numbered:
+            shown = [_numbered(label, text, known, label_prefix) for label, text in numbered]
+            # A heading is one Markdown line; a paragraph's lines end in a hard break.
+            line = " ".join(shown) if block.kind == "heading" else "\\\n".join(shown)
+        else:
+            line = _inline(block.text, known, label_prefix)
         blocks.append(f"{'#' * section_level} {line}" if block.kind == "heading" else line)
 
     if chapter.editorial_note.strip():
@@ -99,6 +121,11 @@ def _chapter_blocks(
         blocks.append(f"{'#' * section_level} {escape_markdown(UNREFERENCED_NOTES_HEADING)}")
         blocks.extend(unreferenced)
     return blocks
+
+
+def _numbered(label: str, text: str, known: frozenset[int], label_prefix: str) -> str:
+    line = _inline(text, known, label_prefix)
+    return f"`{label}` {line}" if label else line
 
 
 def _inline(text: str, known: frozenset[int], label_prefix: str) -> str:

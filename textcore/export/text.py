@@ -7,6 +7,12 @@ drafts), then the editorial note, then the numbered footnotes (a note nothing re
 marked "(not referenced in the text)", which the reader drops again). So exporting a chapter
 and importing it again gives the same headings, paragraphs, footnotes and word count.
 
+With ``line_numbers`` the text is for citing, not for importing again: each line of a heading
+or body paragraph (as ``textcore.lines.break_lines`` cuts it at the document's line width)
+stands on its own line behind its label, right-aligned in a gutter as wide as the longest
+label ("  123  text…"); a line without a number (a paragraph inserted since the reference) has
+an empty gutter, and every other line (title, notes) is indented to the same column.
+
 A text of several chapters starts with the document's title and provenance; each part, title
 block and chapters alike, ends with a form feed line, the plain-text page break, so that
 ``split_chapters`` can cut it back into chapters for the importer.
@@ -16,13 +22,15 @@ from __future__ import annotations
 
 from textcore.chapter_text import NOTE_START, PUBLISHED_LINE
 from textcore.export._common import (
+    label_width,
+    numbered_lines,
     one_line,
     provenance_line,
     reference_counts,
     shown_text,
     split_lines,
 )
-from textcore.export.document import ExportChapter, ExportDocument
+from textcore.export.document import ExportBlock, ExportChapter, ExportDocument
 from textcore.footnotes import unreferenced_note
 
 CHAPTER_BREAK = "\f\n"
@@ -32,12 +40,36 @@ CHAPTER_BREAK = "\f\n"
 EMPTY_PUBLICATION_LINE = "Published:"
 
 
-def render_text(doc: ExportDocument) -> str:
-    """The document as plain text: one chapter in the draft format, or several in a row."""
+def render_text(doc: ExportDocument, *, line_numbers: bool = False) -> str:
+    """The document as plain text: one chapter in the draft format, or several in a row;
+    with ``line_numbers``, each line behind its label (see the module docstring)."""
+    gutter = _Gutter(label_width(doc), doc.line_width) if line_numbers else None
     if len(doc.chapters) == 1:
-        return render_chapter_text(doc.chapters[0])
+        return render_chapter_text(doc.chapters[0], gutter)
     header = f"{_line(doc.title)}\n\n{provenance_line(doc)}\n"
-    return CHAPTER_BREAK.join([header, *(render_chapter_text(c) for c in doc.chapters)])
+    if gutter is not None:
+        header = gutter.indent(header)
+    return CHAPTER_BREAK.join([header, *(render_chapter_text(c, gutter) for c in doc.chapters)])
+
+
+class _Gutter:
+    """The margin of a line-numbered text: labels right-aligned, other lines indented."""
+
+    def __init__(self, width: int, line_width: int) -> None:
+        self.width = width
+        self.line_width = line_width
+
+    def block(self, block: ExportBlock) -> list[str] | None:
+        """The block's lines behind their labels (None: the block has no line labels)."""
+        lines = numbered_lines(block, self.line_width)
+        if not lines:
+            return None
+        return [f"{label:>{self.width}}  {text}" for label, text in lines]
+
+    def indent(self, text: str) -> str:
+        """Every non-empty line of ``text`` moved to the text column."""
+        pad = " " * (self.width + 2)
+        return "\n".join(f"{pad}{line}" if line.strip() else line for line in text.split("\n"))
 
 
 def split_chapters(text: str) -> list[str]:
@@ -46,15 +78,22 @@ def split_chapters(text: str) -> list[str]:
     return parts[1:] if len(parts) > 1 else parts
 
 
-def render_chapter_text(chapter: ExportChapter) -> str:
-    """One chapter in the draft format (see the module docstring)."""
+def render_chapter_text(chapter: ExportChapter, gutter: _Gutter | None = None) -> str:
+    """One chapter in the draft format, or with line numbers in a ``gutter`` (see the module
+    docstring)."""
     lines = [_line(chapter.title), ""]
     lines.extend(_header_lines(chapter))
     lines.append("")
+    numbered: set[int] = set()  # indexes of the lines already behind their labels
 
     text_blocks = chapter.text_blocks
     for index, block in enumerate(text_blocks):
-        lines.append(_line(block.text))
+        block_lines = gutter.block(block) if gutter is not None else None
+        if block_lines is None:
+            lines.append(_line(block.text))
+        else:
+            numbered.update(range(len(lines), len(lines) + len(block_lines)))
+            lines.extend(block_lines)
         # The drafts put a section heading directly above its first paragraph.
         if not (block.kind == "heading" and index + 1 < len(text_blocks)):
             lines.append("")
@@ -76,6 +115,8 @@ def render_chapter_text(chapter: ExportChapter) -> str:
             lines.append(unreferenced_note(number, _line(note.text)))
         lines.append("")
 
+    if gutter is not None:
+        lines = [line if i in numbered else gutter.indent(line) for i, line in enumerate(lines)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

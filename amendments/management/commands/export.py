@@ -7,18 +7,25 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from amendments.export_service import CHANGE_FORMATS, FORMATS, export_run
-from manifesto.exports import TEXT_FORMATS, parse_moment, render
+from manifesto.exports import (
+    LINE_NUMBER_FORMATS,
+    NO_LINE_NUMBERS_IN_WORD,
+    TEXT_FORMATS,
+    parse_moment,
+    render,
+)
 from manifesto.models import Chapter
 from manifesto.selectors import manifesto_chapter_list, manifesto_current
 from textcore.chapter_text import ChapterFormatError, decode_chapter, parse_chapter
 from textcore.export import document_from_parsed
+from textcore.lines import DEFAULT_WIDTH
 
 
 class Command(BaseCommand):
     help = (
         "Export a chapter (by slug), the whole Manifesto (“manifesto”) or a plain-text chapter "
         "file in md, txt, html or docx; with --changes-since, a tracked-changes DOCX or a "
-        "changes report."
+        "changes report; --line-numbers numbers the lines of txt, md and html."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,6 +50,12 @@ class Command(BaseCommand):
             "changes report. Same moments as --as-of.",
         )
         parser.add_argument(
+            "--line-numbers",
+            action="store_true",
+            help="txt, md and html: each line of the text behind its number in the reference "
+            "numbering (Word reflows lines: none in DOCX).",
+        )
+        parser.add_argument(
             "-o", "--output", required=True, help="The file to write, or - for standard output."
         )
 
@@ -52,6 +65,9 @@ class Command(BaseCommand):
         since_text = options["changes_since"]
         if since_text and fmt in ("docx", "html"):
             fmt = {"docx": "tracked-docx", "html": "changes-html"}[fmt]
+        line_numbers = bool(options["line_numbers"])
+        if line_numbers and fmt not in LINE_NUMBER_FORMATS:
+            raise CommandError(NO_LINE_NUMBERS_IN_WORD)
         try:
             at = parse_moment(str(options["as_of"]))
             since = parse_moment(str(since_text or "published"))
@@ -60,7 +76,7 @@ class Command(BaseCommand):
 
         path = Path(source)
         if path.suffix == ".txt" or path.is_file():
-            content = self._from_file(path, fmt)
+            content = self._from_file(path, fmt, line_numbers)
             name = path.stem
         else:
             manifesto = manifesto_current()
@@ -82,13 +98,14 @@ class Command(BaseCommand):
                     at=at,
                     since=since,
                     progress=progress,
+                    line_numbers=line_numbers,
                 )
             except ValueError as error:
                 raise CommandError(str(error)) from error
             content, name = result.content, result.filename
         self._write(str(options["output"]), content, name)
 
-    def _from_file(self, path: Path, fmt: str) -> bytes:
+    def _from_file(self, path: Path, fmt: str, line_numbers: bool) -> bytes:
         if fmt in CHANGE_FORMATS:
             raise CommandError("A chapter file has no history: use a chapter slug for changes.")
         try:
@@ -97,8 +114,11 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
         except ChapterFormatError as error:
             raise CommandError(str(error)) from error
-        document = document_from_parsed(parsed, generated_at=timezone.now())
-        return render(document, TEXT_FORMATS[fmt])
+        # A chapter file is its own reference, numbered at the Manifesto's line width.
+        manifesto = manifesto_current()
+        width = manifesto.line_width if manifesto is not None else DEFAULT_WIDTH
+        document = document_from_parsed(parsed, generated_at=timezone.now(), width=width)
+        return render(document, TEXT_FORMATS[fmt], line_numbers=line_numbers)
 
     def _progress(self, message: str) -> None:
         self.stderr.write(message)
