@@ -60,7 +60,8 @@ def test_numbers_stay_put_until_the_reference_moves(
 
     deleted_lines = f"lines {p[2].ref_first_line}–{p[2].ref_first_line + p[2].ref_line_count - 1}"
     told = [m.body for m in mailoutbox if "Cut ¶ 2" in m.body]
-    assert told and f", ¶ 2, {deleted_lines} of \u2068As published\u2069, is now: accepted" in told[0]
+    published = "\u2068As published\u2069"
+    assert told and f", ¶ 2, {deleted_lines} of {published}, is now: accepted" in told[0]
 
     labels = body_numbers([chapter])
     assert (labels[p[3].pk], labels[p[5].pk], labels[p[11].pk]) == ("3", "5", "11")
