@@ -21,12 +21,16 @@ from manifesto.models import Chapter, Paragraph
 def get_paragraph(slug: str, key: int) -> Paragraph:
     """The paragraph ``key`` of chapter ``slug`` (with chapter and Manifesto) or 404."""
     return get_object_or_404(
-        Paragraph.objects.select_related("chapter__manifesto"), chapter__slug=slug, key=key
+        Paragraph.objects.select_related("chapter__manifesto", "chapter__reference_milestone"),
+        chapter__slug=slug,
+        key=key,
     )
 
 
 def get_chapter(slug: str) -> Chapter:
-    return get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
+    return get_object_or_404(
+        Chapter.objects.select_related("manifesto", "reference_milestone"), slug=slug
+    )
 
 
 def add_service_errors(

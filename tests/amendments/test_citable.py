@@ -184,3 +184,12 @@ def test_the_queue_filters_by_paragraph_label_and_by_line(seed_chapter, member, 
     assert "is not a ¶ number" in page and "is not a line or a range of lines" in page
     assert response.context["queue"].total == 2
     assert Amendment.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_propose_page_cites_the_paragraph_by_its_reference_lines(seed_chapter, member):
+    p11 = body_paragraph(seed_chapter, 11)
+    url = reverse("amendments:propose", args=[seed_chapter.slug, p11.key])
+    page = client_for(member).get(url).content.decode()
+    last = p11.ref_first_line + p11.ref_line_count - 1
+    assert f"(¶ 11, lines {p11.ref_first_line}–{last} of <bdi>As published</bdi>)" in page
