@@ -17,10 +17,10 @@ from amendments.models import Amendment
 from manifesto.counting import counts_against_limit
 from manifesto.exports import HistoricalParagraph, Moment, moments_for, paragraphs_at
 from manifesto.models import Chapter, Paragraph
+from manifesto.selectors import body_numbers
 from textcore.compare import Block, Comparison, compare_blocks
 from textcore.diff import WordDelta, diff_html, word_delta
 from textcore.footnotes import ref_numbers, references_lost
-from textcore.numbering import paragraph_numbers
 from textcore.words import trim_edges
 
 
@@ -154,7 +154,8 @@ class ChapterComparison:
     since_at: datetime
     until_at: datetime
     comparison: Comparison
-    numbers: dict[int, int]  # ¶ numbers of body paragraphs at the later moment, by key
+    # ¶ labels of body paragraphs (the reference numbering, as on the chapter page), by key
+    numbers: dict[int, str]
     accepted: list[Amendment]  # amendments accepted in between, oldest first
     # Notes nothing references at the later moment (by key), and those of them that were
     # referenced at the earlier one (by number): they lost their last reference in between.
@@ -203,7 +204,10 @@ def chapter_compare(chapter: Chapter, since: Moment, until: Moment) -> ChapterCo
     before = paragraphs_at([chapter], {chapter.pk: since_at}).get(chapter.pk, [])
     after = paragraphs_at([chapter], {chapter.pk: until_at}).get(chapter.pk, [])
     comparison = compare_blocks(_blocks(before, count_footnotes), _blocks(after, count_footnotes))
-    numbers = paragraph_numbers((row.key, row.kind, row.is_deleted) for row in after)
+    # The reference numbering, so that a paragraph has the same ¶ label here as on the chapter
+    # page; deleted paragraphs keep theirs.
+    labels = body_numbers([chapter])
+    numbers = {row.key: labels[row.id] for row in (*before, *after) if row.id in labels}
     earlier, later = sorted((since_at, until_at))
     accepted = list(
         Amendment.objects.filter(
