@@ -254,8 +254,9 @@ def body_numbers(chapters: Iterable[Chapter] | None = None) -> dict[int, str]:
 @dataclass(frozen=True)
 class LinePlace:
     """Where a reference line is now: in ``paragraph`` (None: not in the chapter), at the line
-    labelled ``label`` ("" when the paragraph was deleted since); ``number`` is its ¶ label;
-    ``first``..``last`` are the chapter's lines (None when it has none)."""
+    labelled ``label`` ("" when the paragraph was deleted since, or has no lines now);
+    ``number`` is its ¶ label; ``first``..``last`` are the chapter's lines (None when it has
+    none)."""
 
     paragraph: Paragraph | None
     label: str = ""
@@ -280,6 +281,8 @@ def line_place(chapter: Chapter, line: int) -> LinePlace:
     if paragraph.is_deleted:
         return LinePlace(paragraph, "", number, first, last)
     labels = paragraph_lines(paragraph, chapter.manifesto.line_width).labels
+    if not labels:  # its text is only spaces now: no line to go to, only the paragraph
+        return LinePlace(paragraph, "", number, first, last)
     if str(line) in labels:
         return LinePlace(paragraph, str(line), number, first, last)
     # No line begins in it now: the last one that begins before it holds its text.

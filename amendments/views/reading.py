@@ -102,6 +102,8 @@ def _line_url(request: HttpRequest, chapter: Chapter, typed: str) -> str:
                 f"{place.first} to {place.last}.",
             )
         return page
+    if not place.label and not place.paragraph.is_deleted:
+        return f"{page}#{place.paragraph.anchor}"
     if not place.label:
         where = f"¶ {place.number}" if place.number else "a heading"
         since = reference_name(chapter)
