@@ -271,6 +271,11 @@ def test_compare_uses_the_labels_of_the_chapter_page(client, reshaped) -> None:
     linked = re.findall(r'/p/\d+/history/">¶ (\w+)</a>', page)
     assert linked[:6] == ["1", "2", "3", "4", "4a", "4b"]  # ¶ 2 shown deleted, with its number
     assert linked[-1] == "73"
+    # Each paragraph with reference lines cites them, the deleted one too.
+    cited = re.findall(r'/p/\d+/history/">¶ (\w+)</a>(, lines \d+–\d+)?', page)
+    assert cited[1] == ("2", ", lines 4–10")
+    assert cited[4] == ("4a", "")  # new: no reference lines
+    assert "The heading</a>" not in page and "Heading</a>, line 21" in page
 
 
 def test_the_cached_page_renumbers_when_the_reference_moves(
