@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -17,10 +17,11 @@ from amendments.models import Amendment
 from manifesto.counting import counts_against_limit
 from manifesto.exports import HistoricalParagraph, Moment, moments_for, paragraphs_at
 from manifesto.models import Chapter, Paragraph
+from manifesto.reference import labels_of
 from textcore.compare import Block, Comparison, compare_blocks
 from textcore.diff import WordDelta, diff_html, word_delta
 from textcore.footnotes import ref_numbers, references_lost
-from textcore.numbering import paragraph_numbers
+from textcore.reference import line_range
 from textcore.words import trim_edges
 
 
@@ -154,12 +155,15 @@ class ChapterComparison:
     since_at: datetime
     until_at: datetime
     comparison: Comparison
-    numbers: dict[int, int]  # ¶ numbers of body paragraphs at the later moment, by key
+    # ¶ labels of body paragraphs (the reference numbering, as on the chapter page), by key
+    numbers: dict[int, str]
     accepted: list[Amendment]  # amendments accepted in between, oldest first
     # Notes nothing references at the later moment (by key), and those of them that were
     # referenced at the earlier one (by number): they lost their last reference in between.
     unreferenced: frozenset[int] = frozenset()
     notes_lost: tuple[int, ...] = ()
+    # The reference lines of headings and body paragraphs ("lines 123–125"), by key.
+    lines: dict[int, str] = field(default_factory=dict)
 
     @property
     def notes_message(self) -> str:
@@ -203,7 +207,7 @@ def chapter_compare(chapter: Chapter, since: Moment, until: Moment) -> ChapterCo
     before = paragraphs_at([chapter], {chapter.pk: since_at}).get(chapter.pk, [])
     after = paragraphs_at([chapter], {chapter.pk: until_at}).get(chapter.pk, [])
     comparison = compare_blocks(_blocks(before, count_footnotes), _blocks(after, count_footnotes))
-    numbers = paragraph_numbers((row.key, row.kind, row.is_deleted) for row in after)
+    numbers, lines = _reference_numbers(chapter)
     earlier, later = sorted((since_at, until_at))
     accepted = list(
         Amendment.objects.filter(
@@ -232,4 +236,31 @@ def chapter_compare(chapter: Chapter, since: Moment, until: Moment) -> ChapterCo
         accepted,
         unreferenced=frozenset(alone_after.values()),
         notes_lost=lost,
+        lines=lines,
     )
+
+
+def _reference_numbers(chapter: Chapter) -> tuple[dict[int, str], dict[int, str]]:
+    """The reference numbering, as the chapter page shows it: ¶ labels of body paragraphs
+    (deleted ones keep theirs) and the reference lines of each paragraph that has some, by key
+    (one query)."""
+    paragraphs = list(
+        chapter.paragraphs.order_by("position").only(
+            "id",
+            "chapter_id",
+            "key",
+            "kind",
+            "ref_number",
+            "in_reference",
+            "ref_first_line",
+            "ref_line_count",
+        )
+    )
+    labels = labels_of(paragraphs)
+    numbers = {p.key: labels[p.pk] for p in paragraphs if p.pk in labels}
+    lines = {
+        p.key: line_range(p.ref_first_line, p.ref_first_line + p.ref_line_count - 1)
+        for p in paragraphs
+        if p.in_reference and p.ref_first_line is not None and p.ref_line_count
+    }
+    return numbers, lines

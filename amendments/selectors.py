@@ -75,15 +75,19 @@ def reading_with_counts(chapter: Chapter) -> ChapterReading:
 
 def chapter_page_stamp(chapter: Chapter) -> str:
     """A value that changes whenever anything the chapter page's cached part shows changes:
-    the newest history rows of the chapter's paragraphs, of its amendments, of the chapter
-    itself and of the Manifesto (one query). Every change to these is saved with its history,
+    the newest history rows of the chapter's paragraphs, of its amendments, of the Manifesto's
+    chapters and of the Manifesto (one query). Every change to these is saved with its history,
     so a fragment cached under this stamp is never stale. The rows' times are part of it, so
-    that ids used again (a database restored from a backup) cannot bring back an old page."""
+    that ids used again (a database restored from a backup) cannot bring back an old page.
+
+    Every chapter of the Manifesto, not only this one: moving another chapter's reference (a
+    history row of that chapter) renumbers this chapter's lines when lines run on through the
+    Manifesto; the line width and that choice are the Manifesto's (its history rows)."""
     stamps: dict[str, Subquery] = {}
     for name, history, match in (
         ("paragraph", Paragraph.history.all(), {"chapter_id": OuterRef("pk")}),
         ("amendment", Amendment.history.all(), {"chapter_id": OuterRef("pk")}),
-        ("chapter", Chapter.history.all(), {"id": OuterRef("pk")}),
+        ("chapter", Chapter.history.all(), {"manifesto_id": OuterRef("manifesto_id")}),
         ("manifesto", Manifesto.history.all(), {"id": OuterRef("manifesto_id")}),
     ):
         newest = history.filter(**match).order_by("-history_id")

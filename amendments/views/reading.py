@@ -6,6 +6,7 @@ live in the desk; their URLs keep the "manifesto" namespace (amendments/reading_
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +28,7 @@ from amendments.views._helpers import FormPage, add_service_errors, form_again
 from manifesto import exports, selectors
 from manifesto.forms import MilestoneForm
 from manifesto.models import Chapter, Manifesto
+from manifesto.reference import paragraph_citation, reference_name
 from manifesto.services import DEFAULT_MANIFESTO_TITLE
 
 
@@ -54,7 +56,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
+    chapter = get_object_or_404(
+        Chapter.objects.select_related("manifesto", "reference_milestone"), slug=slug
+    )
+    if "line" in request.GET:
+        return redirect(_line_url(request, chapter, request.GET["line"]))
     return render(
         request,
         "manifesto/chapter.html",
@@ -72,13 +78,57 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# A line number people type: digits of any script ("١٢" is 12); more than 30 is no number.
+_LINE = re.compile(r"\s*(\d{1,30})\s*")
+
+
+def _line_url(request: HttpRequest, chapter: Chapter, typed: str) -> str:
+    """Where "Go to line" leads: the line's anchor on the chapter page, or the page itself
+    with a message saying why not (never back to ``?line=``, so it cannot loop)."""
+    page = chapter.get_absolute_url()
+    match = _LINE.fullmatch(typed)
+    if match is None:
+        messages.error(request, "Type a line number, such as 123, to go to that line.")
+        return page
+    line = int(match.group(1))
+    place = selectors.line_place(chapter, line)
+    if place.paragraph is None:
+        if place.first is None:
+            messages.error(request, "This chapter has no numbered lines yet.")
+        else:
+            messages.error(
+                request,
+                f"There is no line {line} in this chapter: its lines are numbered "
+                f"{place.first} to {place.last}.",
+            )
+        return page
+    if not place.label and not place.paragraph.is_deleted:
+        return f"{page}#{place.paragraph.anchor}"
+    if not place.label:
+        where = f"¶ {place.number}" if place.number else "a heading"
+        since = reference_name(chapter)
+        messages.info(request, f"Line {line} was in {where}, deleted since {since}.")
+        return f"{page}#L{place.paragraph.ref_first_line}"
+    return f"{page}#L{place.label}"
+
+
 def _paragraph_page(slug: str, key: int) -> dict[str, Any]:
-    """The chapter, the paragraph (deleted ones too) and its ¶ number, or 404."""
-    chapter = get_object_or_404(Chapter.objects.select_related("manifesto"), slug=slug)
+    """The chapter, the paragraph (deleted ones too), its ¶ label, its citation ("¶ 9, lines
+    123–125") and its text in numbered lines, or 404."""
+    chapter = get_object_or_404(
+        Chapter.objects.select_related("manifesto", "reference_milestone"), slug=slug
+    )
     paragraph = get_object_or_404(chapter.paragraphs, key=key)
     paragraph.chapter = chapter
     number = selectors.body_numbers([chapter]).get(paragraph.pk)
-    return {"chapter": chapter, "paragraph": paragraph, "number": number}
+    return {
+        "chapter": chapter,
+        "paragraph": paragraph,
+        "number": number,
+        "citation": str(paragraph_citation(paragraph, number)),
+        "shown": selectors.shown_paragraph(paragraph, number, chapter.manifesto.line_width),
+        "reference_name": reference_name(chapter),
+    }
 
 
 @require_safe

@@ -188,10 +188,11 @@ def test_history_and_compare_pages_have_fixed_query_counts(
     for url in (_history_url(few), _history_url(many)):
         with django_assert_num_queries(4):
             assert client.get(url).status_code == 200
-    # chapter, the "as published" milestone, each moment's paragraphs, accepted amendments
-    # with their people, milestone names for the form
+    # chapter, the "as published" milestone, each moment's paragraphs, the ¶ labels of the
+    # reference numbering (as on the chapter page), accepted amendments with their people,
+    # milestone names for the form
     for chapter in (short, long):
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             client.get(reverse("manifesto:compare", args=[chapter.slug]))
 
 

@@ -55,7 +55,8 @@ def _export(**query: str) -> bytes:
 
 def test_the_paragraph_page_quoted_the_text_with_an_indent(p3) -> None:
     page = _page(p3.get_absolute_url())
-    assert "<p>Russia’s October" in page
+    # The first numbered line begins with the first word, not with the indent.
+    assert '<span class="line__text">Russia’s October' in page
     assert "\u00a0\u00a0 Russia" not in page
 
 
