@@ -21,7 +21,8 @@ def amendment_citation(amendment: Amendment, label: str | None, width: int) -> C
         return Citation(whole.place, whole.last, whole.last, after=True)
     if amendment.kind == Amendment.Kind.DELETE:
         return whole
-    start, end = changed_range(amendment.base_text, amendment.proposed_text)
+    # The text it makes: the editors' wording once accepted with changes.
+    start, end = changed_range(amendment.base_text, amendment.result_text)
     return citation_of(paragraph, label, width, amendment.base_text, start, end)
 
 

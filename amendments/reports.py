@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from amendments.citations import amendment_citation
 from amendments.models import Amendment
 from manifesto.counting import counts_against_limit
 from manifesto.exports import (
@@ -24,7 +25,7 @@ from manifesto.exports import (
     paragraphs_at,
 )
 from manifesto.models import Chapter, Manifesto, Paragraph
-from manifesto.reference import citation_of, paragraph_citation, reference_name
+from manifesto.reference import reference_name
 from manifesto.selectors import body_numbers
 from textcore.diff import word_diff
 from textcore.export import (
@@ -37,7 +38,6 @@ from textcore.export import (
 )
 from textcore.export.document import ChangeKind, TrackedStatus
 from textcore.numbering import paragraph_numbers
-from textcore.reference import Citation, changed_range
 from textcore.tracked import Revision, track_revisions
 
 
@@ -239,15 +239,7 @@ def _citation(amendment: Amendment, label: str | None, width: int) -> str:
     a paragraph ("¶ 9, lines 123–125 of As published"), a whole deleted paragraph, or the
     last line of the one a new paragraph follows ("after ¶ 9, line 125 of …"). Never the
     internal key."""
-    paragraph = amendment.paragraph
-    if amendment.kind == Amendment.Kind.INSERT:
-        whole = paragraph_citation(paragraph, label)
-        citation = Citation(whole.place, whole.last, whole.last, after=True)
-    elif amendment.kind == Amendment.Kind.DELETE:
-        citation = paragraph_citation(paragraph, label)
-    else:
-        start, end = changed_range(amendment.base_text, amendment.result_text)
-        citation = citation_of(paragraph, label, width, amendment.base_text, start, end)
+    citation = amendment_citation(amendment, label, width)
     if citation.first is None:
         return str(citation)
     return f"{citation} of {reference_name(amendment.chapter)}"

@@ -1,6 +1,7 @@
-"""¶ numbers have one definition (textcore.numbering.paragraph_numbers): after accepted
-insertions and deletions, the chapter page, the exports, the history, the compare page, the
-changes report and the tracked changes give every paragraph the same number."""
+"""¶ labels have one definition, the reference numbering (textcore.reference, stored by
+manifesto.reference): after accepted insertions and deletions, the chapter page, the exports,
+the history, the compare page, the changes report and the tracked changes give every paragraph
+the same label: a new one after ¶ 2 is ¶ 2a, a deleted ¶ 5 leaves a gap."""
 
 from __future__ import annotations
 
@@ -51,29 +52,31 @@ def reshaped_chapter(seed_chapter, member, editor):
     return seed_chapter, amendments
 
 
-def _expected(chapter) -> dict[int, int]:
-    """¶ numbers by paragraph key, from the database selector."""
+def _expected(chapter) -> dict[int, str]:
+    """¶ labels of the live body paragraphs by paragraph key, from the database selector."""
     by_pk = body_numbers([chapter])
-    keys = dict(chapter.paragraphs.values_list("pk", "key"))
-    return {keys[pk]: number for pk, number in by_pk.items()}
+    rows = chapter.paragraphs.filter(is_deleted=False).values_list("pk", "key")
+    return {key: by_pk[pk] for pk, key in rows if pk in by_pk}
 
 
-def test_every_output_gives_each_paragraph_the_same_number(reshaped_chapter):
+def test_every_output_gives_each_paragraph_the_same_label(reshaped_chapter):
     chapter, amendments = reshaped_chapter
     expected = _expected(chapter)
     inserted = chapter.paragraphs.get(text=NEW_BODY)
     deleted = amendments[1].paragraph
-    assert expected[inserted.key] == 3  # after the old ¶ 2
+    assert expected[inserted.key] == "2a"  # new after ¶ 2
     assert deleted.key not in expected
+    assert body_numbers([chapter])[deleted.pk] == "5"  # a gap: no other paragraph takes it
+    assert expected[amendments[3].paragraph.key] == "9"
     assert len(expected) == chapter.paragraphs.filter(kind="body", is_deleted=False).count()
 
     # The chapter page.
     page = client_for(None).get(chapter.get_absolute_url()).content.decode()
     shown = {
-        int(key): int(number)
-        for key, number in re.findall(
-            r'<div class="block" id="p(\d+)">\s*<a class="block__number"[^>]*>'
-            r'<span class="vh">Paragraph </span>¶&nbsp;(\d+)</a>',
+        int(key): label
+        for key, label in re.findall(
+            r'<div class="block" id="p(\d+)">\s*<p class="block__label"><a class="block__number"'
+            r'[^>]*><span class="vh">Paragraph </span>¶&nbsp;(\w+)',
             page,
         )
     }
@@ -82,42 +85,42 @@ def test_every_output_gives_each_paragraph_the_same_number(reshaped_chapter):
     # The exports: the document every renderer draws from, and the HTML's order.
     document = export_document(chapter.manifesto, [chapter], NOW)
     exported = {
-        int(block.anchor[1:]): block.number
+        int(block.anchor[1:]): block.label
         for block in document.chapters[0].blocks
         if block.kind == "body"
     }
     assert exported == expected
     html = render(document, TEXT_FORMATS["html"]).decode()
     in_html = [int(key) for key in re.findall(r'id="p(\d+)"', html)]
-    body_order = [key for key in in_html if key in expected]
-    assert body_order == sorted(expected, key=expected.__getitem__)
+    reading_order = list(
+        chapter.paragraphs.filter(is_deleted=False, kind="body")
+        .order_by("position")
+        .values_list("key", flat=True)
+    )
+    assert [key for key in in_html if key in expected] == reading_order
 
     # The history and the compare page.
     comparison = chapter_compare(chapter, since=PUBLISHED, until=NOW)
-    assert comparison.numbers == expected
+    assert {k: v for k, v in comparison.numbers.items() if k in expected} == expected
     compare_page = client_for(None).get(reverse("manifesto:compare", args=[chapter.slug]))
     linked = {
-        int(key): int(number)
-        for key, number in re.findall(
-            r'/p/(\d+)/history/">¶ (\d+)</a>', compare_page.content.decode()
+        int(key): label
+        for key, label in re.findall(
+            r'/p/(\d+)/history/">¶ (\w+)</a>', compare_page.content.decode()
         )
     }
-    assert linked == expected
+    assert {k: v for k, v in linked.items() if k in expected} == expected
     for key in (inserted.key, amendments[3].paragraph.key, max(expected)):
         history = client_for(None).get(reverse("manifesto:history", args=[chapter.slug, key]))
-        assert f"History of ¶ {expected[key]} " in history.content.decode()
+        assert f"History of ¶ {expected[key]}" in history.content.decode()
 
     # The changes report and the tracked changes.
     report = changes_report(chapter.manifesto, [chapter], PUBLISHED, NOW)
     labels = {entry.amendment_number: entry.paragraph_label for entry in report.entries}
-    changed = amendments[3].paragraph
-    assert labels[amendments[3].pk] == f"¶ {expected[changed.key]}"
-    anchor = amendments[0].paragraph
-    assert labels[amendments[0].pk] == f"after ¶ {expected[anchor.key]}"
+    assert labels[amendments[3].pk].startswith("¶ 9, line")
+    assert labels[amendments[0].pk].startswith("after ¶ 2, line")
+    assert labels[amendments[1].pk].startswith("¶ 5, lines")
     (tracked,) = tracked_chapters([chapter], PUBLISHED, NOW)
     live = [block for block in tracked.blocks if block.kind == "body" and block.status != "deleted"]
     texts = {p.key: p.text for p in chapter.paragraphs.filter(kind=Paragraph.Kind.BODY)}
-    by_number = {number: key for key, number in expected.items()}
-    assert [block.number for block in live] == list(range(1, len(expected) + 1))
-    for block in live:
-        assert block.after_text == texts[by_number[block.number]]
+    assert [block.after_text for block in live] == [texts[key] for key in reading_order]
