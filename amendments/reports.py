@@ -24,7 +24,7 @@ from manifesto.exports import (
     moments_for,
     paragraphs_at,
 )
-from manifesto.models import Chapter, Manifesto, Paragraph
+from manifesto.models import Chapter, Manifesto
 from manifesto.reference import reference_name
 from manifesto.selectors import body_numbers
 from textcore.diff import word_diff
@@ -37,7 +37,6 @@ from textcore.export import (
     TrackedSegment,
 )
 from textcore.export.document import ChangeKind, TrackedStatus
-from textcore.numbering import paragraph_numbers
 from textcore.tracked import Revision, track_revisions
 
 
@@ -103,9 +102,9 @@ def tracked_chapters(
             if block is not None:
                 blocks.append(block)
         blocks.sort(key=lambda pair: pair[0])
-        numbered = _number([block for _, block in blocks])
         record = records.get(chapter.pk, chapter)
-        result.append(TrackedChapter(title=record.title, slug=record.slug, blocks=numbered))
+        ordered = tuple(block for _, block in blocks)
+        result.append(TrackedChapter(title=record.title, slug=record.slug, blocks=ordered))
     return tuple(result)
 
 
@@ -150,20 +149,6 @@ def _tracked_block(
     status: TrackedStatus = "changed" if any(s.op != 0 for s in segments) else "unchanged"
     block = TrackedBlock(after.kind, after.footnote_number, segments, status)
     return (after.position, block)
-
-
-def _number(blocks: list[TrackedBlock]) -> tuple[TrackedBlock, ...]:
-    """Body paragraphs get their ¶ number at the later moment; notes keep their own."""
-    numbered = []
-    numbers = paragraph_numbers(
-        (index, block.kind, block.status == "deleted") for index, block in enumerate(blocks)
-    )
-    for index, block in enumerate(blocks):
-        shown = block.number if block.kind == Paragraph.Kind.FOOTNOTE else numbers.get(index)
-        numbered.append(
-            TrackedBlock(block.kind, shown, block.segments, block.status, block.author, block.date)
-        )
-    return tuple(numbered)
 
 
 def _words_at(

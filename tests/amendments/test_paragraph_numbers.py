@@ -18,21 +18,8 @@ from manifesto.models import Paragraph
 from manifesto.selectors import body_numbers
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for
-from textcore.numbering import paragraph_numbers
 
 NEW_BODY = "A paragraph the congress added, in words of its own."
-
-
-def test_paragraph_numbers_number_live_body_paragraphs_in_order():
-    rows = [
-        ("h", "heading", False),
-        ("a", "body", False),
-        ("gone", "body", True),
-        ("b", "body", False),
-        ("n", "footnote", False),
-        ("c", "body", False),
-    ]
-    assert paragraph_numbers(rows) == {"a": 1, "b": 2, "c": 3}
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from typing import Literal
 
 from textcore.chapter_text import ParsedChapter
 from textcore.lines import DEFAULT_WIDTH
-from textcore.numbering import paragraph_numbers
 from textcore.reference import ReferenceBlock, number_reference
 
 BlockKind = Literal["heading", "body", "footnote"]
@@ -124,7 +123,7 @@ class TrackedBlock:
     """
 
     kind: BlockKind
-    number: int | None
+    number: int | None  # a note's own number; None for other paragraphs
     segments: tuple[TrackedSegment, ...]
     status: TrackedStatus
     author: str | None = None
@@ -202,7 +201,6 @@ def chapter_from_parsed(
     """An ``ExportChapter`` with the parsed chapter's text, numbering body paragraphs from 1
     and lines of ``width`` characters from 1 (a chapter file is its own reference)."""
     blocks: list[ExportBlock] = []
-    numbers = paragraph_numbers((index, b.kind, False) for index, b in enumerate(parsed.blocks))
     lines = number_reference(
         (ReferenceBlock(index, b.kind, b.text) for index, b in enumerate(parsed.blocks)), width
     )
@@ -211,7 +209,8 @@ def chapter_from_parsed(
         first, count = lines[index].first_line, lines[index].line_count
         line_labels = tuple(str(first + n) for n in range(count)) if first is not None else ()
         if block.kind == "body":
-            number = numbers[index]
+            number = lines[index].number
+            assert number is not None  # every body paragraph of a reference has its number
             blocks.append(
                 ExportBlock("body", block.text, number, f"p{number}", str(number), line_labels)
             )
