@@ -40,12 +40,16 @@ def chapter_update(
         raise ValueError(f"Not a field chapter_update changes: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         locked = lock_rows(chapters=[chapter]).chapters[chapter.pk]
+        order = locked.order
         summary = _apply(locked, changes)
         if not summary:
             return locked
         locked._change_reason = reason.strip() or "changed in the admin"
         locked._history_user = editor
         locked.save()
+        if locked.order != order and locked.manifesto.continuous_line_numbers:
+            # Lines run on from chapter to chapter: a chapter that moves moves their numbers.
+            reference_renumber(locked.manifesto)
         log_decision(
             chapter=locked,
             action=Decision.Action.CHAPTER_CHANGED,

@@ -193,3 +193,19 @@ def test_the_propose_page_cites_the_paragraph_by_its_reference_lines(seed_chapte
     page = client_for(member).get(url).content.decode()
     last = p11.ref_first_line + p11.ref_line_count - 1
     assert f"(¶ 11, lines {p11.ref_first_line}–{last} of <bdi>As published</bdi>)" in page
+
+
+@pytest.mark.django_db
+def test_moving_a_chapter_renumbers_lines_that_run_on_through_the_manifesto(seed_chapter, editor):
+    from amendments.services.texts import chapter_update
+    from manifesto.services import chapter_import
+
+    manifesto = seed_chapter.manifesto
+    line_numbering_update(
+        manifesto=manifesto, editor=editor, line_width=80, continuous=True, reason="one text"
+    )
+    second = chapter_import(data=b"Second\n\nA short chapter.\n", slug="second", user=editor)
+    chapter_update(chapter=second, editor=editor, changes={"order": 0}, reason="first now")
+    assert Paragraph.objects.get(chapter=second, kind="body").ref_first_line == 1
+    first_of_seed = Paragraph.objects.filter(chapter=seed_chapter, ref_first_line__isnull=False)
+    assert min(p.ref_first_line for p in first_of_seed) == 2
