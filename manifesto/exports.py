@@ -58,8 +58,9 @@ TEXT_FORMATS = {
 # reference's ¶ and line numbers in the changes report instead.
 LINE_NUMBER_FORMATS = ("txt", "md", "html")
 NO_LINE_NUMBERS_IN_WORD = (
-    "Line numbers are for txt, md and html: Word reflows lines, so a DOCX has none "
-    "(the changes report cites ¶ and line numbers instead)."
+    "Line numbers come with the text as plain text (txt), Markdown (md) or HTML: Word "
+    "reflows lines, so a DOCX has none, and the changes report and tracked changes cite "
+    "¶ and line numbers instead."
 )
 
 

@@ -223,6 +223,7 @@ def export(request: HttpRequest) -> HttpResponse:
             fmt=request.GET.get("format", "docx"),
             at=_moment_from(request, "at", "now"),
             since=_moment_from(request, "since", "published"),
+            line_numbers=request.GET.get("line_numbers", "") in ("1", "on", "yes"),
         )
     except ValueError as error:
         messages.error(request, str(error))

@@ -118,7 +118,7 @@ def test_a_changed_paragraph_is_numbered_against_its_reference_text(
 def test_docx_takes_no_line_numbers_and_the_command_says_why(seed_chapter, tmp_path) -> None:
     target = tmp_path / "out.docx"
     for fmt in ("docx", "tracked-docx", "changes-docx", "changes-html"):
-        with pytest.raises(CommandError, match="Line numbers are for txt, md and html"):
+        with pytest.raises(CommandError, match="Line numbers come with the text as plain text"):
             call_command(
                 "export", seed_chapter.slug, "--format", fmt, "--line-numbers", "-o", str(target)
             )
@@ -181,3 +181,20 @@ def test_a_text_export_reads_the_numbering_in_one_more_query(
     # history rows of a past moment do not keep them).
     with django_assert_num_queries(5):
         client.get(url, {"chapter": seed_chapter.slug, "format": "txt"})
+
+
+def test_the_export_form_offers_line_numbers_and_explains_a_refusal(client, seed_chapter):
+    page = client.get(seed_chapter.get_absolute_url()).content.decode()
+    assert 'name="line_numbers" value="1"' in page
+    url = reverse("manifesto:export")
+    numbered = client.get(url, {"chapter": seed_chapter.slug, "format": "txt", "line_numbers": "1"})
+    assert numbered.status_code == 200
+    lines = numbered.content.decode().splitlines()
+    assert any(line.lstrip().startswith("450 ") for line in lines)
+    plain = client.get(url, {"chapter": seed_chapter.slug, "format": "txt"})
+    assert not any(line.lstrip().startswith("450 ") for line in plain.content.decode().splitlines())
+    refused = client.get(
+        url, {"chapter": seed_chapter.slug, "format": "docx", "line_numbers": "1"}, follow=True
+    )
+    assert refused.status_code == 200
+    assert "Word reflows lines" in refused.content.decode()
