@@ -284,10 +284,15 @@ class LineNumberingForm(DeskForm):
     reason = _reason("Reason (optional)", limit=MAX_DECISION_REASON_CHARS, rows=2)
 
 
+class _MilestoneField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)  # unique within the chapter
+
+
 class ReferenceForm(DeskForm):
     """Which milestone a chapter's ¶ and line numbers refer to."""
 
-    milestone = forms.ModelChoiceField(
+    milestone = _MilestoneField(
         queryset=Milestone.objects.none(),
         label="Numbers refer to",
         empty_label=None,

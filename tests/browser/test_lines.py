@@ -4,8 +4,12 @@ without sideways scrolling, "Go to line" with the keyboard alone, and accessible
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, assert_no_serious_axe_violations, screenshot
+from amendments.services.deciding import amendment_accept
+from tests.amendments.conftest import body_paragraph, propose
+from tests.browser.conftest import DESKTOP, assert_no_serious_axe_violations, log_in, screenshot
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -91,3 +95,37 @@ def test_go_to_a_line_with_the_keyboard_only(page, seed_chapter) -> None:
     # The line is scrolled into view.
     box = page.locator("#L123").bounding_box()
     assert box is not None and 0 <= box["y"] < DESKTOP["height"]
+
+
+def test_an_editor_moves_the_reference_and_the_queue_cites_and_filters_by_lines(
+    page, seed_chapter, member, editor
+) -> None:
+    p2, p11 = body_paragraph(seed_chapter, 2), body_paragraph(seed_chapter, 11)
+    amendment_accept(amendment=propose(member, p2, "", kind="delete"), editor=editor)
+    reworded = propose(member, p11, p11.text.replace("the", "THE", 1), title="Emphasis")
+    first = p11.ref_first_line
+
+    log_in(page, "erin", PASSWORD)
+    page.goto(f"/review/?lines={first}")
+    expect(page.locator(".queue-item", has_text="Emphasis")).to_contain_text(f"¶ 11, line {first}")
+    assert_no_serious_axe_violations(page)
+    page.goto("/review/?lines=12x")
+    expect(page.get_by_role("status").first).to_contain_text("is not a line")
+
+    # Mark today's text and number against it: ¶ 11 becomes ¶ 10.
+    page.goto(seed_chapter.get_absolute_url() + "#export")
+    page.get_by_label("Mark the text as it stands now as a milestone").fill("Congress draft")
+    page.get_by_role("button", name="Mark").click()
+    page.goto("/review/numbering/")
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("link", name=f"change the reference text of {seed_chapter.title}").click()
+    page.get_by_label("Numbers refer to").select_option(label="Congress draft")
+    page.get_by_label("Reason (optional)").fill("The congress works from this draft.")
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Renumber against this milestone").click()
+    expect(page.get_by_text("now refer to “Congress draft”")).to_be_visible()
+    page.goto(reworded.get_absolute_url())
+    expect(page.get_by_test_id("citation")).to_contain_text("¶ 10, line")
+    expect(page.get_by_test_id("citation")).to_contain_text(
+        f"proposed as ¶ 11, line {first} of As published"
+    )
