@@ -23,16 +23,8 @@ AFTER = [
 ]
 
 
-@pytest.fixture
-def _back_to_the_latest_schema():  # type: ignore[no-untyped-def]
-    """The tests after this one need every migration applied again."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_back_to_the_latest_schema")
+@pytest.mark.usefixtures("latest_schema_afterwards")
 def test_old_decisions_get_their_manifesto_and_the_versions_they_made() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

@@ -17,15 +17,8 @@ BEFORE = [
 ]
 
 
-@pytest.fixture
-def _back_to_the_latest_schema():  # type: ignore[no-untyped-def]
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_back_to_the_latest_schema")
+@pytest.mark.usefixtures("latest_schema_afterwards")
 def test_an_existing_desk_is_numbered_against_its_text_as_published() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
