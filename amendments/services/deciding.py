@@ -181,7 +181,7 @@ def _refuse_stale(amendment: Amendment, paragraph: Paragraph, *, seen: int | Non
         )
     if seen is not None and latest.history_id != seen:
         raise ValidationError(
-            f"¶ #{paragraph.key} changed while you were editing #{amendment.pk}; nothing was "
+            f"The paragraph changed while you were editing #{amendment.pk}; nothing was "
             "saved. Look at the new text and make your changes again.",
             code="stale",
         )
@@ -192,7 +192,10 @@ def _refuse_stale(amendment: Amendment, paragraph: Paragraph, *, seen: int | Non
             code="stale_base",
         )
     if paragraph.is_deleted:
-        raise ValidationError(f"¶ #{paragraph.key} was deleted.", code="paragraph_deleted")
+        raise ValidationError(
+            f"The paragraph that #{amendment.pk} changes has been deleted.",
+            code="paragraph_deleted",
+        )
 
 
 def _editor_wording(amendment: Amendment, text: str) -> str:

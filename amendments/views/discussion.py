@@ -113,7 +113,7 @@ def _post(
         back, on = amendment.get_absolute_url(), f"amendment #{amendment.pk}"
     else:
         assert paragraph is not None  # a comment is on an amendment or a paragraph
-        back, on = paragraph.get_absolute_url(), f"paragraph #{paragraph.key}"
+        back, on = paragraph.get_absolute_url(), "the paragraph"
     page = FormPage(
         heading=format_html("Your reply to <bdi>{}</bdi>", parent.author.public_name)
         if parent

@@ -439,7 +439,7 @@ def revert(request: HttpRequest, slug: str, key: int) -> HttpResponse:
             messages.success(request, "The earlier version was restored as the newest version.")
             return redirect(history)
     page = FormPage(
-        heading=f"Restore an earlier version of paragraph #{paragraph.key}",
+        heading="Restore an earlier version of the paragraph",
         action_url=request.path,
         submit_label="Restore as the newest version",
         back_url=history,
