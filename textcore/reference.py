@@ -232,3 +232,12 @@ def cite(
     if start == end:
         return touched[-1], touched[-1]
     return touched[0], touched[-1]
+
+
+def find_line(rows: Iterable[tuple[int, int | None, int]], line: int) -> int | None:
+    """The key of the paragraph whose reference lines hold ``line``, among (key, first line,
+    line count) rows."""
+    for key, first, count in rows:
+        if first is not None and first <= line < first + count:
+            return key
+    return None

@@ -14,6 +14,7 @@ from textcore.reference import (
     ReferenceBlock,
     changed_range,
     cite,
+    find_line,
     letters,
     line_labels,
     line_range,
@@ -170,3 +171,8 @@ def test_citations_read_as_people_write_them():
     assert str(Citation("¶ 9", 125, 125, after=True)) == "after ¶ 9, line 125"
     assert str(Citation("¶ 10a", None, None)) == "¶ 10a"
     assert line_range(None, 3) == ""
+
+
+def test_find_line_finds_the_paragraph_holding_a_line():
+    rows = [(1, 1, 3), (2, None, 0), (3, 4, 2)]
+    assert [find_line(rows, n) for n in (1, 3, 4, 5, 6, 0)] == [1, 1, 3, 3, None, None]
