@@ -18,7 +18,7 @@ from amendments.ledger import Ledger, chapter_ledger
 from amendments.models import Amendment, Comment, Decision, Support
 from amendments.rules import proposed_paragraph_text
 from manifesto.counting import counts_against_limit
-from manifesto.models import Chapter, Manifesto, Paragraph
+from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
 from manifesto.selectors import ChapterReading, body_numbers, chapter_reading
 from textcore.diff import WordDelta, diff_html, word_delta
 from textcore.footnotes import ref_numbers, references_lost
@@ -80,14 +80,19 @@ def chapter_page_stamp(chapter: Chapter) -> str:
     so a fragment cached under this stamp is never stale. The rows' times are part of it, so
     that ids used again (a database restored from a backup) cannot bring back an old page.
 
-    Every chapter of the Manifesto, not only this one: moving another chapter's reference (a
-    history row of that chapter) renumbers this chapter's lines when lines run on through the
-    Manifesto; the line width and that choice are the Manifesto's (its history rows)."""
+    When lines run on through the Manifesto, every chapter of it, not only this one: moving
+    another chapter's reference or order (a history row of that chapter) renumbers this
+    chapter's lines. The line width and that choice are the Manifesto's (its history rows)."""
+    chapters = (
+        {"manifesto_id": OuterRef("manifesto_id")}
+        if chapter.manifesto.continuous_line_numbers
+        else {"id": OuterRef("pk")}
+    )
     stamps: dict[str, Subquery] = {}
     for name, history, match in (
         ("paragraph", Paragraph.history.all(), {"chapter_id": OuterRef("pk")}),
         ("amendment", Amendment.history.all(), {"chapter_id": OuterRef("pk")}),
-        ("chapter", Chapter.history.all(), {"manifesto_id": OuterRef("manifesto_id")}),
+        ("chapter", Chapter.history.all(), chapters),
         ("manifesto", Manifesto.history.all(), {"id": OuterRef("manifesto_id")}),
     ):
         newest = history.filter(**match).order_by("-history_id")
@@ -168,19 +173,17 @@ def amendment_for_page(pk: int, user: Viewer) -> Amendment:
     def title_of(field: str) -> Subquery:
         return Subquery(Amendment.objects.filter(pk=OuterRef(field)).values("title")[:1])
 
+    def name_of(field: str) -> Subquery:
+        return Subquery(Milestone.objects.filter(pk=OuterRef(field)).values("name")[:1])
+
     queryset = (
         with_support(Amendment.objects.all(), user)
-        .select_related(
-            "author",
-            "chapter__manifesto",
-            "chapter__reference_milestone",
-            "paragraph",
-            "decided_by",
-            "cited_reference",
-        )
+        .select_related("author", "chapter__manifesto", "paragraph", "decided_by")
         .annotate(
             duplicate_of_title=title_of("duplicate_of"),
             conflict_with_title=title_of("conflict_with"),
+            reference_name=name_of("chapter__reference_milestone"),
+            cited_reference_name=name_of("cited_reference"),
         )
     )
     return queryset.get(pk=pk)

@@ -13,7 +13,7 @@ from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.reference import ParagraphLines, labels_of, paragraph_lines, reference_name
 from textcore.footnotes import UNREFERENCED, FootnoteRef, split_refs
 from textcore.lines import break_lines
-from textcore.reference import find_line, line_range
+from textcore.reference import find_line, line_range, paragraph_labels
 
 
 @dataclass
@@ -240,14 +240,15 @@ def body_numbers(chapters: Iterable[Chapter] | None = None) -> dict[int, str]:
     paragraphs = Paragraph.objects.filter(kind=Paragraph.Kind.BODY)
     if chapters is not None:
         paragraphs = paragraphs.filter(chapter__in=list(chapters))
-    by_chapter: dict[int, list[Paragraph]] = defaultdict(list)
-    for paragraph in paragraphs.order_by("chapter_id", "position").only(
-        "id", "chapter_id", "key", "kind", "ref_number", "in_reference"
-    ):
-        by_chapter[paragraph.chapter_id].append(paragraph)
+    # Plain rows, not model instances: the queue and the amendment page ask on every request.
+    by_chapter: dict[int, list[tuple[int, str, int | None]]] = defaultdict(list)
+    for pk, chapter_id, kind, number, in_reference in paragraphs.order_by(
+        "chapter_id", "position"
+    ).values_list("id", "chapter_id", "kind", "ref_number", "in_reference"):
+        by_chapter[chapter_id].append((pk, kind, number if in_reference else None))
     labels: dict[int, str] = {}
     for rows in by_chapter.values():
-        labels.update(labels_of(rows))
+        labels.update(paragraph_labels(rows))
     return labels
 
 

@@ -128,6 +128,12 @@ def _diffs(text: str, reference: str) -> tuple:
     return tuple(diffs)
 
 
+@lru_cache(maxsize=8192)
+def _reference_lines(reference: str, width: int) -> tuple[Line, ...]:
+    """The lines of a reference text: the same texts are cited again and again."""
+    return tuple(break_lines(reference, width))
+
+
 def _line_number(lines: Sequence[Line], first: int, offset: int) -> int:
     """The number of the reference line holding ``offset`` (the nearest one before it when it
     falls between lines, the first when before all)."""
@@ -151,7 +157,7 @@ def line_labels(
         return ("",) * len(lines)
     if text == reference:
         return tuple(str(first_line + index) for index in range(len(lines)))
-    ref_lines = break_lines(reference, width)
+    ref_lines = _reference_lines(reference, width)
     diffs = list(_diffs(text, reference))
     labels: list[str] = []
     previous, repeats = None, 0
@@ -216,7 +222,7 @@ def cite(
     lines."""
     if first_line is None:
         return None
-    ref_lines = break_lines(reference, width)
+    ref_lines = _reference_lines(reference, width)
     if not ref_lines:
         return None
     if text != reference:

@@ -32,7 +32,6 @@ from amendments.views._helpers import (
     show_instead,
 )
 from manifesto.models import Paragraph
-from manifesto.reference import reference_name
 from manifesto.selectors import body_numbers
 
 
@@ -52,7 +51,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "paragraph": amendment.paragraph,
         "number": number,
         "citation": citation,
-        "reference_name": reference_name(chapter),
+        # Annotated by amendment_for_page (a subquery: a join would slow its planning).
+        "reference_name": getattr(amendment, "reference_name", None) or "the current text",
         # Where it pointed when proposed, if the numbers say otherwise now.
         "cited_before": amendment.cited_as
         and (

@@ -14,7 +14,7 @@ from django.urls import reverse
 from amendments.selectors import chapter_page_stamp
 from amendments.services.deciding import amendment_accept
 from amendments.services.milestones import milestone_mark
-from amendments.services.texts import line_numbering_update, reference_set
+from amendments.services.texts import chapter_update, line_numbering_update, reference_set
 from manifesto.models import Chapter, Paragraph
 from manifesto.services import chapter_import
 from tests.amendments.conftest import body_paragraph, propose
@@ -302,13 +302,24 @@ def test_the_stamp_follows_another_chapters_reference_and_the_line_width(
     other = chapter_import(data=SEED_TEXT.read_bytes(), slug="other")
     stamp = chapter_page_stamp(seed_chapter)
     draft = milestone_mark(chapter=other, editor=editor, name="Congress draft")
-    # Lines may run on through the Manifesto: another chapter's reference can renumber this one.
+    # Each chapter numbers its own lines: another chapter's reference changes nothing here.
     reference_set(chapter=other, editor=editor, milestone=draft, reason="")
+    assert chapter_page_stamp(seed_chapter) == stamp
+    # Lines that run on through the Manifesto: the width, the choice (the Manifesto's history)
+    # and then another chapter's reference or order renumber this one.
+    line_numbering_update(
+        manifesto=seed_chapter.manifesto, editor=editor, line_width=80, continuous=True, reason=""
+    )
+    seed_chapter.refresh_from_db()
+    assert chapter_page_stamp(seed_chapter) != stamp
+    stamp = chapter_page_stamp(seed_chapter)
+    chapter_update(chapter=other, editor=editor, changes={"order": 0}, reason="first")
     assert chapter_page_stamp(seed_chapter) != stamp
     stamp = chapter_page_stamp(seed_chapter)
     line_numbering_update(
         manifesto=seed_chapter.manifesto, editor=editor, line_width=60, continuous=False, reason=""
     )
+    seed_chapter.refresh_from_db()
     assert chapter_page_stamp(seed_chapter) != stamp
     doc = _parse(client_for(None).get(seed_chapter.get_absolute_url()))
     assert len(_line_ids(doc)) > SEED_LINES  # shorter lines, more of them
