@@ -65,7 +65,7 @@ def export_run(
     say = progress or (lambda message: None)
     if fmt in TEXT_FORMATS:
         say(f"Reading {len(chapters)} chapter(s) {at.label}…")
-        document = export_document(manifesto, chapters, at)
+        document = export_document(manifesto, chapters, at, lines=line_numbers)
         say(f"Rendering {format_.label}…")
         content = render(document, format_, line_numbers=line_numbers)
         return ExportResult(content, filename(base, at, format_.extension), format_.content_type)

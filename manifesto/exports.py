@@ -230,13 +230,18 @@ def chapters_at(chapters: Sequence[Chapter], moments: dict[int, datetime]) -> di
 
 
 def export_chapter(
-    record: Any, paragraphs: Sequence[Any], numbering: Sequence[Paragraph], width: int
+    record: Any,
+    paragraphs: Sequence[Any],
+    numbering: Sequence[Paragraph],
+    width: int,
+    lines: bool = True,
 ) -> ExportChapter:
     """An ExportChapter from a chapter record and its paragraphs at a moment (models or history
     rows, which simple_history leaves untyped), numbered by the reference: ``numbering`` is
     the chapter's current paragraphs in reading order, deleted ones included, whose reference
     fields give the ¶ labels and line labels at ``width`` characters, by paragraph. A paragraph
-    has the same label at every moment ("10a" in every output)."""
+    has the same label at every moment ("10a" in every output). Without ``lines`` the blocks
+    carry no line labels (an output that prints none need not work them out)."""
     labels = paragraph_labels(
         (p.key, p.kind, p.ref_number if p.in_reference else None) for p in numbering
     )
@@ -252,7 +257,11 @@ def export_chapter(
             continue
         reference = current.get(paragraph.key)
         first = reference.ref_first_line if reference and reference.in_reference else None
-        lines = line_labels(paragraph.text, reference.ref_text if reference else "", first, width)
+        shown = (
+            line_labels(paragraph.text, reference.ref_text if reference else "", first, width)
+            if lines
+            else ()
+        )
         blocks.append(
             ExportBlock(
                 paragraph.kind,
@@ -260,7 +269,7 @@ def export_chapter(
                 None,
                 f"p{paragraph.key}",
                 label=labels.get(paragraph.key, ""),
-                line_labels=lines,
+                line_labels=shown,
             )
         )
     return ExportChapter(
@@ -298,10 +307,10 @@ def _numbering(chapters: Sequence[Chapter]) -> dict[int, list[Paragraph]]:
 
 
 def export_document(
-    manifesto: Manifesto, chapters: Sequence[Chapter], moment: Moment
+    manifesto: Manifesto, chapters: Sequence[Chapter], moment: Moment, lines: bool = True
 ) -> ExportDocument:
     """The text of ``chapters`` at ``moment`` as the text core's document, numbered by the
-    reference (¶ labels and line labels at the Manifesto's line width)."""
+    reference (¶ labels, and line labels at the Manifesto's line width unless not ``lines``)."""
     chapters = [
         c for c in chapters if moment.kind != "at" or c.created_at <= (moment.at or c.created_at)
     ]
@@ -314,7 +323,7 @@ def export_document(
     width = manifesto.line_width
     export_chapters = tuple(
         export_chapter(
-            records.get(c.pk, c), paragraphs.get(c.pk, []), numbering.get(c.pk, []), width
+            records.get(c.pk, c), paragraphs.get(c.pk, []), numbering.get(c.pk, []), width, lines
         )
         for c in chapters
     )
