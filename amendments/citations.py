@@ -26,11 +26,21 @@ def amendment_citation(amendment: Amendment, label: str | None, width: int) -> C
     return citation_of(paragraph, label, width, amendment.base_text, start, end)
 
 
+def cited_otherwise(amendment: Amendment, citation: Citation) -> bool:
+    """Whether the citation the amendment was proposed with says something else than
+    ``citation`` says now (the reference moved, or the text moved under it), so its page shows
+    both."""
+    return bool(amendment.cited_as) and (
+        amendment.cited_reference_id != amendment.chapter.reference_milestone_id
+        or amendment.cited_as != str(citation)
+    )
+
+
 def citation_record(amendment: Amendment, label: str | None, width: int) -> None:
     """Record on ``amendment`` where it points now, against the chapter's current reference
     (set when it is proposed or edited by its author; kept when the reference moves)."""
     citation = amendment_citation(amendment, label, width)
     amendment.cited_reference_id = amendment.chapter.reference_milestone_id
-    amendment.cited_label = (f"after {citation.place}" if citation.after else citation.place)[:20]
+    amendment.cited_label = citation.where[:20]
     amendment.cited_first_line = citation.first
     amendment.cited_last_line = citation.last

@@ -311,8 +311,9 @@ class ReferenceForm(DeskForm):
 QUEUE_FILTERS = ("chapter", "paragraph", "lines", "status", "author", "sort")
 # "¶ 10a", "10A", "10": a ¶ label of the reference numbering; "123", "123-125", "123–125",
 # "123 to 125": reference lines.
-_LABEL = re.compile(r"^¶?\s*(\d{1,9})([a-z]{0,3})$")
-_LINES = re.compile(r"^(\d{1,9})(?:\s*(?:-|–|—|to)\s*(\d{1,9}))?$")
+# ASCII digits only: int() would read "١٢" too, but nobody cites a line so.
+_LABEL = re.compile(r"^¶?\s*(\d{1,9})([a-z]{0,3})$", re.ASCII)
+_LINES = re.compile(r"^(\d{1,9})(?:\s*(?:-|–|—|to)\s*(\d{1,9}))?$", re.ASCII)
 QUEUE_STATUSES = ("open", *Amendment.Status.values, "all")
 
 
@@ -353,7 +354,7 @@ class QueueFilterForm(DeskForm):
         value = self.cleaned_data["paragraph"].strip().lower()
         if not value:
             return ""
-        match = _LABEL.match(value) if value.isascii() or value.startswith("¶") else None
+        match = _LABEL.match(value)
         if match is None:
             raise forms.ValidationError(
                 "“%(value)s” is not a ¶ number (like 9 or 10a); every paragraph is shown.",
@@ -363,9 +364,9 @@ class QueueFilterForm(DeskForm):
 
     def clean_lines(self) -> tuple[int, int] | None:
         value = self.cleaned_data["lines"].strip()
-        match = _LINES.match(value) if value.isascii() or "–" in value or "—" in value else None
         if not value:
             return None
+        match = _LINES.match(value)
         if match is None:
             raise forms.ValidationError(
                 "“%(value)s” is not a line or a range of lines (like 123 or 123–125); every "

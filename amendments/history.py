@@ -17,7 +17,7 @@ from amendments.models import Amendment
 from manifesto.counting import counts_against_limit
 from manifesto.exports import HistoricalParagraph, Moment, moments_for, paragraphs_at
 from manifesto.models import Chapter, Paragraph
-from manifesto.reference import labels_of
+from manifesto.reference import labels_of, reference_lines
 from textcore.compare import Block, Comparison, compare_blocks
 from textcore.diff import WordDelta, diff_html, word_delta
 from textcore.footnotes import ref_numbers, references_lost
@@ -251,16 +251,11 @@ def _reference_numbers(chapter: Chapter) -> tuple[dict[int, str], dict[int, str]
             "key",
             "kind",
             "ref_number",
-            "in_reference",
             "ref_first_line",
             "ref_line_count",
         )
     )
     labels = labels_of(paragraphs)
     numbers = {p.key: labels[p.pk] for p in paragraphs if p.pk in labels}
-    lines = {
-        p.key: line_range(p.ref_first_line, p.ref_first_line + p.ref_line_count - 1)
-        for p in paragraphs
-        if p.in_reference and p.ref_first_line is not None and p.ref_line_count
-    }
+    lines = {p.key: line_range(*reference_lines(p)) for p in paragraphs if p.ref_line_count}
     return numbers, lines

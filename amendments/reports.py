@@ -25,7 +25,6 @@ from manifesto.exports import (
     paragraphs_at,
 )
 from manifesto.models import Chapter, Manifesto
-from manifesto.reference import reference_name
 from manifesto.selectors import body_numbers
 from textcore.diff import word_diff
 from textcore.export import (
@@ -227,7 +226,7 @@ def _citation(amendment: Amendment, label: str | None, width: int) -> str:
     citation = amendment_citation(amendment, label, width)
     if citation.first is None:
         return str(citation)
-    return f"{citation} of {reference_name(amendment.chapter)}"
+    return f"{citation} of {amendment.chapter.reference_name}"
 
 
 def _entry(amendment: Amendment, numbers: dict[int, str], width: int) -> ChangeEntry:

@@ -17,7 +17,7 @@ from amendments.ledger import Ledger, chapter_ledgers
 from amendments.models import Amendment
 from amendments.selectors import NoteLoss, notes_losing_references, support_count
 from manifesto.models import Chapter, Manifesto, Paragraph
-from manifesto.reference import paragraph_citation, reference_name
+from manifesto.reference import paragraph_citation
 from manifesto.selectors import body_numbers, manifesto_chapter_list
 from textcore.rebase import Spans, change_spans, spans_compete
 from textcore.reference import Citation
@@ -244,7 +244,7 @@ def review_queue(
         paragraph = amendments[0].paragraph
         group = ParagraphGroup(paragraph, number, amendments)
         group.citation = paragraph_citation(paragraph, number)
-        group.reference = reference_name(amendments[0].chapter)
+        group.reference = amendments[0].chapter.reference_name
         group.citations = {a.pk: amendment_citation(a, number, width) for a in amendments}
         group.set_competing(competing_pairs(rows))
         group.earlier, group.later = part.start, max(0, len(rows) - part.stop)

@@ -242,9 +242,7 @@ def export_chapter(
     fields give the ¶ labels and line labels at ``width`` characters, by paragraph. A paragraph
     has the same label at every moment ("10a" in every output). Without ``lines`` the blocks
     carry no line labels (an output that prints none need not work them out)."""
-    labels = paragraph_labels(
-        (p.key, p.kind, p.ref_number if p.in_reference else None) for p in numbering
-    )
+    labels = paragraph_labels((p.key, p.kind, p.ref_number) for p in numbering)
     current = {p.key: p for p in numbering}
     blocks = []
     for paragraph in paragraphs:
@@ -256,9 +254,13 @@ def export_chapter(
             )
             continue
         reference = current.get(paragraph.key)
-        first = reference.ref_first_line if reference and reference.in_reference else None
         shown = (
-            line_labels(paragraph.text, reference.ref_text if reference else "", first, width)
+            line_labels(
+                paragraph.text,
+                reference.ref_text if reference else "",
+                reference.ref_first_line if reference else None,
+                width,
+            )
             if lines
             else ()
         )
@@ -297,7 +299,6 @@ def _numbering(chapters: Sequence[Chapter]) -> dict[int, list[Paragraph]]:
             "ref_number",
             "ref_first_line",
             "ref_text",
-            "in_reference",
         )
     )
     by_chapter: dict[int, list[Paragraph]] = defaultdict(list)

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+# What a chapter's numbers refer to when it has no reference milestone.
+CURRENT_TEXT = "the current text"
+
+
 class Manifesto(models.Model):
     """The whole document: its chapters and an optional overall word limit."""
 
@@ -119,6 +123,12 @@ class Chapter(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    @property
+    def reference_name(self) -> str:
+        """The name of the text the chapter's ¶ and line numbers refer to."""
+        milestone = self.reference_milestone
+        return milestone.name if milestone is not None else CURRENT_TEXT
+
 
 class Paragraph(models.Model):
     """A heading, body paragraph or footnote.
@@ -141,10 +151,11 @@ class Paragraph(models.Model):
     text = models.TextField()
     word_count = models.PositiveIntegerField(default=0, editable=False)
     is_deleted = models.BooleanField(default=False)
-    # The reference numbering (textcore.reference), written when the chapter's reference is
-    # set: ¶ number, first line, line count and text at the reference. Not versioned: they
-    # describe the reference, not this version. ref_first_line is None for a paragraph that
-    # was not in the reference (inserted since) or has no lines.
+    # The reference numbering (textcore.reference), written by manifesto.reference when the
+    # chapter's reference is set: ¶ number, first line, line count and text at the reference.
+    # Not versioned: they describe the reference, not this version. A paragraph not in the
+    # reference (inserted since) has in_reference False and no number or lines, so the
+    # numbers can be read without asking in_reference first.
     ref_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     ref_first_line = models.PositiveIntegerField(null=True, blank=True, editable=False)
     ref_line_count = models.PositiveIntegerField(default=0, editable=False)

@@ -71,20 +71,20 @@ def _store(
     Paragraph.objects.bulk_update(paragraphs, REFERENCE_FIELDS, batch_size=500)
 
 
-def reference_name(chapter: Chapter) -> str:
-    """The name of the text the chapter's numbers refer to."""
-    milestone = chapter.reference_milestone
-    return milestone.name if milestone is not None else "the current text"
-
-
 def labels_of(paragraphs: Iterable[Paragraph]) -> dict[int, str]:
     """The ¶ label of each body paragraph among ``paragraphs`` (one chapter, in reading order,
     deleted ones included so an insertion after a deleted paragraph is named after it), by id."""
     rows = list(paragraphs)
-    by_key = paragraph_labels(
-        (p.key, p.kind, p.ref_number if p.in_reference else None) for p in rows
-    )
+    by_key = paragraph_labels((p.key, p.kind, p.ref_number) for p in rows)
     return {p.pk: by_key[p.key] for p in rows if p.key in by_key}
+
+
+def reference_lines(paragraph: Paragraph) -> tuple[int | None, int | None]:
+    """The first and last of the paragraph's reference lines (None, None: it has none)."""
+    first = paragraph.ref_first_line
+    if first is None:
+        return None, None
+    return first, first + paragraph.ref_line_count - 1
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,8 @@ class ParagraphLines:
 
 def paragraph_lines(paragraph: Paragraph, width: int, text: str | None = None) -> ParagraphLines:
     """The line labels of ``text`` (the paragraph's own by default) against its reference."""
-    first = paragraph.ref_first_line if paragraph.in_reference else None
-    return ParagraphLines(
-        line_labels(paragraph.text if text is None else text, paragraph.ref_text, first, width)
-    )
+    text = paragraph.text if text is None else text
+    return ParagraphLines(line_labels(text, paragraph.ref_text, paragraph.ref_first_line, width))
 
 
 def place_of(paragraph: Paragraph, label: str | None) -> str:
@@ -131,8 +129,7 @@ def citation_of(
 ) -> Citation:
     """Where characters ``start``..``end`` of ``text`` (the paragraph's text, or the version an
     amendment is written against) are in the reference: "¶ 9, lines 123–125"."""
-    first = paragraph.ref_first_line if paragraph.in_reference else None
-    lines = cite(text, paragraph.ref_text, first, start, end, width)
+    lines = cite(text, paragraph.ref_text, paragraph.ref_first_line, start, end, width)
     place = place_of(paragraph, label)
     if lines is None:
         return Citation(place, None, None, after)
@@ -141,6 +138,4 @@ def citation_of(
 
 def paragraph_citation(paragraph: Paragraph, label: str | None) -> Citation:
     """A whole paragraph in the reference: "¶ 9, lines 123–125" (its reference lines)."""
-    first = paragraph.ref_first_line if paragraph.in_reference else None
-    last = first + paragraph.ref_line_count - 1 if first is not None else None
-    return Citation(place_of(paragraph, label), first, last)
+    return Citation(place_of(paragraph, label), *reference_lines(paragraph))

@@ -10,10 +10,11 @@ from typing import Any
 from django.db.models import Count, Q
 
 from manifesto.models import Chapter, Manifesto, Paragraph
-from manifesto.reference import ParagraphLines, labels_of, paragraph_lines, reference_name
+from manifesto.reference import ParagraphLines, labels_of, paragraph_lines, reference_lines
 from textcore.footnotes import UNREFERENCED, FootnoteRef, split_refs
 from textcore.lines import break_lines
-from textcore.reference import find_line, line_range, paragraph_labels
+from textcore.lines import line_texts as texts_of_lines
+from textcore.reference import find_line, label_line, line_range, paragraph_labels
 
 
 @dataclass
@@ -40,7 +41,7 @@ class ShownLine:
     @property
     def marked(self) -> bool:
         """Every fifth line's number is always shown."""
-        number = _line_number(self.label)
+        number = label_line(self.label)
         return number is not None and number % 5 == 0
 
 
@@ -108,7 +109,7 @@ class ChapterReading:
                 p,
                 str(self.numbers[p.pk]) if p.pk in self.numbers else None,
                 p.ref_first_line,
-                line_range(p.ref_first_line, p.ref_first_line + p.ref_line_count - 1),
+                line_range(*reference_lines(p)),
             )
             for p in self.deleted
             if p.ref_first_line is not None
@@ -149,15 +150,7 @@ def chapter_reading(chapter: Chapter) -> ChapterReading:
                 else:
                     pieces.append(piece)
             lines.append(ShownLine(label, pieces))
-        text.append(
-            ShownParagraph(
-                paragraph,
-                numbers.get(paragraph.pk),
-                [piece for line in lines for piece in line.pieces],
-                lines=lines,
-                span=ParagraphLines(tuple(line.label for line in lines)).span,
-            )
-        )
+        text.append(_shown(paragraph, numbers.get(paragraph.pk), lines))
     footnotes = [
         ShownParagraph(
             note,
@@ -167,13 +160,13 @@ def chapter_reading(chapter: Chapter) -> ChapterReading:
         )
         for note in notes
     ]
-    deleted = [p for p in every if p.is_deleted and p.in_reference and p.ref_line_count]
+    deleted = [p for p in every if p.is_deleted and p.ref_line_count]
     return ChapterReading(
         chapter=chapter,
         text=text,
         footnotes=footnotes,
         deleted=deleted,
-        reference_name=reference_name(chapter),
+        reference_name=chapter.reference_name,
         numbers=numbers,
     )
 
@@ -181,9 +174,8 @@ def chapter_reading(chapter: Chapter) -> ChapterReading:
 def line_texts(paragraph: Paragraph, width: int) -> list[tuple[str, str]]:
     """The paragraph's numbered lines as (label, text), each line but the last ending in the
     space that separates it from the next, so that the lines joined read as the text."""
-    cuts = break_lines(paragraph.text, width)
+    texts = texts_of_lines(paragraph.text, break_lines(paragraph.text, width))
     labels = paragraph_lines(paragraph, width).labels
-    texts = [paragraph.text[line.start : line.end] for line in cuts]
     return [
         (label, text if index == len(texts) - 1 else f"{text} ")
         for index, (label, text) in enumerate(zip(labels, texts, strict=True))
@@ -194,10 +186,17 @@ def shown_paragraph(paragraph: Paragraph, number: str | None, width: int) -> Sho
     """One paragraph shown alone with its numbered lines (its footnote markers as text: the
     notes are on the chapter page)."""
     lines = [ShownLine(label, [text]) for label, text in line_texts(paragraph, width)]
+    return _shown(paragraph, number, lines)
+
+
+def _shown(
+    paragraph: Paragraph, number: str | int | None, lines: list[ShownLine]
+) -> ShownParagraph:
+    """A paragraph with its numbered lines, its pieces those of the lines in order."""
     return ShownParagraph(
         paragraph,
         number,
-        [text for line in lines for text in line.pieces],
+        [piece for line in lines for piece in line.pieces],
         lines=lines,
         span=ParagraphLines(tuple(line.label for line in lines)).span,
     )
@@ -242,10 +241,10 @@ def body_numbers(chapters: Iterable[Chapter] | None = None) -> dict[int, str]:
         paragraphs = paragraphs.filter(chapter__in=list(chapters))
     # Plain rows, not model instances: the queue and the amendment page ask on every request.
     by_chapter: dict[int, list[tuple[int, str, int | None]]] = defaultdict(list)
-    for pk, chapter_id, kind, number, in_reference in paragraphs.order_by(
-        "chapter_id", "position"
-    ).values_list("id", "chapter_id", "kind", "ref_number", "in_reference"):
-        by_chapter[chapter_id].append((pk, kind, number if in_reference else None))
+    for pk, chapter_id, kind, number in paragraphs.order_by("chapter_id", "position").values_list(
+        "id", "chapter_id", "kind", "ref_number"
+    ):
+        by_chapter[chapter_id].append((pk, kind, number))
     labels: dict[int, str] = {}
     for rows in by_chapter.values():
         labels.update(paragraph_labels(rows))
@@ -270,7 +269,7 @@ def line_place(chapter: Chapter, line: int) -> LinePlace:
     """Find reference line ``line`` in the chapter (one query): the line of today's text that
     begins in it, or the nearest one before it when the text around it changed."""
     every = list(chapter.paragraphs.order_by("position"))
-    numbered = [p for p in every if p.in_reference and p.ref_first_line is not None]
+    numbered = [p for p in every if p.ref_first_line is not None]
     starts = [(p.ref_first_line, p.ref_line_count) for p in numbered if p.ref_first_line]
     first = min((start for start, _ in starts), default=None)
     last = max((start + count - 1 for start, count in starts), default=None)
@@ -289,12 +288,6 @@ def line_place(chapter: Chapter, line: int) -> LinePlace:
     # No line begins in it now: the last one that begins before it holds its text.
     label = labels[0]
     for candidate in labels:
-        if (_line_number(candidate) or 0) <= line:
+        if (label_line(candidate) or 0) <= line:
             label = candidate
     return LinePlace(paragraph, label, number, first, last)
-
-
-def _line_number(label: str) -> int | None:
-    """The reference line of a label: 124 for "124" and "124a"; None for no label."""
-    digits = label.rstrip("abcdefghijklmnopqrstuvwxyz")
-    return int(digits) if digits else None

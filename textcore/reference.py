@@ -114,6 +114,12 @@ def paragraph_labels(rows: Iterable[tuple[int, str, int | None]]) -> dict[int, s
     return labels
 
 
+def label_line(label: str) -> int | None:
+    """The reference line a line label names: 124 for "124" and "124a"; None for no label."""
+    digits = label.rstrip("abcdefghijklmnopqrstuvwxyz")
+    return int(digits) if digits else None
+
+
 def _map_offset(diffs: list, offset: int) -> int:
     """Where character ``offset`` of the diff's first text falls in its second text."""
     return int(diff_match_patch().diff_xIndex(diffs, offset))
@@ -184,10 +190,14 @@ class Citation:
     last: int | None
     after: bool = False
 
+    @property
+    def where(self) -> str:
+        """The paragraph named as the citation names it: "¶ 9", "after ¶ 9"."""
+        return f"after {self.place}" if self.after and self.place else self.place
+
     def __str__(self) -> str:
-        place = f"after {self.place}" if self.after and self.place else self.place
         lines = line_range(self.first, self.last)
-        return ", ".join(part for part in (place, lines) if part)
+        return ", ".join(part for part in (self.where, lines) if part)
 
 
 def changed_range(base: str, proposed: str) -> tuple[int, int]:

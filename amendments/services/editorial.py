@@ -39,13 +39,20 @@ def refuse_long_text(text: str) -> None:
         raise ValidationError({"text": [message]}, code="text_long")
 
 
+def save_with_history(
+    row: Chapter | Manifesto | Paragraph, *, user: User | None, reason: str
+) -> None:
+    """Save ``row``, its history row saying who changed it and why."""
+    row._change_reason = reason
+    row._history_user = user
+    row.save()
+
+
 def save_paragraph(paragraph: Paragraph, *, user: User | None, reason: str) -> Any:
     """Save ``paragraph`` as a new version, with who changed it and why; returns that version
     (the HistoricalParagraph row), for the decision that made it to point at. The caller
     holds the paragraph's lock, so the newest version is the one just saved."""
-    paragraph._change_reason = reason
-    paragraph._history_user = user
-    paragraph.save()
+    save_with_history(paragraph, user=user, reason=reason)
     return latest_version(paragraph)
 
 

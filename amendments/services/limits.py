@@ -7,7 +7,12 @@ from django.db import transaction
 
 from accounts.models import User
 from amendments.models import Decision
-from amendments.services.editorial import log_decision, refuse_long_reason, require_editor
+from amendments.services.editorial import (
+    log_decision,
+    refuse_long_reason,
+    require_editor,
+    save_with_history,
+)
 from amendments.services.locking import lock_rows
 from manifesto.models import Chapter, Manifesto
 
@@ -33,9 +38,7 @@ def chapter_set_limit(
         locked.word_limit = word_limit
         if tolerance_percent is not None:
             locked.limit_tolerance_percent = tolerance_percent
-        locked._change_reason = f"word limit: {reason.strip()}"
-        locked._history_user = editor
-        locked.save()
+        save_with_history(locked, user=editor, reason=f"word limit: {reason.strip()}")
         log_decision(
             chapter=locked,
             action=Decision.Action.LIMIT_CHANGED,
@@ -66,9 +69,7 @@ def manifesto_set_limit(
         change = _manifesto_limit_change(locked, word_limit, count_footnotes)
         locked.word_limit = word_limit
         locked.count_footnotes = count_footnotes
-        locked._change_reason = f"word limit: {reason.strip()}"
-        locked._history_user = editor
-        locked.save()
+        save_with_history(locked, user=editor, reason=f"word limit: {reason.strip()}")
         log_decision(
             manifesto=locked,
             action=Decision.Action.MANIFESTO_LIMIT_CHANGED,

@@ -11,7 +11,12 @@ from django.db import transaction
 
 from accounts.models import User
 from amendments.models import Amendment, Decision
-from amendments.services.editorial import log_decision, refuse_long_reason, require_editor
+from amendments.services.editorial import (
+    log_decision,
+    refuse_long_reason,
+    require_editor,
+    save_with_history,
+)
 from amendments.services.locking import lock_rows
 from manifesto.models import Chapter, Manifesto, Milestone
 from manifesto.reference import reference_renumber
@@ -44,9 +49,7 @@ def chapter_update(
         summary = _apply(locked, changes)
         if not summary:
             return locked
-        locked._change_reason = reason.strip() or "changed in the admin"
-        locked._history_user = editor
-        locked.save()
+        save_with_history(locked, user=editor, reason=reason.strip() or "changed in the admin")
         if locked.order != order and locked.manifesto.continuous_line_numbers:
             # Lines run on from chapter to chapter: a chapter that moves moves their numbers.
             reference_renumber(locked.manifesto)
@@ -68,9 +71,7 @@ def manifesto_update(*, manifesto: Manifesto, editor: User, title: str, reason: 
         summary = _apply(locked, {"title": title})
         if not summary:
             return locked
-        locked._change_reason = reason.strip() or "changed in the admin"
-        locked._history_user = editor
-        locked.save()
+        save_with_history(locked, user=editor, reason=reason.strip() or "changed in the admin")
         log_decision(
             manifesto=locked,
             action=Decision.Action.MANIFESTO_CHANGED,
@@ -113,15 +114,14 @@ def reference_set(*, chapter: Chapter, editor: User, milestone: Milestone, reaso
     with transaction.atomic():
         locked = lock_rows(manifesto=chapter.manifesto_id, chapters=[chapter])
         row = locked.chapters[chapter.pk]
-        old = row.reference_milestone
-        if old is not None and old.pk == milestone.pk:
+        if row.reference_milestone_id == milestone.pk:
             return row
+        was = row.reference_name
         row.reference_milestone = milestone
-        row._change_reason = reason.strip() or f"numbers refer to “{milestone.name}”"
-        row._history_user = editor
-        row.save()
+        save_with_history(
+            row, user=editor, reason=reason.strip() or f"numbers refer to “{milestone.name}”"
+        )
         reference_renumber(locked.manifestos[chapter.manifesto_id])
-        was = old.name if old is not None else "the current text"
         log_decision(
             chapter=row,
             action=Decision.Action.REFERENCE_CHANGED,
@@ -157,9 +157,7 @@ def line_numbering_update(
                 "now. Move the reference to a new milestone instead.",
                 code="lines_cited",
             )
-        row._change_reason = reason.strip() or "line numbering changed"
-        row._history_user = editor
-        row.save()
+        save_with_history(row, user=editor, reason=reason.strip() or "line numbering changed")
         reference_renumber(row)
         log_decision(
             manifesto=row,

@@ -8,8 +8,8 @@ from textcore import words
 
 if TYPE_CHECKING:
     from amendments.models import Amendment
+    from amendments.review_queue import ParagraphGroup
     from textcore.reference import Citation
-from amendments.review_queue import ParagraphGroup
 
 register = template.Library()
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.auth import signed_in
 from accounts.limits import rate_limit
 from amendments import selectors
-from amendments.citations import amendment_citation
+from amendments.citations import amendment_citation, cited_otherwise
 from amendments.forms import (
     CommentEditForm,
     CommentForm,
@@ -31,7 +31,7 @@ from amendments.views._helpers import (
     require_editor,
     show_instead,
 )
-from manifesto.models import Paragraph
+from manifesto.models import CURRENT_TEXT, Paragraph
 from manifesto.selectors import body_numbers
 
 
@@ -52,13 +52,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "number": number,
         "citation": citation,
         # Annotated by amendment_for_page (a subquery: a join would slow its planning).
-        "reference_name": getattr(amendment, "reference_name", None) or "the current text",
-        # Where it pointed when proposed, if the numbers say otherwise now.
-        "cited_before": amendment.cited_as
-        and (
-            amendment.cited_reference_id != chapter.reference_milestone_id
-            or amendment.cited_as != str(citation)
-        ),
+        "reference_name": getattr(amendment, "reference_name", None) or CURRENT_TEXT,
+        "cited_before": cited_otherwise(amendment, citation),
         "diffs": selectors.amendment_diffs(amendment),
         "supporters": selectors.supporters(amendment),
         "thread": selectors.comment_thread(amendment=amendment),

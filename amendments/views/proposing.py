@@ -34,7 +34,7 @@ from amendments.views._helpers import (
     start_again_from,
 )
 from manifesto.models import Paragraph
-from manifesto.reference import paragraph_citation, reference_name
+from manifesto.reference import paragraph_citation
 from manifesto.selectors import body_numbers, latest_version
 
 
@@ -137,7 +137,7 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
             "paragraph": paragraph,
             "number": numbers.get(paragraph.pk),
             "citation": paragraph_citation(paragraph, numbers.get(paragraph.pk)),
-            "reference_name": reference_name(chapter),
+            "reference_name": chapter.reference_name,
             "form": form,
             "preview": sent.preview,
             "box_note": sent.box_note,

@@ -28,7 +28,7 @@ from amendments.views._helpers import FormPage, add_service_errors, form_again
 from manifesto import exports, selectors
 from manifesto.forms import MilestoneForm
 from manifesto.models import Chapter, Manifesto
-from manifesto.reference import paragraph_citation, reference_name
+from manifesto.reference import paragraph_citation
 from manifesto.services import DEFAULT_MANIFESTO_TITLE
 
 
@@ -106,7 +106,7 @@ def _line_url(request: HttpRequest, chapter: Chapter, typed: str) -> str:
         return f"{page}#{place.paragraph.anchor}"
     if not place.label:
         where = f"¶ {place.number}" if place.number else "a heading"
-        since = reference_name(chapter)
+        since = chapter.reference_name
         messages.info(request, f"Line {line} was in {where}, deleted since {since}.")
         return f"{page}#L{place.paragraph.ref_first_line}"
     return f"{page}#L{place.label}"
@@ -127,7 +127,7 @@ def _paragraph_page(slug: str, key: int) -> dict[str, Any]:
         "number": number,
         "citation": str(paragraph_citation(paragraph, number)),
         "shown": selectors.shown_paragraph(paragraph, number, chapter.manifesto.line_width),
-        "reference_name": reference_name(chapter),
+        "reference_name": chapter.reference_name,
     }
 
 
