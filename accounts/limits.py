@@ -34,6 +34,7 @@ SCOPE_MESSAGES = {
     "preview": "You have asked for many previews in a short time.",
     "support": "You have supported and withdrawn support many times in a short time.",
     "comment": "You have posted many comments in a short time.",
+    "follow": "You have followed and unfollowed many times in a short time.",
 }
 
 LOGIN_FAILURES_ALLOWED = 5

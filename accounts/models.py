@@ -7,6 +7,14 @@ from django.db import models
 from django.utils import timezone
 
 
+class NoticeEmail(models.TextChoices):
+    """How a member hears by e-mail of what they follow (their notifications page has all)."""
+
+    IMMEDIATELY = "immediate", "At once, one e-mail for each"
+    DAILY = "daily", "Once a day, in a digest"
+    NEVER = "never", "Never"
+
+
 class User(AbstractUser):
     """A member of the organisation; ``role`` decides what they may do."""
 
@@ -21,6 +29,13 @@ class User(AbstractUser):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     wants_daily_digest = models.BooleanField(
         default=False, help_text="Editors: receive one e-mail a day listing new amendments."
+    )
+    notice_email = models.CharField(
+        "E-mail me about what I follow",
+        max_length=10,
+        choices=NoticeEmail.choices,
+        default=NoticeEmail.IMMEDIATELY,
+        help_text="Every notice is also on your notifications page.",
     )
 
     class Meta:

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Invitation, NameClaim, User
+from accounts.models import Invitation, NameClaim, NoticeEmail, User
 from common.columns import column_length
 from textcore.limits import too_long_message
 from textcore.oneline import describe_characters, format_characters_in, name_key, name_skeleton
@@ -150,10 +150,18 @@ def user_create(
 
 
 def user_update_profile(
-    *, user: User, display_name: str, email: str, wants_daily_digest: bool
+    *,
+    user: User,
+    display_name: str,
+    email: str,
+    wants_daily_digest: bool,
+    notice_email: str | None = None,
 ) -> User:
-    """A user changes their display name, e-mail address and digest choice. The address may
-    not be cleared (a password reset needs it), and the name must not look like another's."""
+    """A user changes their display name, e-mail address, digest choice and how they hear of
+    what they follow. The address may not be cleared (a password reset needs it), and the name
+    must not look like another's."""
+    if notice_email is not None and notice_email not in NoticeEmail.values:
+        raise ValidationError("Choose one of the e-mail settings offered.", code="notice_email")
     display_name = display_name_clean(display_name)
     email = email.strip()
     if not email:
@@ -171,8 +179,21 @@ def user_update_profile(
         locked.display_name = display_name
         locked.email = email
         locked.wants_daily_digest = wants_daily_digest
-        locked.save(update_fields=["display_name", "email", "wants_daily_digest"])
+        locked.notice_email = notice_email or locked.notice_email
+        locked.save(update_fields=["display_name", "email", "wants_daily_digest", "notice_email"])
         _names_claim(locked)
+    return locked
+
+
+def notice_email_set(*, user: User, notice_email: str) -> User:
+    """Set how ``user`` hears by e-mail of what they follow (the profile and the unsubscribe
+    link); the notices themselves stay on their notifications page."""
+    if notice_email not in NoticeEmail.values:
+        raise ValidationError("Choose one of the e-mail settings offered.", code="notice_email")
+    with transaction.atomic():
+        locked = User.objects.get(pk=user.pk)
+        locked.notice_email = notice_email
+        locked.save(update_fields=["notice_email"])
     return locked
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("signup/<str:token>/", views.signup_finish, name="signup_finish"),
     path("profile/", views.profile, name="profile"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(

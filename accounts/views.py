@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.auth import signed_in
@@ -24,13 +25,15 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.limits import rate_limit
-from accounts.models import User
+from accounts.models import NoticeEmail, User
 from accounts.services import (
     member_sign_up,
+    notice_email_set,
     signup_link_read,
     signup_request,
     user_update_profile,
 )
+from accounts.unsubscribe import user_of_token
 from textcore.oneline import end_sentence
 
 
@@ -152,6 +155,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 display_name=form.cleaned_data["display_name"],
                 email=form.cleaned_data["email"],
                 wants_daily_digest=form.cleaned_data["wants_daily_digest"],
+                notice_email=form.cleaned_data["notice_email"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -159,3 +163,25 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your profile was saved.")
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+BAD_UNSUBSCRIBE_LINK = (
+    "This link is not one the desk made, or it was cut short. Copy the whole link from the "
+    "e-mail, or log in and choose the e-mails you want in your profile."
+)
+
+
+# The link's token is what proves who asks, not a session: mail programs send the one-click
+# POST of RFC 8058 without a CSRF token, and all it can do is stop the e-mails of the member
+# the token was signed for.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    member = user_of_token(token)
+    if member is None:
+        context = {"title": "This link does not work", "text": BAD_UNSUBSCRIBE_LINK}
+        return render(request, "accounts/message.html", context, status=404)
+    if request.method == "POST":
+        notice_email_set(user=member, notice_email=NoticeEmail.NEVER)
+        return render(request, "accounts/unsubscribed.html", {"member": member})
+    return render(request, "accounts/unsubscribe.html", {"member": member, "token": token})

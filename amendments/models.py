@@ -362,3 +362,129 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} #{self.amendment_id}"
+
+
+class Follow(models.Model):
+    """A member following one chapter, paragraph or amendment. Unfollowing keeps the row with
+    ``active`` off, so that proposing, supporting or commenting does not follow it again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    chapter = models.ForeignKey(
+        "manifesto.Chapter", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    paragraph = models.ForeignKey(
+        "manifesto.Paragraph", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    amendment = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(chapter__isnull=False, paragraph__isnull=True, amendment__isnull=True)
+                    | models.Q(
+                        chapter__isnull=True, paragraph__isnull=False, amendment__isnull=True
+                    )
+                    | models.Q(
+                        chapter__isnull=True, paragraph__isnull=True, amendment__isnull=False
+                    )
+                ),
+                name="follow_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "chapter"],
+                condition=models.Q(chapter__isnull=False),
+                name="follow_chapter_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "paragraph"],
+                condition=models.Q(paragraph__isnull=False),
+                name="follow_paragraph_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "amendment"],
+                condition=models.Q(amendment__isnull=False),
+                name="follow_amendment_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["chapter", "active"], name="follow_chapter_idx"),
+            models.Index(fields=["paragraph", "active"], name="follow_paragraph_idx"),
+            models.Index(fields=["amendment", "active"], name="follow_amendment_idx"),
+        ]
+
+    def __str__(self) -> str:
+        state = "follows" if self.active else "unfollowed"
+        return f"{self.user_id} {state} {self.chapter_id or self.paragraph_id or self.amendment_id}"
+
+
+class Notification(models.Model):
+    """One member told of one event on something they follow. The row is the record: the
+    notifications page reads it, and the worker marks it e-mailed (or counts failed tries)."""
+
+    class Kind(models.TextChoices):
+        NEW_AMENDMENT = "amendment", "New amendment"
+        COMMENT = "comment", "New comment"
+        REPLY = "reply", "Reply"
+        DECIDED = "decided", "Decision"
+        CONFLICT = "conflict", "Conflict"
+        PHASE = "phase", "Phase change"
+
+    class Email(models.TextChoices):
+        PENDING = "pending", "To send"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Not sent (the member asked for none)"
+        FAILED = "failed", "Failed after every try"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    chapter = models.ForeignKey("manifesto.Chapter", on_delete=models.CASCADE, related_name="+")
+    amendment = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    description = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email = models.CharField(max_length=10, choices=Email.choices, default=Email.PENDING)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+            models.Index(
+                fields=["email", "recipient"],
+                condition=models.Q(email="pending"),
+                name="notification_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("amendments:notification_open", args=[self.pk])

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from amendments.ledger import Ledger, chapter_ledger
-from amendments.models import Amendment, Comment, Decision, Support
+from amendments.models import Amendment, Comment, Decision, Follow, Notification, Support
 from amendments.rules import proposed_paragraph_text
 from manifesto.counting import counts_against_limit
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
@@ -186,6 +186,12 @@ def amendment_for_page(pk: int, user: Viewer) -> Amendment:
             cited_reference_name=name_of("cited_reference"),
         )
     )
+    if user is not None and user.is_authenticated:
+        queryset = queryset.annotate(
+            followed_by_me=Exists(
+                Follow.objects.filter(amendment=OuterRef("pk"), user=user, active=True)
+            )
+        )
     return queryset.get(pk=pk)
 
 
@@ -504,3 +510,67 @@ def duplicate_check(*, amendment: Amendment, number: int) -> DuplicateCheck:
         _diff_html(amendment.written_base_text, amendment.written_text),
     )
     return DuplicateCheck(amendment, named, original, there, here, warnings, "", changes)
+
+
+def target_path(notification: Notification) -> str:
+    """Where a notice leads: the comment in its thread, the amendment, or the chapter."""
+    comment = notification.comment
+    if comment is not None:
+        on = comment.amendment if comment.amendment_id else comment.paragraph
+        assert on is not None  # a comment is on an amendment or on a paragraph
+        return f"{on.get_absolute_url()}#comment-{comment.pk}"
+    if notification.amendment is not None:
+        return notification.amendment.get_absolute_url()
+    return notification.chapter.get_absolute_url()
+
+
+def with_details(notifications: QuerySet[Notification]) -> QuerySet[Notification]:
+    """Everything a notice's page line or e-mail shows, in the same query."""
+    return notifications.select_related(
+        "recipient",
+        "actor",
+        "chapter",
+        "amendment__chapter",
+        "amendment__paragraph__chapter",
+        "amendment__author",
+        "amendment__decided_by",
+        "amendment__conflict_with",
+        "amendment__cited_reference",
+        "comment__amendment",
+        "comment__paragraph__chapter",
+    )
+
+
+NOTICES_PER_PAGE = 25
+
+
+def notifications_page(user: User, page_number: str | int | None) -> Page[Notification]:
+    """A member's notices, newest first, a page at a time, with what each line shows."""
+    notices = with_details(Notification.objects.filter(recipient=user)).order_by(
+        "-created_at", "-pk"
+    )
+    page = Paginator(notices, NOTICES_PER_PAGE).get_page(page_number)
+    for notification in page:
+        notification.target_path = target_path(notification)  # type: ignore[attr-defined]
+    return page
+
+
+def unread_notices(user: User) -> int:
+    """How many of ``user``'s notices are unread (the site header shows it)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def followed_by(user: User) -> list[Follow]:
+    """What ``user`` follows, chapters first, then paragraphs, then amendments."""
+    return list(
+        Follow.objects.filter(user=user, active=True)
+        .select_related("chapter", "paragraph__chapter", "amendment__chapter")
+        .order_by("chapter_id", "paragraph_id", "amendment_id")
+    )
+
+
+def is_following(user: User | AnonymousUser, **thing: object) -> bool:
+    """Whether ``user`` follows the chapter, paragraph or amendment given (one query)."""
+    if not user.is_authenticated:
+        return False
+    return Follow.objects.filter(user=user, active=True, **thing).exists()

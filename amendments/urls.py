@@ -1,11 +1,21 @@
 from django.urls import path
 
-from amendments.views import discussion, proposing, review
+from amendments.views import discussion, following, proposing, review
 
 app_name = "amendments"
 
 urlpatterns = [
     path("amendments/mine/", proposing.mine, name="mine"),
+    path("notifications/", following.notifications, name="notifications"),
+    path("notifications/read/", following.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", following.notification_open, name="notification_open"),
+    path("amendments/<int:pk>/follow/", following.follow_amendment, name="follow_amendment"),
+    path("chapters/<slug:slug>/follow/", following.follow_chapter, name="follow_chapter"),
+    path(
+        "chapters/<slug:slug>/p/<int:key>/follow/",
+        following.follow_paragraph,
+        name="follow_paragraph",
+    ),
     path("amendments/<int:pk>/", discussion.detail, name="detail"),
     path("amendments/<int:pk>/edit/", proposing.edit, name="edit"),
     path("amendments/<int:pk>/withdraw/", proposing.withdraw, name="withdraw"),

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "accounts",
     "manifesto",
     "amendments",
+    "django_tasks",
+    "django_tasks_db",
     # After our apps, so that manifesto's read-only clean_*_history commands replace its own.
     "simple_history",
 ]
@@ -199,6 +201,20 @@ if not SITE_URL and PRODUCTION:
     SITE_URL = f"https://{_site_host}"
 if not SITE_URL:
     SITE_URL = f"http://127.0.0.1:{os.environ.get('PORT', '').strip() or '8000'}"
+
+# Notices to followers are e-mailed by a worker (`manage.py db_worker`), not in the request
+# that caused them: the task queue lives in the database (django-tasks' database backend), so
+# no other service is needed. TASKS_BACKEND=immediate runs tasks in the request (the tests).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("TASKS_BACKEND") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 # Sign-up: when true, a new member needs an invitation code an admin has issued.
 SIGNUP_REQUIRES_INVITATION = _env_bool("SIGNUP_REQUIRES_INVITATION", default=PRODUCTION)

@@ -51,6 +51,16 @@ def _no_rate_limits(request):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(request):  # type: ignore[no-untyped-def]
+    # Tasks (the notices' e-mails) run in the test's own thread as they are enqueued, so a
+    # test sees their effect; tests of the database queue itself switch the backend back.
+    if "settings" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("settings").TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():  # type: ignore[no-untyped-def]
     # Each test starts from an empty database, where ids are used again: cached fragments
     # keyed on them must not outlive the test.

@@ -17,8 +17,8 @@ from django.utils import timezone
 from accounts.models import User
 from amendments.models import Amendment, Decision
 from amendments.rules import change_spans_of, word_delta_of
-from amendments.services import notifications
 from amendments.services.editorial import log_decision, save_amendment
+from amendments.services.notifications import notify_conflict, notify_decided
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from textcore.rebase import AMBIGUOUS, rebase
@@ -149,7 +149,8 @@ def _set_aside(
         paragraph=paragraph,
         reason=reason,
     )
-    (notifications.on_conflict if conflict else notifications.on_decided)(other)
+    actor = cause.decided_by if cause is not None else None
+    (notify_conflict if conflict else notify_decided)(amendment=other, actor=actor)
 
 
 def _put_in_conflict(

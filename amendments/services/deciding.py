@@ -28,7 +28,6 @@ from amendments.rules import (
     proposed_paragraph_text,
 )
 from amendments.selectors import duplicate_original
-from amendments.services import notifications
 from amendments.services.carrying import back_to_pending, carry_forward
 from amendments.services.editorial import (
     log_decision,
@@ -40,6 +39,7 @@ from amendments.services.editorial import (
 )
 from amendments.services.guard import guard_enforce, guard_snapshot
 from amendments.services.locking import lock_rows
+from amendments.services.notifications import notify_decided
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from manifesto.services import paragraph_next_key, position_after
@@ -108,7 +108,7 @@ def amendments_accept(
         accepted = [_accept_one(chapter, item, editor, reason) for item in items]
         guard_enforce(chapter=chapter, before=before)
         for amendment in accepted:
-            notifications.on_decided(amendment)
+            notify_decided(amendment=amendment, actor=editor)
     return accepted
 
 
@@ -274,7 +274,7 @@ def amendments_reject(
                 amendment=amendment,
                 reason=reason.strip(),
             )
-            notifications.on_decided(amendment)
+            notify_decided(amendment=amendment, actor=editor)
     return list(locked.values())
 
 
@@ -322,7 +322,7 @@ def amendment_mark_duplicate(
             amendment=locked,
             reason=locked.decision_reason,
         )
-        notifications.on_decided(locked)
+        notify_decided(amendment=locked, actor=editor)
     return locked
 
 

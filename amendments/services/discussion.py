@@ -17,7 +17,9 @@ from amendments.rules import (
     has_unstorable_characters,
 )
 from amendments.services.editorial import log_decision
+from amendments.services.following import follow_on_taking_part
 from amendments.services.locking import lock_rows
+from amendments.services.notifications import notify_comment
 from manifesto.models import Paragraph
 from textcore.limits import counted_length, too_long_message
 from textcore.words import has_visible_text
@@ -80,6 +82,10 @@ def comment_post(
         )
         comment._change_reason = "posted"
         comment.save()
+        thread = amendment or paragraph
+        assert thread is not None  # checked above: exactly one of them
+        follow_on_taking_part(user=author, thing=thread)
+        notify_comment(comment=comment)
     return comment
 
 

@@ -1,61 +1,161 @@
-"""E-mails to authors and supporters, sent only once the deciding transaction commits."""
+"""Telling members of what they follow: a Notification row for each follower, written in the
+transaction of the change, and one task, enqueued when it commits, that e-mails them.
+
+Recording is one INSERT … SELECT whatever the number of followers, so an editor's acceptance
+costs the same with 5 followers or 500; the e-mails are sent by the worker
+(``amendments/tasks.py``), after the decision committed, and a failed send is retried there.
+The actor is never told of their own action.
+"""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 
 from accounts.models import User
-from amendments.models import Amendment
+from amendments.models import Amendment, Comment, Follow, Notification
+from amendments.tasks import deliver_notifications
+from common import clock
+from manifesto.models import Chapter
 
-logger = logging.getLogger(__name__)
+Kind = Notification.Kind
 
-
-def _recipients(amendment: Amendment) -> list[str]:
-    users = User.objects.filter(
-        Q(pk=amendment.author_id) | Q(supports__amendment=amendment), is_active=True
-    ).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
-
-
-def _send(amendment_id: int, template: str) -> None:
-    # Runs after the decision committed: a mail server failure must not turn the editor's
-    # completed action into an error page, so it is logged instead.
-    try:
-        amendment = Amendment.objects.select_related(
-            "chapter", "paragraph", "author", "decided_by", "conflict_with", "cited_reference"
-        ).get(pk=amendment_id)
-        recipients = _recipients(amendment)
-        if not recipients:
-            return
-        context = {
-            "amendment": amendment,
-            "url": settings.SITE_URL.rstrip("/") + amendment.get_absolute_url(),
-        }
-        subject = render_to_string(f"amendments/email/{template}_subject.txt", context)
-        body = render_to_string(f"amendments/email/{template}.txt", context)
-        send_mass_mail(
-            [(subject.strip(), body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients],
-            fail_silently=False,
-        )
-    except Exception:
-        logger.exception("Could not send the %s e-mail for amendment #%s", template, amendment_id)
+_COLUMNS = (
+    "recipient_id",
+    "kind",
+    "actor_id",
+    "chapter_id",
+    "amendment_id",
+    "comment_id",
+    "description",
+    "created_at",
+    "email",
+    "email_attempts",
+)
 
 
-def on_decided(amendment: Amendment) -> None:
-    """Tell the author and supporters that ``amendment`` was decided (after commit)."""
-    transaction.on_commit(lambda: _send(amendment.pk, "decided"))
+def _recipients(
+    followers_of: Q, *, also: Iterable[int] = (), actor: User | None
+) -> QuerySet[Any, Any]:
+    """The active members who follow it (``followers_of``, a condition on Follow) or are
+    named in ``also``, less the actor."""
+    following = Follow.objects.filter(followers_of, active=True).values("user_id")
+    people = User.objects.filter(Q(pk__in=following) | Q(pk__in=list(also)), is_active=True)
+    if actor is not None:
+        people = people.exclude(pk=actor.pk)
+    return people.annotate(chosen_id=F("pk")).values("chosen_id")
 
 
-def on_conflict(amendment: Amendment) -> None:
-    """Tell the author and supporters that ``amendment`` went into conflict (after commit)."""
-    transaction.on_commit(lambda: _send(amendment.pk, "conflict"))
+def _record(
+    kind: str,
+    recipients: QuerySet[Any, Any],
+    *,
+    chapter_id: int,
+    actor: User | None = None,
+    amendment: Amendment | None = None,
+    comment: Comment | None = None,
+    description: str = "",
+) -> list[int]:
+    """Write one notification per recipient in one statement, and enqueue their e-mails for
+    when the transaction commits; returns the new rows' ids."""
+    select, select_params = recipients.query.sql_with_params()
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    values = ", ".join(["%s"] * (len(_COLUMNS) - 1))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(_COLUMNS)}) "  # noqa: S608 - names are ours, values are parameters
+        f"SELECT chosen.chosen_id, {values} FROM ({select}) chosen RETURNING id"
+    )
+    params = (
+        kind,
+        actor.pk if actor else None,
+        chapter_id,
+        amendment.pk if amendment else None,
+        comment.pk if comment else None,
+        description[:300],
+        clock.now(),
+        Notification.Email.PENDING,
+        0,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *select_params))
+        ids = [row[0] for row in cursor.fetchall()]
+    if ids:
+        transaction.on_commit(lambda: deliver_notifications.enqueue(ids))
+    return ids
+
+
+def notify_new_amendment(*, amendment: Amendment) -> list[int]:
+    """Tell the followers of its chapter and paragraph of a new amendment."""
+    followers = Q(chapter_id=amendment.chapter_id) | Q(paragraph_id=amendment.paragraph_id)
+    return _record(
+        Kind.NEW_AMENDMENT,
+        _recipients(followers, actor=amendment.author),
+        chapter_id=amendment.chapter_id,
+        actor=amendment.author,
+        amendment=amendment,
+    )
+
+
+def notify_comment(*, comment: Comment) -> list[int]:
+    """Tell the followers of the amendment or paragraph of a new comment, and the author of
+    the comment a reply answers."""
+    if comment.amendment is not None:
+        followers, chapter_id = Q(amendment_id=comment.amendment_id), comment.amendment.chapter_id
+    else:
+        assert comment.paragraph is not None  # a comment is on an amendment or on a paragraph
+        followers, chapter_id = Q(paragraph_id=comment.paragraph_id), comment.paragraph.chapter_id
+    answered = [comment.parent.author_id] if comment.parent is not None else []
+    return _record(
+        Kind.REPLY if comment.parent_id else Kind.COMMENT,
+        _recipients(followers, also=answered, actor=comment.author),
+        chapter_id=chapter_id,
+        actor=comment.author,
+        amendment=comment.amendment,
+        comment=comment,
+    )
+
+
+def notify_decided(*, amendment: Amendment, actor: User | None) -> list[int]:
+    """Tell the amendment's followers that it was decided (accepted, rejected, a duplicate,
+    obsolete, reopened)."""
+    return _record(
+        Kind.DECIDED,
+        _recipients(Q(amendment_id=amendment.pk), actor=actor),
+        chapter_id=amendment.chapter_id,
+        actor=actor,
+        amendment=amendment,
+        description=amendment.get_status_display(),
+    )
+
+
+def notify_conflict(*, amendment: Amendment, actor: User | None) -> list[int]:
+    """Tell the amendment's followers that another change put it in conflict."""
+    return _record(
+        Kind.CONFLICT,
+        _recipients(Q(amendment_id=amendment.pk), actor=actor),
+        chapter_id=amendment.chapter_id,
+        actor=actor,
+        amendment=amendment,
+    )
+
+
+def notify_phase_changed(*, chapter: Chapter, description: str) -> list[int]:
+    """Tell the chapter's followers that its round moved to another phase; ``description``
+    says how ("Open for amendments until 1 March"). Call it inside the change's transaction."""
+    return _record(
+        Kind.PHASE,
+        _recipients(Q(chapter_id=chapter.pk), actor=None),
+        chapter_id=chapter.pk,
+        description=description,
+    )
 
 
 def send_editor_digest(*, since: datetime) -> tuple[int, int]:
@@ -85,3 +185,21 @@ def send_editor_digest(*, since: datetime) -> tuple[int, int]:
         fail_silently=False,
     )
     return len(editors), len(amendments)
+
+
+def notification_mark_read(*, user: User, notification: Notification) -> Notification:
+    """Mark one of ``user``'s notices read (opening it does)."""
+    if notification.recipient_id != user.pk:
+        raise ValidationError("This notice is someone else's.", code="not_yours")
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark every unread notice of ``user`` read; returns how many were unread. (Notices have no
+    history to keep, so one UPDATE does it.)"""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=clock.now()
+    )

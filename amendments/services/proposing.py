@@ -27,7 +27,9 @@ from amendments.rules import (
     title_clean,
     word_delta_of,
 )
+from amendments.services.following import follow_on_taking_part
 from amendments.services.locking import lock_rows
+from amendments.services.notifications import notify_new_amendment
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import body_numbers, latest_version
 from textcore.limits import counted_length, too_long_message
@@ -246,6 +248,8 @@ def amendment_propose(
         )
         amendment._change_reason = "proposed"
         amendment.save()
+        follow_on_taking_part(user=author, thing=amendment)
+        notify_new_amendment(amendment=amendment)
     return amendment
 
 
@@ -393,6 +397,7 @@ def support_add(*, amendment: Amendment, user: User) -> Support:
     try:
         with transaction.atomic():
             support, _ = Support.objects.get_or_create(amendment=amendment, user=user)
+            follow_on_taking_part(user=user, thing=amendment)
     except IntegrityError:
         support = Support.objects.get(amendment=amendment, user=user)
     return support

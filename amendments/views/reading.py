@@ -74,6 +74,7 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "export_formats": FORM_CHOICES,
             "milestones": exports.milestone_names([chapter]),
             "milestone_form": MilestoneForm(auto_id="milestone-%s"),
+            "following": SimpleLazyObject(lambda: desk.is_following(request.user, chapter=chapter)),
         },
     )
 
@@ -148,6 +149,9 @@ def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
             "comment_form": CommentEditForm(),
             "comment_url": reverse(
                 "amendments:comment_paragraph", args=[chapter.slug, paragraph.key]
+            ),
+            "following": SimpleLazyObject(
+                lambda: desk.is_following(request.user, paragraph=paragraph)
             ),
         },
     )

@@ -3,21 +3,25 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
+from amendments.mailing import send_member_digests
 from amendments.services.notifications import send_editor_digest
+from common import clock
 
 
 class Command(BaseCommand):
     help = (
         "E-mail editors who asked for it a digest of the amendments proposed since the last "
-        "run window (default: the last 24 hours). Run it once a day from cron."
+        "run window (default: the last 24 hours), and members who chose a daily digest of what "
+        "they follow the notices not yet e-mailed. Run it once a day from cron."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--hours", type=int, default=24, help="The window (default 24).")
 
     def handle(self, *args: object, **options: object) -> None:
-        since = timezone.now() - timedelta(hours=int(str(options["hours"])))
+        since = clock.now() - timedelta(hours=int(str(options["hours"])))
         sent, count = send_editor_digest(since=since)
         self.stdout.write(f"Sent the digest of {count} new amendment(s) to {sent} editor(s).")
+        members, notices = send_member_digests()
+        self.stdout.write(f"Sent {notices} notice(s) to {members} member(s) in their digest.")
