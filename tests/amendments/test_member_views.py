@@ -233,13 +233,15 @@ def test_list_and_detail_pages_use_a_fixed_number_of_queries(
     amendment = Amendment.objects.filter(author=member).first()
     paragraph = body_paragraph(seed_chapter, 1)
     expected = {
-        # session, user, then the page's own reads
-        reverse("amendments:mine"): 3,
-        amendment.get_absolute_url(): 6,
-        # the paragraph's amendments come a page at a time: their count, then the page
-        paragraph.get_absolute_url(): 9,
+        # session, user, the header's unread notices, then the page's own reads (whether the
+        # member follows an amendment is part of its row)
+        reverse("amendments:mine"): 4,
+        amendment.get_absolute_url(): 7,
+        # the paragraph's amendments come a page at a time: their count, then the page; and
+        # whether the member follows the paragraph
+        paragraph.get_absolute_url(): 11,
         # plus the stamp its cached text is keyed on (a miss here: first request)
-        seed_chapter.get_absolute_url(): 9,
+        seed_chapter.get_absolute_url(): 11,
     }
     for url, queries in expected.items():
         with django_assert_num_queries(queries):

@@ -48,8 +48,8 @@ def test_queue_queries_do_not_grow_with_one_paragraphs_pile(
     _pile(body_paragraph(seed_chapter, 3), count)
     client = client_for(editor)
     # session, user, manifesto, paragraphs in order, their amendments' outline, the page's
-    # rows, chapters, ¶ numbers, words, pending
-    with django_assert_num_queries(10):
+    # rows, chapters, ¶ numbers, words, pending, and the header's unread notices
+    with django_assert_num_queries(11):
         assert client.get(reverse("amendments:queue")).status_code == 200
 
 
@@ -108,8 +108,8 @@ def test_the_paragraph_page_lists_a_pile_a_page_at_a_time(
     amendments_reject([rejected], editor=editor, reason="No.")
     client = client_for(member)
     # session, user, chapter, paragraph, ¶ numbers, versions, amendments counted, their page,
-    # comments
-    with django_assert_num_queries(9):
+    # comments, the header's unread notices and whether the member follows the paragraph
+    with django_assert_num_queries(11):
         first = client.get(paragraph.get_absolute_url()).content.decode()
     assert first.count('class="amendment-row"') == min(count, PER_PARAGRAPH_PAGE)
     if count > PER_PARAGRAPH_PAGE:

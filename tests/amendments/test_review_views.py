@@ -152,8 +152,8 @@ def test_queue_uses_a_fixed_number_of_queries(
         support_add(amendment=amendment, user=authors[(index + 1) % 4])
     client = client_for(editor)
     # session, user, manifesto, paragraphs in order, their amendments' outline, the page's
-    # rows, chapters, ¶ numbers, words, pending
-    with django_assert_num_queries(10):
+    # rows, chapters, ¶ numbers, words, pending, and the header's unread notices
+    with django_assert_num_queries(11):
         assert client.get(reverse("amendments:queue")).status_code == 200
 
 
