@@ -109,3 +109,24 @@ def test_the_page_makes_the_same_queries_with_few_or_many_notices(
 def test_visitors_are_sent_to_log_in_and_see_no_count() -> None:
     response = Client().get(PAGE)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_what_people_wrote_is_escaped_on_the_page_and_plain_in_the_digest(
+    member, other_member, p5, django_capture_on_commit_callbacks
+) -> None:
+    from django.core import mail
+    from django.core.management import call_command
+
+    from accounts.models import NoticeEmail
+
+    member.notice_email = NoticeEmail.DAILY
+    member.save()
+    follow_set(user=member, thing=p5, active=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        propose(other_member, p5, title='<script>alert("x")</script> & co')
+    page = client_for(member).get(PAGE).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in page
+    call_command("send_digest")
+    [digest] = mail.outbox
+    assert '<script>alert("x")</script> & co' in digest.body and "&lt;" not in digest.body
