@@ -2,9 +2,9 @@
 service: each acceptance rebases the 149 others (carried forward, in conflict or obsolete).
 
 Each acceptance runs in a transaction that is rolled back afterwards, so all twenty start
-from the same 150 pending amendments. The e-mails the service leaves for after the commit
-(conflict notices to authors and supporters) are sent too, before the rollback, and timed
-apart, through Django's in-memory mail backend."""
+from the same 150 pending amendments. What the service leaves for after the commit (since the
+notices, enqueueing the task that e-mails the followers of the amendments put in conflict) runs
+too, before the rollback, and is timed apart."""
 
 from __future__ import annotations
 

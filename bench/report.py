@@ -98,6 +98,10 @@ def markdown(results: dict[str, Any]) -> str:
         f"{acceptance['mail_after_commit_max_s']} s, in-memory mail backend). On average the "
         f"others ended as: {acceptance['outcome_of_the_others_mean']}.",
         "",
+        "### An acceptance that notifies 500 followers",
+        "",
+        _notify_line(results["notify"]) if "notify" in results else "Not measured in this run.",
+        "",
         "## 4. Exporting the whole Manifesto",
         "",
         _table(
@@ -147,3 +151,14 @@ def _diff_row(summary: dict[str, float]) -> list[float]:
         summary["p99_ms"],
         summary["max_ms"],
     ]
+
+
+def _notify_line(notify: dict[str, Any]) -> str:
+    none, many = notify["followers_0"], notify["followers_500"]
+    return (
+        f"{notify['repetitions']} acceptances each with 0 and with 500 followers, alternately "
+        "(rolled back after each; the service and the enqueueing of the e-mails' task, which "
+        f"is what the editor's request does): median **{none['median_ms']} ms** with none, "
+        f"**{many['median_ms']} ms** with 500 (max {none['max_ms']} and {many['max_ms']} ms), "
+        f"a ratio of {notify['ratio_500_to_0']}. The e-mails are sent by the worker."
+    )

@@ -7,7 +7,8 @@ it is down), builds the data set of bench/dataset.py, and measures:
 1. SQL queries per request of the main pages with 10 amendments and with 10,000;
 2. latency under load: gunicorn (2 workers), locust with 16 clients for 20 s per page, and
    the same for a bare reference page, each page's p95 as a ratio to the reference's;
-3. accepting an amendment on a paragraph with 150 pending amendments (all rebased);
+3. accepting an amendment on a paragraph with 150 pending amendments (all rebased), and an
+   acceptance that notifies 500 followers against one that notifies none (bench/notify.py);
 4. exporting the whole Manifesto (seconds and peak memory, one process per format);
 5. the word-level diff of one paragraph over every amendment of the data set.
 
@@ -41,6 +42,7 @@ TARGETS = {
     "amendment page p95 / reference": 1.5,
     "review queue p95 / reference": 2.0,
     "acceptance with 150 rebases, max (s)": 1.0,
+    "acceptance with 500 followers / with none (median)": 1.5,
     "whole-Manifesto DOCX export (s)": 5.0,
     "whole-Manifesto DOCX export peak memory (MB)": 300.0,
     "paragraph diff p99 (ms)": 50.0,
@@ -153,7 +155,7 @@ def _measure(database_url: str) -> dict[str, Any]:
     django.setup()
     from django.core.management import call_command
 
-    from bench import accept, dataset, diffs, explain, latency, queries
+    from bench import accept, dataset, diffs, explain, latency, notify, queries
 
     results: dict[str, Any] = {}
     start = _step("Building the data set: 12 chapters, 2,000 members, 10 amendments")
@@ -206,6 +208,10 @@ def _measure(database_url: str) -> dict[str, Any]:
     results["acceptance"] = accept.measure(busiest.pk, EDITOR)
     print(f"  {results['acceptance']}")
 
+    _step("3b. An acceptance that notifies 500 followers, against one that notifies none")
+    results["notify"] = notify.measure(notify.quiet_amendment(EDITOR), EDITOR)
+    print(f"  {results['notify']}")
+
     _step("4. Exporting the whole Manifesto")
     results["exports"] = _exports(database_url)
 
@@ -223,6 +229,7 @@ def _judge(results: dict[str, Any]) -> list[dict[str, Any]]:
         "amendment page p95 / reference": pages["amendment page"]["p95_ratio"],
         "review queue p95 / reference": pages["review queue, first page"]["p95_ratio"],
         "acceptance with 150 rebases, max (s)": results["acceptance"]["max_s"],
+        "acceptance with 500 followers / with none (median)": results["notify"]["ratio_500_to_0"],
         "whole-Manifesto DOCX export (s)": results["exports"]["docx"]["seconds"],
         "whole-Manifesto DOCX export peak memory (MB)": results["exports"]["docx"]["peak_rss_mb"],
         "paragraph diff p99 (ms)": results["diff"]["all"]["p99_ms"],
