@@ -12,6 +12,7 @@ PYTEST_WORKERS ?= 2
 
 help:
 	@echo "make run      install, migrate, load the seed chapter, demo accounts, serve on 127.0.0.1:$(PORT)"
+	@echo "              with the worker that sends the notices' e-mails (manage.py db_worker)"
 	@echo "make test     install test dependencies and run lint + the whole suite"
 	@echo "make lint     ruff (lint and format check) and mypy"
 	@echo "make fmt      ruff format and fix"
@@ -39,7 +40,11 @@ var:
 run: $(VENV)/.base-installed | var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/, with the worker that sends e-mails (Ctrl-C stops both)"
+	@# The worker runs in the background (a non-interactive shell makes it ignore Ctrl-C); the
+	@# trap stops it (SIGTERM: it finishes its task first) whenever runserver ends.
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
 	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.dev-installed
