@@ -197,6 +197,7 @@ def back_to_pending(
     locked.conflict_reason = ""
     save_amendment(locked, label, actor)
     log_decision(chapter=chapter, action=action, actor=actor, amendment=locked, reason=reason)
+    notify_decided(amendment=locked, actor=actor, description="Pending again")
     paragraph.chapter = chapter
     if locked.kind != Amendment.Kind.INSERT and (
         paragraph.is_deleted or locked.base_version_id != latest_version(paragraph).history_id

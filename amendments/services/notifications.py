@@ -123,16 +123,16 @@ def notify_comment(*, comment: Comment) -> list[int]:
     )
 
 
-def notify_decided(*, amendment: Amendment, actor: User | None) -> list[int]:
+def notify_decided(*, amendment: Amendment, actor: User | None, description: str = "") -> list[int]:
     """Tell the amendment's followers that it was decided (accepted, rejected, a duplicate,
-    obsolete, reopened)."""
+    obsolete) or taken back to pending (reopened, a duplicate marking undone)."""
     return _record(
         Kind.DECIDED,
         _recipients(Q(amendment_id=amendment.pk), actor=actor),
         chapter_id=amendment.chapter_id,
         actor=actor,
         amendment=amendment,
-        description=amendment.get_status_display(),
+        description=description or amendment.get_status_display(),
     )
 
 

@@ -161,3 +161,16 @@ def test_an_acceptance_makes_the_same_queries_with_5_or_500_followers(
 # Locks, reads, the new version, the decision log, the guard, the history rows and one
 # INSERT … SELECT for the followers' notices (measured with 5 followers).
 ACCEPT_QUERIES = 23
+
+
+def test_a_reopened_amendment_tells_its_followers_it_is_pending_again(
+    member, other_member, editor, admin_user, p5
+) -> None:
+    from amendments.services.deciding import amendment_reject, amendment_reopen
+
+    amendment = propose(member, p5)
+    support_add(amendment=amendment, user=other_member)
+    amendment_reject(amendment=amendment, editor=editor, reason="Not now.")
+    amendment_reopen(amendment=amendment, admin=admin_user, reason="Congress asked.")
+    again = Notification.objects.filter(amendment=amendment, description="Pending again")
+    assert {n.recipient.username for n in again} == {"alice", "bob"}
