@@ -186,6 +186,8 @@ class ProfileForm(NameFieldsMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].error_messages["required"] = EMAIL_REQUIRED
+        # A form sent without it (an old page, a script) keeps the member's setting.
+        self.fields["notice_email"].required = False
 
 
 class DeskPasswordChangeForm(PasswordChangeForm):

@@ -155,7 +155,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 display_name=form.cleaned_data["display_name"],
                 email=form.cleaned_data["email"],
                 wants_daily_digest=form.cleaned_data["wants_daily_digest"],
-                notice_email=form.cleaned_data["notice_email"],
+                notice_email=form.cleaned_data["notice_email"] or None,
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -82,3 +82,11 @@ def test_the_profile_sets_how_notices_are_mailed(member) -> None:
     assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
     assert 'value="Alice Member"' in refused.content.decode()
     assert _setting(member) == NoticeEmail.DAILY
+
+
+def test_a_profile_form_without_the_setting_keeps_it(member) -> None:
+    member.notice_email = NoticeEmail.DAILY
+    member.save()
+    form = {"display_name": "Alice M", "email": member.email}
+    assert client_for(member).post(reverse("accounts:profile"), form).status_code == 302
+    assert _setting(member) == NoticeEmail.DAILY

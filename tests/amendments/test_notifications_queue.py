@@ -87,6 +87,8 @@ def test_the_wait_grows_between_tries() -> None:
     assert waits == sorted(set(waits)) and waits[0] == timedelta(minutes=1)
 
 
+# The worker closes its database connection as it ends: it needs committed data.
+@pytest.mark.django_db(transaction=True)
 def test_with_the_database_queue_the_request_only_enqueues_and_the_worker_sends(
     member, other_member, editor, p5, settings, django_capture_on_commit_callbacks
 ) -> None:
@@ -101,6 +103,8 @@ def test_with_the_database_queue_the_request_only_enqueues_and_the_worker_sends(
     assert queued.status == "SUCCESSFUL"
 
 
+# The worker closes its database connection as it ends: it needs committed data.
+@pytest.mark.django_db(transaction=True)
 def test_with_the_database_queue_a_failed_send_is_enqueued_again_for_later(
     member, other_member, editor, p5, settings, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
