@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -157,6 +158,22 @@ def _save_email_state(notices: list[Notification]) -> None:
     Notification.objects.bulk_update(
         notices, ["email", "email_attempts", "email_next_attempt_at", "emailed_at"], batch_size=500
     )
+
+
+# A notice for a member who wants e-mails at once that is still pending this long after it was
+# made lost its task (the queue refused it, or a worker died with it): send_digest sends it.
+OVERDUE = timedelta(hours=1)
+
+
+def deliver_overdue() -> Delivery:
+    """E-mail the notices whose task was lost (see OVERDUE) and whose next try is due."""
+    now = clock.now()
+    overdue = Notification.objects.filter(
+        Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now),
+        email=Notification.Email.PENDING,
+        created_at__lte=now - OVERDUE,
+    ).exclude(recipient__notice_email=NoticeEmail.DAILY)
+    return deliver(list(overdue.values_list("pk", flat=True)))
 
 
 def send_member_digests() -> tuple[int, int]:

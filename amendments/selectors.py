@@ -549,10 +549,7 @@ def notifications_page(user: User, page_number: str | int | None) -> Page[Notifi
     notices = with_details(Notification.objects.filter(recipient=user)).order_by(
         "-created_at", "-pk"
     )
-    page = Paginator(notices, NOTICES_PER_PAGE).get_page(page_number)
-    for notification in page:
-        notification.target_path = target_path(notification)  # type: ignore[attr-defined]
-    return page
+    return Paginator(notices, NOTICES_PER_PAGE).get_page(page_number)
 
 
 def unread_notices(user: User) -> int:

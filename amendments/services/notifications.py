@@ -88,7 +88,9 @@ def _record(
         cursor.execute(sql, (*params, *select_params))
         ids = [row[0] for row in cursor.fetchall()]
     if ids:
-        transaction.on_commit(lambda: deliver_notifications.enqueue(ids))
+        # robust: the change is committed; a queue that cannot take the task must not turn
+        # it into an error page. The notices stay pending, and send_digest e-mails them.
+        transaction.on_commit(lambda: deliver_notifications.enqueue(ids), robust=True)
     return ids
 
 

@@ -161,3 +161,28 @@ def test_every_notice_mail_can_be_stopped_in_one_click(
     assert f"Stop these e-mails: {link[1:-1]}" in message.body
     assert f"https://desk.example.org{amendment.get_absolute_url()}" in message.body
     assert "https://desk.example.org/notifications/" in message.body
+
+
+def test_a_queue_that_refuses_the_task_loses_neither_the_decision_nor_the_mail(
+    member, other_member, editor, p5, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    import time_machine
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the queue is down")
+
+    monkeypatch.setattr(ImmediateBackend, "enqueue", refuse)
+    amendment = _accepted_with_a_supporter(
+        member, other_member, editor, p5, django_capture_on_commit_callbacks
+    )
+    amendment.refresh_from_db()
+    assert amendment.status == Amendment.Status.ACCEPTED and mail.outbox == []
+    monkeypatch.undo()
+    call_command("send_digest", stdout=io.StringIO())
+    assert mail.outbox == []  # not overdue yet: its task may still come
+    with time_machine.travel(clock.now() + mailing.OVERDUE + timedelta(minutes=1)):
+        out = io.StringIO()
+        call_command("send_digest", stdout=out)
+    assert "E-mailed 2 notice(s) whose task was lost" in out.getvalue()
+    assert sorted(m.to[0] for m in mail.outbox) == [member.email, other_member.email]

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from amendments.mailing import send_member_digests
+from amendments.mailing import deliver_overdue, send_member_digests
 from amendments.services.notifications import send_editor_digest
 from common import clock
 
@@ -13,7 +13,8 @@ class Command(BaseCommand):
     help = (
         "E-mail editors who asked for it a digest of the amendments proposed since the last "
         "run window (default: the last 24 hours), and members who chose a daily digest of what "
-        "they follow the notices not yet e-mailed. Run it once a day from cron."
+        "they follow the notices not yet e-mailed (and any notice whose task was lost). Run it "
+        "once a day from cron."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,3 +26,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Sent the digest of {count} new amendment(s) to {sent} editor(s).")
         members, notices = send_member_digests()
         self.stdout.write(f"Sent {notices} notice(s) to {members} member(s) in their digest.")
+        overdue = deliver_overdue()
+        if overdue.sent or overdue.failed or overdue.retry:
+            self.stdout.write(
+                f"E-mailed {overdue.sent} notice(s) whose task was lost; {len(overdue.retry)} "
+                f"to try again, {overdue.failed} failed for good."
+            )
