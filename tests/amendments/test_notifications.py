@@ -1,4 +1,5 @@
-"""E-mails: after commit only, to author and supporters, and the editors' digest."""
+"""E-mails: after commit only, sent by the task the commit enqueues (run at once in tests), to
+the amendment's followers (its author and supporters follow it), and the editors' digest."""
 
 from __future__ import annotations
 
