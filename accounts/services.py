@@ -185,15 +185,15 @@ def user_update_profile(
     return locked
 
 
-def notice_email_set(*, user: User, notice_email: str) -> User:
-    """Set how ``user`` hears by e-mail of what they follow (the profile and the unsubscribe
-    link); the notices themselves stay on their notifications page."""
-    if notice_email not in NoticeEmail.values:
-        raise ValidationError("Choose one of the e-mail settings offered.", code="notice_email")
+def user_unsubscribe(*, user: User) -> User:
+    """Stop every e-mail ``user`` chose to have (the unsubscribe link): notices of what they
+    follow and the editors' daily digest. The notices stay on their notifications page, and
+    mail about their account (password resets) is not affected."""
     with transaction.atomic():
         locked = User.objects.get(pk=user.pk)
-        locked.notice_email = notice_email
-        locked.save(update_fields=["notice_email"])
+        locked.notice_email = NoticeEmail.NEVER
+        locked.wants_daily_digest = False
+        locked.save(update_fields=["notice_email", "wants_daily_digest"])
     return locked
 
 

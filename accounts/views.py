@@ -25,12 +25,12 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.limits import rate_limit
-from accounts.models import NoticeEmail, User
+from accounts.models import User
 from accounts.services import (
     member_sign_up,
-    notice_email_set,
     signup_link_read,
     signup_request,
+    user_unsubscribe,
     user_update_profile,
 )
 from accounts.unsubscribe import user_of_token
@@ -182,6 +182,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         context = {"title": "This link does not work", "text": BAD_UNSUBSCRIBE_LINK}
         return render(request, "accounts/message.html", context, status=404)
     if request.method == "POST":
-        notice_email_set(user=member, notice_email=NoticeEmail.NEVER)
+        user_unsubscribe(user=member)
         return render(request, "accounts/unsubscribed.html", {"member": member})
     return render(request, "accounts/unsubscribe.html", {"member": member, "token": token})

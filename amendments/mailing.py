@@ -43,7 +43,8 @@ def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _headers(recipient: User) -> tuple[str, dict[str, str]]:
+def unsubscribe_headers(recipient: User) -> tuple[str, dict[str, str]]:
+    """The unsubscribe link of ``recipient`` and the headers that offer it to mail programs."""
     link = unsubscribe_url(recipient)
     # RFC 2369 and RFC 8058: mail programs offer "unsubscribe", which POSTs to the link.
     return link, {
@@ -55,14 +56,14 @@ def _headers(recipient: User) -> tuple[str, dict[str, str]]:
 def notice_message(notification: Notification) -> EmailMessage:
     """The e-mail of one notice, plain text, with its unsubscribe link and headers."""
     recipient = notification.recipient
-    unsubscribe, headers = _headers(recipient)
+    unsubscribe, headers = unsubscribe_headers(recipient)
     context = {
         "notification": notification,
         "amendment": notification.amendment,
         "comment": notification.comment,
         "chapter": notification.chapter,
         "url": site_url(target_path(notification)),
-        **_footer_links(unsubscribe),
+        **footer_links(unsubscribe),
     }
     template = f"amendments/email/notice_{notification.kind}"
     subject = render_to_string(f"{template}_subject.txt", context)
@@ -76,7 +77,7 @@ def notice_message(notification: Notification) -> EmailMessage:
     )
 
 
-def _footer_links(unsubscribe: str) -> dict[str, str]:
+def footer_links(unsubscribe: str) -> dict[str, str]:
     return {
         "unsubscribe_url": unsubscribe,
         "notifications_url": site_url(reverse("amendments:notifications")),
@@ -204,9 +205,9 @@ def send_member_digests() -> tuple[int, int]:
 
 def _digest_message(notices: list[Notification]) -> EmailMessage:
     recipient = notices[0].recipient
-    unsubscribe, headers = _headers(recipient)
+    unsubscribe, headers = unsubscribe_headers(recipient)
     lines = [(n, site_url(target_path(n))) for n in notices]
-    context = {"lines": lines, **_footer_links(unsubscribe)}
+    context = {"lines": lines, **footer_links(unsubscribe)}
     body = render_to_string("amendments/email/notice_digest.txt", context)
     return EmailMessage(
         subject=f"{len(notices)} new notice(s) about what you follow",

@@ -15,12 +15,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 
 from accounts.models import User
+from amendments.mailing import footer_links, unsubscribe_headers
 from amendments.models import Amendment, Comment, Follow, Notification
 from amendments.tasks import deliver_notifications
 from common import clock
@@ -183,11 +184,18 @@ def send_editor_digest(*, since: datetime) -> tuple[int, int]:
         "site": settings.SITE_URL.rstrip("/"),
     }
     subject = f"{len(amendments)} new amendment(s) to review"
-    body = render_to_string("amendments/email/digest.txt", context)
-    send_mass_mail(
-        [(subject, body, settings.DEFAULT_FROM_EMAIL, [editor.email]) for editor in editors],
-        fail_silently=False,
-    )
+    messages = []
+    for editor in editors:
+        unsubscribe, headers = unsubscribe_headers(editor)
+        body = render_to_string(
+            "amendments/email/digest.txt", {**context, **footer_links(unsubscribe)}
+        )
+        messages.append(
+            EmailMessage(
+                subject, body, settings.DEFAULT_FROM_EMAIL, [editor.email], headers=headers
+            )
+        )
+    get_connection().send_messages(messages)
     return len(editors), len(amendments)
 
 

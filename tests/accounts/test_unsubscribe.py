@@ -27,11 +27,34 @@ def test_get_asks_and_changes_nothing(member) -> None:
     assert _setting(member) == NoticeEmail.IMMEDIATELY
 
 
-def test_one_click_post_without_a_session_or_csrf_token_stops_the_mails(member) -> None:
-    url = reverse("accounts:unsubscribe", args=[unsubscribe_token(member)])
+def test_one_click_post_without_a_session_or_csrf_token_stops_the_mails(editor) -> None:
+    editor.wants_daily_digest = True
+    editor.save()
+    url = reverse("accounts:unsubscribe", args=[unsubscribe_token(editor)])
     response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200 and "E-mails stopped" in response.content.decode()
-    assert _setting(member) == NoticeEmail.NEVER
+    assert _setting(editor) == NoticeEmail.NEVER
+    assert not User.objects.get(pk=editor.pk).wants_daily_digest
+
+
+def test_the_editors_digest_carries_the_link_too(member, editor, p5, settings) -> None:
+    from django.core import mail
+
+    from amendments.services.notifications import send_editor_digest
+    from common import clock
+    from tests.amendments.conftest import propose
+
+    settings.SITE_URL = "https://desk.example.org"
+    editor.wants_daily_digest = True
+    editor.save()
+    since = clock.now()
+    propose(member, p5, title="Something new")
+    assert send_editor_digest(since=since) == (1, 1)
+    [digest] = mail.outbox
+    link = unsubscribe_url(editor)
+    assert digest.extra_headers["List-Unsubscribe"] == f"<{link}>"
+    assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"Stop these e-mails: {link}" in digest.body
 
 
 @pytest.mark.parametrize(
