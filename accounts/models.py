@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from common import clock
+
 
 class User(AbstractUser):
     """A member of the organisation; ``role`` decides what they may do."""
@@ -99,7 +101,7 @@ class Invitation(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        not_expired = self.expires_at is None or self.expires_at > timezone.now()
+        not_expired = self.expires_at is None or self.expires_at > clock.now()
         return self.uses < self.max_uses and not_expired
 
 

@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Invitation, NameClaim, User
+from common import clock
 from common.columns import column_length
 from textcore.limits import too_long_message
 from textcore.oneline import describe_characters, format_characters_in, name_key, name_skeleton
@@ -223,7 +223,7 @@ def invitation_redeem(*, code: str) -> Invitation:
     cannot both have it: the second waits for the first's row and then finds it used up.
     """
     usable = Invitation.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+        Q(expires_at__isnull=True) | Q(expires_at__gt=clock.now()),
         code=code.strip(),
         uses__lt=F("max_uses"),
     )

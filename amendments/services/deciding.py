@@ -16,7 +16,6 @@ from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Decision
@@ -40,6 +39,7 @@ from amendments.services.editorial import (
 )
 from amendments.services.guard import guard_enforce, guard_snapshot
 from amendments.services.locking import lock_rows
+from common import clock
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from manifesto.services import paragraph_next_key, position_after
@@ -138,7 +138,7 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     )
     amendment.accepted_word_delta = count_words(result) - words_before
     amendment.decided_by = editor
-    amendment.decided_at = timezone.now()
+    amendment.decided_at = clock.now()
     amendment.decision_reason = reason.strip()
     save_amendment(amendment, label, editor)
     action = Decision.Action.ACCEPTED_WITH_CHANGES if with_changes else Decision.Action.ACCEPTED
@@ -264,7 +264,7 @@ def amendments_reject(
         for amendment in locked.values():
             amendment.status = Amendment.Status.REJECTED
             amendment.decided_by = editor
-            amendment.decided_at = timezone.now()
+            amendment.decided_at = clock.now()
             amendment.decision_reason = reason.strip()
             save_amendment(amendment, f"rejected: {reason.strip()[:80]}", editor)
             log_decision(
@@ -312,7 +312,7 @@ def amendment_mark_duplicate(
         locked.status = Amendment.Status.DUPLICATE
         locked.duplicate_of = original
         locked.decided_by = editor
-        locked.decided_at = timezone.now()
+        locked.decided_at = clock.now()
         locked.decision_reason = reason.strip() or default
         save_amendment(locked, f"duplicate of #{original.pk}", editor)
         log_decision(

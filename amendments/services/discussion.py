@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Comment, Decision
@@ -18,6 +17,7 @@ from amendments.rules import (
 )
 from amendments.services.editorial import log_decision
 from amendments.services.locking import lock_rows
+from common import clock
 from manifesto.models import Paragraph
 from textcore.limits import counted_length, too_long_message
 from textcore.words import has_visible_text
@@ -68,7 +68,7 @@ def comment_post(
                 parent=parent,
                 body=body,
                 is_deleted=False,
-                created_at__gte=timezone.now() - timedelta(seconds=REPEAT_WINDOW_SECONDS),
+                created_at__gte=clock.now() - timedelta(seconds=REPEAT_WINDOW_SECONDS),
             )
             .order_by("pk")
             .first()
@@ -97,7 +97,7 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
     with transaction.atomic():
         locked = _lock_own_comment(comment, user)
         locked.body = _clean_body(body)
-        locked.edited_at = timezone.now()
+        locked.edited_at = clock.now()
         locked._change_reason = "edited"
         locked.save()
     return locked

@@ -6,7 +6,6 @@ from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.models import User
 from amendments.citations import citation_record
@@ -28,6 +27,7 @@ from amendments.rules import (
     word_delta_of,
 )
 from amendments.services.locking import lock_rows
+from common import clock
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import body_numbers, latest_version
 from textcore.limits import counted_length, too_long_message
@@ -364,7 +364,7 @@ def amendment_edit(
         locked.conflict_with = None
         locked.carried_forward_at = None
         locked.carried_forward_by = None
-        locked.updated_at = timezone.now()
+        locked.updated_at = clock.now()
         locked._change_reason = "edited by the author"
         locked.save()
     return locked
@@ -378,7 +378,7 @@ def amendment_withdraw(*, amendment: Amendment, user: User) -> Amendment:
         if not amendment_permissions(user, locked).withdraw:
             _refuse_changing(locked, user)
         locked.status = Amendment.Status.WITHDRAWN
-        locked.updated_at = timezone.now()
+        locked.updated_at = clock.now()
         locked._change_reason = "withdrawn by the author"
         locked.save()
     return locked

@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
 from amendments.services.notifications import send_editor_digest
+from common import clock
 
 
 class Command(BaseCommand):
@@ -18,6 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--hours", type=int, default=24, help="The window (default 24).")
 
     def handle(self, *args: object, **options: object) -> None:
-        since = timezone.now() - timedelta(hours=int(str(options["hours"])))
+        since = clock.now() - timedelta(hours=int(str(options["hours"])))
         sent, count = send_editor_digest(since=since)
         self.stdout.write(f"Sent the digest of {count} new amendment(s) to {sent} editor(s).")
