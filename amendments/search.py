@@ -58,7 +58,7 @@ KINDS: dict[str, str] = {
 
 # The tsvector of each kind, as the migrations index it ({t} is the table, quoted, and a dot).
 _TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
-_VECTORS = {
+VECTORS = {
     TEXT: "to_tsvector('english'::regconfig, {t}text)",
     AMENDMENTS: "(setweight(to_tsvector('english'::regconfig, {t}title), 'A') || "
     "to_tsvector('english'::regconfig, {t}reason || ' ' || {t}proposed_text))",
@@ -216,7 +216,7 @@ Row = tuple[Any, SafeString, int | None]  # the object, its snippet, where the f
 def _full_text(queryset: QuerySet[Any], kind: str, query: str, offset: int, size: int) -> list[Row]:
     """One page of ``kind`` matching ``query``, best first, with snippets (one query)."""
     table = f'"{queryset.model._meta.db_table}".'
-    vector = _VECTORS[kind].format(t=table)
+    vector = VECTORS[kind].format(t=table)
     token = secrets.token_hex(8)
     start, stop = f"{_START}{token}", f"{_STOP}{token}"
     options = (
