@@ -470,7 +470,7 @@ class SearchForm(DeskForm):
         max_length=MAX_QUERY_CHARS,
         required=False,
         what="The search",
-        help_text='Words find their other forms too; "quoted words" a phrase; -word leaves '
+        help_text="Words find their other forms too; “quoted words” find a phrase; -word leaves "
         "out what has it.",
     )
     chapter = forms.ChoiceField(
