@@ -7,10 +7,10 @@ amendments that were not withdrawn. Hidden comments are left out for everyone, e
 
 On PostgreSQL it is full-text search with the English configuration: ``websearch_to_tsquery``
 (so "quoted phrases" and -exclusions work, and words are stemmed: "nationalised" finds
-"nationalisation"), the GIN expression indexes of the migrations ``manifesto 0006_search`` and
-``amendments 0016_search`` (the expressions below must stay exactly theirs), ``ts_rank`` order
-(an amendment's title weighs more than its reason and text), and ``ts_headline`` for the
-snippets.
+"nationalisation"), each row's tsvector stored in a column that a trigger keeps, with a GIN
+index (the migrations ``manifesto 0006_search`` and ``amendments 0016_search``), ``ts_rank``
+order (an amendment's title weighs more than its reason and text), and ``ts_headline`` for
+the snippets.
 
 On SQLite it is a plain word match: every word must appear (case-insensitively; a crude stem
 strips common English endings, so "nationalised" finds "nationalisation" too), a quoted phrase
@@ -56,14 +56,10 @@ KINDS: dict[str, str] = {
     COMMENTS: "Comments",
 }
 
-# The tsvector of each kind, as the migrations index it ({t} is the table, quoted, and a dot).
+# The tsvector of each kind: a column only PostgreSQL has, which a trigger keeps (the
+# migrations manifesto 0006_search and amendments 0016_search); {t} is the table and a dot.
 _TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
-VECTORS = {
-    TEXT: "to_tsvector('english'::regconfig, {t}text)",
-    AMENDMENTS: "(setweight(to_tsvector('english'::regconfig, {t}title), 'A') || "
-    "to_tsvector('english'::regconfig, {t}reason || ' ' || {t}proposed_text))",
-    COMMENTS: "to_tsvector('english'::regconfig, {t}body)",
-}
+VECTORS = {kind: "{t}search_vector" for kind in KINDS}
 # What each kind's snippet is cut from.
 _SNIPPET_SOURCES = {
     TEXT: "{t}text",
