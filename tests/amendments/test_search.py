@@ -364,3 +364,9 @@ def test_the_chapter_text_query_uses_its_index(seed_chapter) -> None:
         cursor.execute("EXPLAIN " + query["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on paragraph_text_search" in plan, plan
+
+
+@pytest.mark.django_db
+def test_search_answers_before_anything_is_imported() -> None:
+    html = _search({"q": "soviets"})
+    assert "Nothing found for" in html and 'value="soviets"' in html
