@@ -247,10 +247,9 @@ def _marked(headline: str, start: str, stop: str) -> tuple[SafeString, str]:
 
 
 def _offset_of(text: str, word: str) -> int | None:
-    if not word:
-        return None
-    found = text.find(word)
-    return found if found >= 0 else None
+    """Where ``word`` (as ts_headline marked it) first stands as a word of ``text``."""
+    found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) if word else None
+    return found.start() if found else None
 
 
 # --- SQLite: a word match -------------------------------------------------------------------
