@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
@@ -85,6 +85,7 @@ class AmendmentHit:
     amendment: Amendment
     url: str
     snippet: SafeString
+    title: SafeString = field(default_factory=lambda: SafeString(""))  # escaped, words marked
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,21 @@ def search_run(
             rows = _word_match(queryset, name, query, *window)
         hits = [_HITS[name](row, snippet, offset) for row, snippet, offset in rows[:size]]
         results.kinds.append(KindResults(name, hits, len(rows) > size, page))
+    _mark_titles(results.kinds, query)
     return results
+
+
+def _mark_titles(kinds: Iterable[KindResults], query: str) -> None:
+    """Mark the query's words in the amendments' titles, by the word match's patterns on either
+    database (ts_headline would drop tag-like text from a title, which is shown whole)."""
+    words = [pattern for pattern, _ in parse_terms(query).required]
+    for kind in kinds:
+        kind.hits = [
+            replace(hit, title=highlight(hit.amendment.title, words, whole=True)[0])
+            if isinstance(hit, AmendmentHit)
+            else hit
+            for hit in kind.hits
+        ]
 
 
 # --- what is searched -----------------------------------------------------------------------
@@ -355,13 +370,16 @@ _SNIPPET_TEXT: dict[str, Callable[[Any], str]] = {
 }
 
 
-def highlight(text: str, patterns: Iterable[re.Pattern[str]]) -> tuple[SafeString, int | None]:
-    """A snippet of ``text`` around its first match, escaped, with every match in it marked;
-    and where the first match begins (None: nowhere, and the snippet is the text's start)."""
+def highlight(
+    text: str, patterns: Iterable[re.Pattern[str]], *, whole: bool = False
+) -> tuple[SafeString, int | None]:
+    """A snippet of ``text`` around its first match (or all of it, ``whole``), escaped, with
+    every match in it marked; and where the first match begins (None: nowhere, and the snippet
+    is the text's start)."""
     spans = sorted(m.span() for pattern in patterns for m in pattern.finditer(text) if m.group())
     first = spans[0][0] if spans else None
-    begin = 0 if first is None or first < 60 else text.rfind(" ", 0, first - 60) + 1
-    end = min(len(text), begin + _SNIPPET_CHARS)
+    begin = 0 if whole or first is None or first < 60 else text.rfind(" ", 0, first - 60) + 1
+    end = len(text) if whole else min(len(text), begin + _SNIPPET_CHARS)
     if end < len(text):
         end = max(text.rfind(" ", begin, end), max(first or 0, begin) + 1)
     pieces = ["… "] if begin else []

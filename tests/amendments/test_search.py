@@ -112,6 +112,7 @@ def test_a_title_counts_more_than_a_reason(member, other_member, p5) -> None:
     in_title = propose(other_member, p5, title="Soviets first", reason="Because.")
     found = _section(_search({"q": "soviets"}), "amendments")
     assert found.index(in_title.get_absolute_url()) < found.index(in_reason.get_absolute_url())
+    assert "<bdi><mark>Soviets</mark> first</bdi>" in found
 
 
 @pytest.mark.django_db
@@ -194,7 +195,7 @@ def test_hostile_text_is_escaped_and_only_the_marks_are_markup(member, p5) -> No
     )
     html = _search({"q": "soviets"})
     assert "<script>alert" not in html and "<img src" not in html and "<b>soviets" not in html
-    assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; Soviets" in html  # the title
+    assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; <mark>Soviets</mark>" in html
     assert "&amp; &quot;friends" in html
     snippets = re.findall(r'class="search-hit__snippet" dir="auto">(.*?)</p>', html, re.DOTALL)
     for snippet in snippets:
