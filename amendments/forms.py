@@ -28,6 +28,8 @@ from amendments.rules import (
     MAX_TITLE_CHARS,
     NOT_A_VERSION_MESSAGE,
 )
+from amendments.search import KINDS as SEARCH_KINDS
+from amendments.search import MAX_QUERY_CHARS
 from common.fields import DeskCharField
 from common.forms import DeskForm
 from manifesto.models import Chapter, Milestone
@@ -458,3 +460,43 @@ class BatchForm(DeskForm):
                 "Nothing was done."
             )
         return query
+
+
+class SearchForm(DeskForm):
+    """A search (GET): the words, and optionally one chapter and one kind of result."""
+
+    q = DeskCharField(
+        label="Search",
+        max_length=MAX_QUERY_CHARS,
+        required=False,
+        what="The search",
+        help_text="Words find their other forms too; “quoted words” find a phrase; -word leaves "
+        "out what has it.",
+    )
+    chapter = forms.ChoiceField(
+        label="Chapter",
+        required=False,
+        error_messages={"invalid_choice": "There is no such chapter: choose one from the list."},
+    )
+    kind = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "Everything"), *SEARCH_KINDS.items()],
+        error_messages={"invalid_choice": "Choose what to show from the list."},
+    )
+
+    def __init__(self, *args: Any, chapters: Iterable[Chapter] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chapters = {chapter.slug: chapter for chapter in chapters}
+        field = self.fields["chapter"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Every chapter")] + [
+            (slug, chapter.title) for slug, chapter in self.chapters.items()
+        ]
+
+    def clean_q(self) -> str:
+        return " ".join(str(self.cleaned_data["q"]).split())
+
+    @property
+    def chosen_chapter(self) -> Chapter | None:
+        return self.chapters.get(self.cleaned_data.get("chapter") or "")

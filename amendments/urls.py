@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amendments.views import discussion, proposing, review
+from amendments.views import discussion, proposing, review, search
 
 app_name = "amendments"
 
@@ -42,4 +42,5 @@ urlpatterns = [
     path("review/batch/", review.batch, name="batch"),
     path("review/manifesto-limit/", review.set_manifesto_limit, name="manifesto_limit"),
     path("review/numbering/", review.line_numbering, name="numbering"),
+    path("search/", search.search, name="search"),
 ]

@@ -93,6 +93,7 @@ def pages(targets: Targets) -> list[tuple[str, str | None, str]]:
         ),
         ("decision log", reverse("amendments:log", args=[slug]), "member"),
         ("my amendments", reverse("amendments:mine"), "member"),
+        ("search page", reverse("amendments:search") + "?q=peasants", "member"),  # latency.py's
         # Issue 7's pages: measured once they exist, reported as "not built yet" until then.
         ("paragraph history", _optional_url("manifesto:history", slug, key), "member"),
         (

@@ -210,6 +210,7 @@ ROUTES: dict[str, Route] = {
     "amendments:log": Route(_chapter),
     "amendments:detail": Route(_amendment),
     "amendments:mine": Route(),
+    "amendments:search": Route(),
     "amendments:propose": Route(
         _paragraph,
         lambda w: {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -244,6 +245,33 @@ def test_a_generated_comment_is_stored_faithfully_or_refused_clearly(member, p5,
             comment.refresh_from_db()
             assert comment.body == body.strip()
         transaction.set_rollback(True)
+
+
+# --- search ---------------------------------------------------------------------------------
+
+# What a search box is typed with beyond any text: websearch syntax and tsquery operators.
+SEARCH_PIECES = ('"', "-", " or ", "(", ")", "&", "|", "!", ":*", "<->", "\\", "%", "_", "*")
+SEARCH = st.lists(
+    st.one_of(PASTE, st.sampled_from(SEARCH_PIECES), st.sampled_from(["soviets", "myriad"])),
+    max_size=6,
+).map("".join)
+
+
+@pytest.mark.django_db
+@SLOW
+@given(query=SEARCH, kind=st.sampled_from(["", "text", "amendments", "comments", "x"]))
+@example(query='"myriad -', kind="")
+@example(query="<script>myriad", kind="text")
+def test_any_search_is_understood_or_answered(seed_chapter, query: str, kind: str) -> None:
+    # Sent as a browser would: UTF-8, percent-encoded, lone surrogates as their bad bytes.
+    encoded = quote(query.encode("utf-8", "surrogatepass"))
+    response = client_for(None).get(f"/search/?q={encoded}&kind={kind}")
+    if "\x00" in query:
+        assert response.status_code == 400  # the desk refuses a NUL in an address
+        return
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>" not in html.split("</head>", 1)[1]
 
 
 # --- rebase ---------------------------------------------------------------------------------
