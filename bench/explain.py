@@ -11,9 +11,10 @@ def _plans(chapter_slug: str, paragraph_id: int) -> list[tuple[str, str, list[An
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from amendments.filtering import amendments_matching as _matching
     from amendments.ledger import chapter_ledger, chapter_ledgers
     from amendments.models import Amendment
-    from amendments.review_queue import QueueFilters, _group_sizes, _matching, _sort
+    from amendments.review_queue import QueueFilters, _group_sizes, _sort
     from amendments.selectors import pending_counts
     from manifesto.models import Chapter
     from manifesto.services import manifesto_get_or_create
@@ -38,7 +39,7 @@ def _plans(chapter_slug: str, paragraph_id: int) -> list[tuple[str, str, list[An
     capture(
         "queue: one chapter, one author",
         lambda: _group_sizes(
-            _matching(QueueFilters(chapter=busiest.slug, author="member0001")),
+            _matching(QueueFilters(chapter=busiest.slug, author="Member 1")),
             _sort(QueueFilters()),
         ),
     )
