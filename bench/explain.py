@@ -15,7 +15,7 @@ def _plans(chapter_slug: str, paragraph_id: int) -> list[tuple[str, str, list[An
     from amendments.ledger import chapter_ledger, chapter_ledgers
     from amendments.models import Amendment
     from amendments.review_queue import QueueFilters, _group_sizes, _sort
-    from amendments.selectors import pending_counts
+    from amendments.selectors import paragraph_counts
     from manifesto.models import Chapter
     from manifesto.services import manifesto_get_or_create
 
@@ -45,7 +45,7 @@ def _plans(chapter_slug: str, paragraph_id: int) -> list[tuple[str, str, list[An
     )
     capture("ledgers of every chapter", lambda: chapter_ledgers(manifesto, chapters))
     capture("ledger of one chapter", lambda: chapter_ledger(busiest))
-    capture("open amendments per paragraph", lambda: pending_counts(busiest))
+    capture("open amendments and comments per paragraph", lambda: paragraph_counts(busiest))
     capture(
         "amendments of one paragraph",
         lambda: list(Amendment.objects.filter(paragraph_id=paragraph_id, status="pending")),
