@@ -217,3 +217,15 @@ def test_list_queries_do_not_grow_with_the_amendments(
     for query in ("", "?sort=support&status=pending", "?supported=1&status=pending&paragraph=x"):
         with django_assert_num_queries(queries):
             client.get(URL + query)
+
+
+def test_the_queue_sorts_in_text_order_and_finds_authors_by_shown_name(editor, three) -> None:
+    client = client_for(editor)
+    queue = reverse("amendments:queue")
+    page = client.get(queue + "?sort=text").content.decode()
+    assert page.index("On one") < page.index("On three")
+    oldest = client.get(queue).content.decode()
+    assert oldest.index("On three") < oldest.index("On one")  # the default: oldest first
+    by_name = client.get(queue + "?author=ALICE+member").content.decode()
+    assert "On three" in by_name and "On one" not in by_name
+    assert "On three" not in client.get(queue + "?author=alice").content.decode()
