@@ -35,6 +35,17 @@ _PAGE_DEFERS = (
     "change_spans",
     "paragraph__text",
 )
+# The texts a download does not write (it writes the proposed text, reason and decision).
+_EXPORT_DEFERS = (
+    "base_text",
+    "written_base_text",
+    "written_text",
+    "editor_text",
+    "conflict_reason",
+    "conflict_collisions",
+    "change_spans",
+    "paragraph__text",
+)
 # Rows a download reads from the database at a time.
 EXPORT_CHUNK = 500
 
@@ -106,7 +117,9 @@ def amendments_for_export(
     numbers = body_numbers(
         Chapter.objects.filter(slug=filters.chapter) if filters.chapter else None
     )
-    queryset = listed_amendments(filters, viewer).select_related("decided_by")
+    queryset = (
+        listed_amendments(filters, viewer).select_related("decided_by").defer(*_EXPORT_DEFERS)
+    )
     for amendment in queryset.iterator(chunk_size=EXPORT_CHUNK):
         yield ListedAmendment(
             amendment, amendment_place(amendment, numbers.get(amendment.paragraph_id))
