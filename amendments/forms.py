@@ -17,8 +17,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from amendments.filtering import SORT_LABELS, AmendmentFilters
 from amendments.models import Amendment, Comment
-from amendments.review_queue import SORT_LABELS, QueueFilters
 from amendments.rules import (
     MAX_COMMENT_CHARS,
     MAX_DECISION_REASON_CHARS,
@@ -319,14 +319,18 @@ _LINES = re.compile(r"^(\d{1,9})(?:\s*(?:-|–|—|to)\s*(\d{1,9}))?$", re.ASCII
 QUEUE_STATUSES = ("open", *Amendment.Status.values, "all")
 
 
-class QueueFilterForm(DeskForm):
-    """The review queue's filters, read from its address (GET).
+class AmendmentFilterForm(DeskForm):
+    """Filters of a list of amendments, read from its address (GET): the review queue's and
+    the public list's.
 
-    The queue always answers: a value it cannot use is no filter (a status or a paragraph
+    The page always answers: a value it cannot use is no filter (a status or a paragraph
     number it does not know shows every status or paragraph), an unknown sort is the default
     order, and a page that is no number is the first. A chapter or author nobody has matches
-    nothing. Without a status in the address, the queue shows the open amendments.
+    nothing. Without a status in the address, the page shows ``default_status``.
     """
+
+    default_status = "open"
+    default_sort = "oldest"
 
     chapter = forms.CharField(required=False, strip=False)
     paragraph = forms.CharField(required=False, max_length=30)
@@ -337,19 +341,21 @@ class QueueFilterForm(DeskForm):
     page = forms.IntegerField(required=False)
 
     def __init__(self, query: QueryDict) -> None:
-        super().__init__({"status": "open", **query.dict()})
+        super().__init__({"status": self.default_status, **query.dict()})
 
-    def filters(self) -> QueueFilters:
+    def filters(self) -> AmendmentFilters:
         """The filters to apply; each refused value is read as its default."""
         self.is_valid()
         data = self.cleaned_data
-        return QueueFilters(
+        return AmendmentFilters(
             chapter=data.get("chapter") or "",
             paragraph=data.get("paragraph") or "",
             lines=data.get("lines") or None,
             status=data.get("status") or "all",
             author=data.get("author") or "",
-            sort=data.get("sort") or "oldest",
+            sort=data.get("sort") or self.default_sort,
+            mine=bool(data.get("mine")),
+            supported=bool(data.get("supported")),
         )
 
     def clean_paragraph(self) -> str:
@@ -380,7 +386,7 @@ class QueueFilterForm(DeskForm):
         return (min(first, last), max(first, last))
 
     def notices(self) -> list[str]:
-        """Why a filter the address gave is not applied (shown above the queue)."""
+        """Why a filter the address gave is not applied (shown above the list)."""
         self.is_valid()
         errors = self.errors
         return [str(message) for name in ("paragraph", "lines") for message in errors.get(name, ())]
@@ -391,6 +397,21 @@ class QueueFilterForm(DeskForm):
         self.is_valid()
         page: int | None = self.cleaned_data.get("page")
         return page
+
+
+class QueueFilterForm(AmendmentFilterForm):
+    """The review queue's filters: open amendments, oldest first, unless the address says."""
+
+
+class AmendmentListFilterForm(AmendmentFilterForm):
+    """The public list's filters: every status, in text order, unless the address says;
+    "mine" and "supported by me" for a member signed in."""
+
+    default_status = "all"
+    default_sort = "text"
+
+    mine = forms.BooleanField(required=False)
+    supported = forms.BooleanField(required=False)
 
 
 MAX_QUEUE_QUERY_CHARS = 1000

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from amendments.views import discussion, proposing, review, search
+from amendments.views import discussion, listing, proposing, review, search
 
 app_name = "amendments"
 
 urlpatterns = [
+    path("amendments/", listing.amendment_list_page, name="list"),
+    path("amendments/amendments.csv", listing.amendment_list_csv, name="list_csv"),
+    path("amendments/amendments.xlsx", listing.amendment_list_xlsx, name="list_xlsx"),
     path("amendments/mine/", proposing.mine, name="mine"),
     path("amendments/<int:pk>/", discussion.detail, name="detail"),
     path("amendments/<int:pk>/edit/", proposing.edit, name="edit"),

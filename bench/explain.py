@@ -11,11 +11,12 @@ def _plans(chapter_slug: str, paragraph_id: int) -> list[tuple[str, str, list[An
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from amendments.filtering import amendments_matching as _matching
     from amendments.ledger import chapter_ledger, chapter_ledgers
     from amendments.models import Amendment
-    from amendments.review_queue import QueueFilters, _group_sizes, _matching, _sort
+    from amendments.review_queue import QueueFilters, _group_sizes, _sort
     from amendments.search import search_run
-    from amendments.selectors import pending_counts
+    from amendments.selectors import paragraph_counts
     from manifesto.models import Chapter
     from manifesto.services import manifesto_get_or_create
 
@@ -39,13 +40,13 @@ def _plans(chapter_slug: str, paragraph_id: int) -> list[tuple[str, str, list[An
     capture(
         "queue: one chapter, one author",
         lambda: _group_sizes(
-            _matching(QueueFilters(chapter=busiest.slug, author="member0001")),
+            _matching(QueueFilters(chapter=busiest.slug, author="Member 1")),
             _sort(QueueFilters()),
         ),
     )
     capture("ledgers of every chapter", lambda: chapter_ledgers(manifesto, chapters))
     capture("ledger of one chapter", lambda: chapter_ledger(busiest))
-    capture("open amendments per paragraph", lambda: pending_counts(busiest))
+    capture("open amendments and comments per paragraph", lambda: paragraph_counts(busiest))
     for kind in ("text", "amendments", "comments"):
         capture(
             f"search: {kind}, a common word",

@@ -48,6 +48,7 @@ def pages(targets: Targets) -> list[tuple[str, str, str]]:
             "anonymous",
         ),
         ("review queue, first page", reverse("amendments:queue"), "editor"),
+        ("amendment list, first page", reverse("amendments:list"), "anonymous"),
         ("amendment page", reverse("amendments:detail", args=[targets.amendment_id]), "editor"),
         ("search page", reverse("amendments:search") + SEARCH_QUERY, "anonymous"),
     ]

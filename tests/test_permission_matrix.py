@@ -209,6 +209,9 @@ ROUTES: dict[str, Route] = {
     "manifesto:milestone_add": Route(_chapter, lambda w: {"name": "Congress draft"}),
     "amendments:log": Route(_chapter),
     "amendments:detail": Route(_amendment),
+    "amendments:list": Route(),
+    "amendments:list_csv": Route(),
+    "amendments:list_xlsx": Route(),
     "amendments:mine": Route(),
     "amendments:search": Route(),
     "amendments:propose": Route(

@@ -130,7 +130,7 @@ def test_queue_filters_and_sorts(member, other_member, editor, seed_chapter) -> 
     short = propose(other_member, p2, p2.text + " Short.", title="Short one")
     support_add(amendment=short, user=member)
     client = client_for(editor)
-    page = client.get(reverse("amendments:queue") + "?author=bob").content.decode()
+    page = client.get(reverse("amendments:queue") + "?author=bob+MEMBER").content.decode()
     assert "Short one" in page and "Long one" not in page
     page = client.get(reverse("amendments:queue") + "?sort=delta").content.decode()
     assert page.index("Long one") < page.index("Short one")

@@ -16,12 +16,14 @@ from urllib.parse import quote
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from amendments.models import Amendment
 from amendments.services.discussion import comment_post
 from amendments.services.proposing import amendment_propose
+from tests.amendments.conftest import propose
 from tests.conftest import client_for
 from tests.textcore.export_fixtures import (
     GENERATED_AT,
@@ -498,3 +500,33 @@ def test_the_changes_report_escapes_every_field(
     # A reason of only blank characters (U+0085 is one to str.strip) is no reason at all.
     assert clean_text(reason).strip() in shown if reason.strip() else "No reason given." in shown
     assert not {"script", "img", "iframe"} & {el.tag for el in root.iter()}
+
+
+# --- the amendment list's filters ------------------------------------------------------------
+
+LIST_FILTERS = ("chapter", "paragraph", "lines", "status", "author", "sort", "page", "mine")
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(values=st.dictionaries(st.sampled_from(LIST_FILTERS), PASTE, max_size=4))
+def test_generated_list_filters_are_answered_never_500(member, p5, values: dict[str, str]) -> None:
+    if not Amendment.objects.exists():
+        propose(member, p5)
+    client = client_for(member)
+    client.raise_request_exception = False
+    # Lone surrogates go as the bytes a hostile client could send: invalid UTF-8.
+    query = "&".join(
+        f"{name}={quote(value.encode('utf-8', 'surrogatepass'))}" for name, value in values.items()
+    )
+    for name in ("amendments:list", "amendments:list_csv"):
+        response = client.get(f"{reverse(name)}?{query}")
+        # A NUL anywhere in an address is refused as a whole (400, the desk's own page).
+        expected = 400 if any("\x00" in value for value in values.values()) else 200
+        assert response.status_code == expected, (name, values)
+        if name == "amendments:list_csv" and expected == 200:
+            assert b"".join(response.streaming_content).startswith("\ufeff".encode())
