@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
+from textcore.footnotes import FootnoteRef, split_refs
+from textcore.words import trim_edges
+
 Op = Literal["unchanged", "changed", "inserted", "deleted"]
 # Half of the words in common: below this, a rewrite reads as a new paragraph, not an edit.
 SIMILAR_ENOUGH = 0.5
@@ -28,6 +31,38 @@ class Step:
     op: Op
     old: int | None
     new: int | None
+
+
+def comparable_text(text: str, known: set[int]) -> str:
+    """``text`` as a revised draft is compared with it: without the spaces at its ends and with
+    each reference to the ``known`` notes written right after its sentence ("fatal.”1"). Word,
+    LibreOffice and Markdown keep neither the seed's space before some references nor a
+    paragraph's edge spaces, so a draft that went through them still matches its unchanged
+    paragraphs."""
+    pieces = split_refs(text, known)
+    return trim_edges("".join(str(p.number) if isinstance(p, FootnoteRef) else p for p in pieces))
+
+
+def keep_old_form(old: str, new: str, known: set[int]) -> str:
+    """A changed paragraph's ``new`` text in the form of its ``old`` one where a file format
+    lost it: the old edge spaces, and a space before each reference that had one in ``old``.
+    So an edit in Word changes only the words the editor changed, and amendments elsewhere in
+    the paragraph still apply."""
+    spaced = {
+        p.number: p.marker[0]
+        for p in split_refs(old, known)
+        if isinstance(p, FootnoteRef) and not p.marker[0].isdigit()
+    }
+    pieces = split_refs(trim_edges(new), known)
+    body = "".join(
+        f"{spaced.get(p.number, '')}{p.number}"
+        if isinstance(p, FootnoteRef) and p.marker[0].isdigit()
+        else (p.marker if isinstance(p, FootnoteRef) else p)
+        for p in pieces
+    )
+    core = trim_edges(old)
+    start = old.find(core) if core else len(old)
+    return old[:start] + body + old[start + len(core) :]
 
 
 def similarity(old: str, new: str) -> float:
@@ -45,7 +80,9 @@ def align_paragraphs(old: Sequence[tuple[str, str]], new: Sequence[tuple[str, st
     steps: list[Step] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            steps.extend(Step("unchanged", i, j) for i, j in zip(range(i1, i2), range(j1, j2)))
+            steps.extend(
+                Step("unchanged", i, j) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            )
         else:
             steps.extend(_align_gap(old, new, i1, i2, j1, j2))
     return steps
@@ -78,11 +115,11 @@ def _align_gap(
     steps: list[Step] = []
     r = c = 0
     while r < rows or c < cols:
-        if r < rows and c < cols and pair[r][c] >= SIMILAR_ENOUGH:
-            if score[r][c] == pair[r][c] + score[r + 1][c + 1]:
-                steps.append(Step("changed", i1 + r, j1 + c))
-                r, c = r + 1, c + 1
-                continue
+        paired = r < rows and c < cols and pair[r][c] >= SIMILAR_ENOUGH
+        if paired and score[r][c] == pair[r][c] + score[r + 1][c + 1]:
+            steps.append(Step("changed", i1 + r, j1 + c))
+            r, c = r + 1, c + 1
+            continue
         if r < rows and (c == cols or score[r][c] == score[r + 1][c]):
             steps.append(Step("deleted", i1 + r, None))
             r += 1
