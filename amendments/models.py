@@ -307,6 +307,7 @@ class Decision(models.Model):
         REFERENCE_CHANGED = "reference_changed", "moved the reference numbering of"
         LINES_CHANGED = "lines_changed", "changed the line numbering"
         REVISED_DRAFT = "revised_draft", "imported a revised draft of"
+        CHAPTER_IMPORTED = "chapter_imported", "imported"
 
     manifesto = models.ForeignKey(
         "manifesto.Manifesto", on_delete=models.CASCADE, related_name="decisions"

@@ -1,4 +1,7 @@
-"""A revised draft of a chapter, imported from a file: the paragraphs it leaves alone keep
+"""Importing chapters from the desk: a new chapter (``chapter_import_logged``), and a revised
+draft of a chapter (``chapter_revise``), imported from a file.
+
+A revised draft: the paragraphs it leaves alone keep
 their ids, history and amendments; each one it changes or deletes gets a new version ("revised
 draft imported", by the editor), its pending amendments carried forward or put in conflict by
 the same rebase as after an acceptance; the new ones are inserted where the draft has them.
@@ -25,7 +28,8 @@ from amendments.services.guard import guard_enforce, guard_snapshot
 from amendments.services.locking import lock_rows
 from manifesto.importing import PlanRow, RevisionPlan, read_upload, revision_plan
 from manifesto.models import Chapter, Paragraph
-from manifesto.services import paragraph_next_key
+from manifesto.selectors import manifesto_current
+from manifesto.services import chapter_import, paragraph_next_key
 from textcore.importing import MAX_UPLOAD_BYTES
 from textcore.ordering import key_between
 
@@ -82,6 +86,44 @@ def chapter_revise(
         )
         guard_enforce(chapter=locked, before=before)
     return plan
+
+
+def chapter_import_logged(
+    *,
+    editor: User | None,
+    data: bytes,
+    slug: str | None = None,
+    status: str = Chapter.Status.OPEN,
+    word_limit: int | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+) -> Chapter:
+    """Import a new chapter from a file (``manifesto.services.chapter_import``), with the
+    Manifesto locked, the import logged, and the guard judging the Manifesto's limit and the
+    chapter's (a ``word_limit`` below its words is refused)."""
+    if editor is not None:
+        require_editor(editor)
+    with transaction.atomic():
+        manifesto = manifesto_current()
+        if manifesto is not None:
+            lock_rows(manifesto=manifesto)
+        chapter = chapter_import(
+            data=data,
+            slug=slug,
+            status=status,
+            user=editor,
+            word_limit=word_limit,
+            max_bytes=max_bytes,
+        )
+        log_decision(
+            chapter=chapter,
+            action=Decision.Action.CHAPTER_IMPORTED,
+            actor=editor,
+            reason=f"Imported with {chapter.imported_words} words.",
+            words=(0, chapter.imported_words),
+        )
+        before = (0, guard_snapshot(chapter)[1] - chapter.imported_words)
+        guard_enforce(chapter=chapter, before=before)
+    return chapter
 
 
 def _set_limit(chapter: Chapter, editor: User | None, word_limit: int, reason: str) -> None:
