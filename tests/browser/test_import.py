@@ -1,0 +1,43 @@
+"""An editor uploads a DOCX, reads the preview, confirms, and the chapter is on the index with
+its line numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_no_serious_axe_violations, log_in, screenshot
+from tests.conftest import PASSWORD, ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DOCX = ROOT / "fixtures" / "import" / "seed-export-libreoffice.docx"
+
+
+@pytest.fixture(autouse=True)
+def _staging(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.IMPORT_STAGING_DIR = tmp_path / "imports"
+
+
+def test_an_editor_imports_a_docx_chapter(page, editor) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, "erin", PASSWORD)
+    page.goto("/")
+    page.get_by_role("link", name="Import the first chapter").click()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("The chapter's file").set_input_files(str(DOCX))
+    page.get_by_label("Word limit (optional)").fill("5600")
+    page.get_by_role("button", name="Preview the import").click()
+
+    page.get_by_role("heading", name="New chapter: Socialism and the Soviet Union").wait_for()
+    preview = page.get_by_role("article", name="The chapter as it will read")
+    assert preview.get_by_text("¶ 73", exact=True).is_visible()
+    assert preview.locator(".line__no", has_text="1").first.is_visible()
+    assert page.get_by_text("5193 words counted against a limit of 5600").is_visible()
+    assert page.get_by_role("heading", name="1 warning").is_visible()
+    screenshot(page, "import-preview")
+    assert_no_serious_axe_violations(page)
+
+    page.get_by_role("button", name="Import the chapter").click()
+    page.get_by_text("The chapter was imported.").wait_for()
+    assert page.locator("#L1").count() == 1  # the chapter page numbers its lines
+    page.goto("/")
+    card = page.locator(".chapter-card", has_text="Socialism and the Soviet Union")
+    assert card.get_by_text("5193 of 5600 words").is_visible()
