@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from textcore.align import Step, align_paragraphs
+from textcore.align import Step, align_paragraphs, comparable_text, keep_old_form
 
 WORDS = st.sampled_from(["the", "party", "workers", "state", "Soviet", "plan", "1921", "land"])
 PARAGRAPH = st.tuples(
@@ -75,3 +75,17 @@ def test_the_seed_with_three_edits_an_insertion_and_a_deletion(seed_paragraphs: 
         ("deleted", 60),
         ("inserted", None),
     ]
+
+
+def test_a_draft_through_word_matches_despite_edge_spaces_and_reference_spacing() -> None:
+    old = "\u00a0Lenin warned that it would be fatal.” 1 Then the party met.2\u00a0"
+    through_word = "Lenin warned that it would be fatal.”1 Then the party met.2"
+    assert comparable_text(old, {1, 2}) == comparable_text(through_word, {1, 2})
+
+
+def test_a_changed_paragraph_keeps_its_edge_spaces_and_reference_spacing() -> None:
+    old = "\u00a0Lenin warned that it would be fatal.” 1 Then the party met.2\u00a0"
+    edited = "Lenin warned that it would be deadly.”1 Then the party met.2"
+    assert keep_old_form(old, edited, {1, 2}) == (
+        "\u00a0Lenin warned that it would be deadly.” 1 Then the party met.2\u00a0"
+    )
