@@ -142,6 +142,25 @@ class RevisionPlan:
         return FORMAT_NAMES[self.imported.kind]
 
     @property
+    def warnings(self) -> list[str]:
+        """The file's warnings, and what of the chapter's header the draft would change: a
+        revised draft changes paragraphs only (editors change the header in the admin)."""
+        parsed = self.imported.parsed
+        notices = list(self.imported.warnings)
+        for what, now, draft in (
+            ("title", self.chapter.title, parsed.title),
+            ("subtitle", self.chapter.subtitle, parsed.subtitle),
+            ("publication line", self.chapter.publication_line, parsed.publication_line),
+            ("editorial note", self.chapter.editorial_note, parsed.editorial_note),
+        ):
+            if draft.strip() != now.strip():
+                notices.append(
+                    f"The draft's {what} (“{draft[:80]}”) differs from the chapter's; a revised "
+                    "draft changes paragraphs only, so it is not changed."
+                )
+        return notices
+
+    @property
     def changes(self) -> list[PlanRow]:
         return [row for row in self.rows if row.op != "unchanged"]
 

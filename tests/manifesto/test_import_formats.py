@@ -102,10 +102,15 @@ def test_the_commands_dry_run_prints_the_preview_and_writes_nothing() -> None:
 def test_the_command_revises_a_chapter(seed_chapter: Chapter, tmp_path: Path) -> None:
     source = (ROOT / "fixtures" / "socialism-and-the-soviet-union.txt").read_text("utf-8")
     revised = tmp_path / "revised.txt"
-    revised.write_text(source.replace("genuinely popular revolution", "truly popular revolution"))
+    revised.write_text(
+        source.replace("genuinely popular revolution", "truly popular revolution").replace(
+            "Draft Topic", "Final Topic"
+        )
+    )
     versions = Paragraph.history.count()
     out = _run(str(revised), "--revise", seed_chapter.slug, "--dry-run")
     assert "1 changed, 0 inserted, 0 deleted" in out
+    assert "The draft's subtitle (“Final Topic" in out
     assert Paragraph.history.count() == versions
     out = _run(str(revised), "--revise", seed_chapter.slug)
     assert "1 changed, 0 inserted, 0 deleted" in out

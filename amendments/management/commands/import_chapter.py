@@ -157,5 +157,5 @@ def plan_text(plan: RevisionPlan) -> str:
         if row.op == "inserted":
             lines.append(f"  {row.op:<9} {_short(row.text)}")
     lines.append(f"Words: {plan.words_before} → {plan.words_after}.")
-    lines.extend(f"Warning: {warning}" for warning in plan.imported.warnings)
+    lines.extend(f"Warning: {warning}" for warning in plan.warnings)
     return "\n".join(lines)
