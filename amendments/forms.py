@@ -521,3 +521,6 @@ class ImportConfirmForm(DeskForm):
     """Confirming (or cancelling) a previewed import."""
 
     action = forms.ChoiceField(choices=[("confirm", "Import"), ("cancel", "Cancel")])
+    # The chapter's stamp when the preview was shown (revised drafts), so a change since then
+    # is not imported unseen.
+    stamp = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 
 from manifesto.counting import counts_against_limit
 from manifesto.models import Chapter, Manifesto, Paragraph
@@ -163,6 +164,13 @@ class RevisionPlan:
     @property
     def changes(self) -> list[PlanRow]:
         return [row for row in self.rows if row.op != "unchanged"]
+
+
+def chapter_stamp(chapter: Chapter) -> int:
+    """The newest paragraph version of ``chapter``: a revised draft is confirmed against the
+    text its preview showed, and any change since then gives another stamp."""
+    newest = Paragraph.history.filter(chapter_id=chapter.pk).aggregate(newest=Max("history_id"))
+    return int(newest["newest"] or 0)
 
 
 def revision_plan(

@@ -26,7 +26,13 @@ from amendments.services.editorial import (
 )
 from amendments.services.guard import guard_enforce, guard_snapshot
 from amendments.services.locking import lock_rows
-from manifesto.importing import PlanRow, RevisionPlan, read_upload, revision_plan
+from manifesto.importing import (
+    PlanRow,
+    RevisionPlan,
+    chapter_stamp,
+    read_upload,
+    revision_plan,
+)
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import manifesto_current
 from manifesto.services import chapter_import, paragraph_next_key
@@ -44,11 +50,14 @@ def chapter_revise(
     word_limit: int | None = None,
     limit_reason: str = "",
     max_bytes: int = MAX_UPLOAD_BYTES,
+    seen_stamp: int | None = None,
 ) -> RevisionPlan:
     """Import a revised draft of ``chapter`` from a file (any format ``read_chapter`` reads),
     all or nothing; ``editor`` is None only for the command line. With ``word_limit``, the
     chapter's limit is set first (logged with ``limit_reason``), so the guard judges the draft
-    against it. Returns the plan that was carried out."""
+    against it. With ``seen_stamp`` (``chapter_stamp`` when the editor read the preview), a
+    chapter that changed since is refused: the editor confirms the plan they read. Returns the
+    plan that was carried out."""
     if editor is not None:
         require_editor(editor)
     if word_limit is not None and word_limit <= 0:
@@ -59,6 +68,12 @@ def chapter_revise(
         live = chapter.paragraphs.filter(is_deleted=False).values_list("pk", flat=True)
         rows = lock_rows(chapters=[chapter.pk], paragraphs=list(live), pending_on_paragraphs=True)
         locked = rows.chapters[chapter.pk]
+        if seen_stamp is not None and chapter_stamp(locked) != seen_stamp:
+            raise ValidationError(
+                "The chapter changed since you read this preview (an amendment accepted or a "
+                "paragraph edited); read the preview again, then confirm.",
+                code="stale_preview",
+            )
         before = guard_snapshot(locked)
         paragraphs = sorted(rows.paragraphs.values(), key=lambda p: p.position)
         for paragraph in paragraphs:

@@ -17,7 +17,7 @@ from accounts.auth import signed_in
 from amendments.forms import ImportConfirmForm, ImportUploadForm
 from amendments.services.revising import chapter_import_logged, chapter_revise
 from amendments.views._helpers import add_service_errors, get_chapter, require_editor
-from manifesto.importing import chapter_preview, read_upload, revision_plan
+from manifesto.importing import chapter_preview, chapter_stamp, read_upload, revision_plan
 from manifesto.selectors import manifesto_current
 from manifesto.staging import StagedUpload, discard_upload, stage_upload, staged_upload
 
@@ -64,14 +64,22 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
             messages.info(request, "The import was cancelled; nothing was written.")
             return redirect("amendments:import")
         try:
-            target = _confirm(editor, staged)
+            target = _confirm(editor, staged, form.cleaned_data["stamp"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             discard_upload(token)
             messages.success(request, "The chapter was imported.")
             return redirect(target)
-    return render(request, "amendments/import_preview.html", {**_context(staged), "form": form})
+    try:
+        context = _context(staged)
+    except ValidationError as error:
+        # The file passed at upload; a later change of the settings (a lower size limit) may
+        # refuse it now.
+        discard_upload(token)
+        messages.error(request, " ".join(error.messages))
+        return redirect("amendments:import")
+    return render(request, "amendments/import_preview.html", {**context, "form": form})
 
 
 def _context(staged: StagedUpload) -> dict[str, Any]:
@@ -84,13 +92,14 @@ def _context(staged: StagedUpload) -> dict[str, Any]:
         chapter = get_chapter(str(options["revise"]))
         context["plan"] = revision_plan(chapter, imported)
         context["chapter"] = chapter
+        context["stamp"] = chapter_stamp(chapter)
     else:
         manifesto = manifesto_current()
         context["preview"] = chapter_preview(imported, manifesto=manifesto, word_limit=word_limit)
     return context
 
 
-def _confirm(editor: Any, staged: StagedUpload) -> Any:
+def _confirm(editor: Any, staged: StagedUpload, stamp: int | None) -> Any:
     options = staged.options
     limit = options.get("word_limit")
     word_limit = limit if isinstance(limit, int) else None
@@ -104,6 +113,7 @@ def _confirm(editor: Any, staged: StagedUpload) -> Any:
             word_limit=word_limit,
             limit_reason=str(options.get("limit_reason") or ""),
             max_bytes=max_bytes,
+            seen_stamp=stamp,
         )
         return chapter
     return chapter_import_logged(

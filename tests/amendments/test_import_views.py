@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from amendments.models import Decision
+from amendments.services.paragraphs import paragraph_edit
 from manifesto.models import Chapter, Paragraph
 from tests.conftest import ROOT, client_for
 from textcore.chapter_text import Block, ParsedChapter
@@ -87,8 +88,8 @@ def test_a_revised_draft_preview_lists_each_paragraph(
     client = client_for(editor)
     response = _upload(client, data, revise=seed_chapter.slug)
     preview_url = response["Location"]
-    # session, user, chapter, its paragraphs: one query for all 94 rows
-    with django_assert_num_queries(4):
+    # session, user, chapter, its paragraphs (one query for all 94 rows), its stamp
+    with django_assert_num_queries(5):
         page = client.get(preview_url).content.decode()
     assert "1 changed, 0 inserted, 1 deleted, 92 unchanged" in page
     assert '<ins><span class="vh">[inserted: </span>THE' in page
@@ -138,3 +139,25 @@ def test_the_index_and_the_queue_link_to_the_import(
     assert link in client_for(editor).get(reverse("manifesto:index")).content.decode()
     assert link in client_for(editor).get(reverse("amendments:queue")).content.decode()
     assert link not in client_for(member).get(reverse("manifesto:index")).content.decode()
+
+
+def test_a_revised_draft_is_not_confirmed_over_a_change_made_since_its_preview(
+    seed_chapter: Chapter, editor: User
+) -> None:
+    source = (ROOT / "fixtures" / "socialism-and-the-soviet-union.txt").read_text("utf-8")
+    data = source.replace("genuinely popular revolution", "truly popular revolution").encode()
+    client = client_for(editor)
+    preview_url = _upload(client, data, "draft.txt", revise=seed_chapter.slug)["Location"]
+    page = client.get(preview_url).content.decode()
+    stamp = page.split('name="stamp" value="')[1].split('"')[0]
+    paragraph = seed_chapter.paragraphs.filter(kind="body").order_by("position")[40]
+    paragraph_edit(paragraph=paragraph, editor=editor, text=paragraph.text + " More.", reason="r")
+    versions = Paragraph.history.count()
+    page = client.post(preview_url, {"action": "confirm", "stamp": stamp}).content.decode()
+    assert "The chapter changed since you read this preview" in page
+    assert Paragraph.history.count() == versions
+    fresh = page.split('name="stamp" value="')[1].split('"')[0]
+    assert fresh != stamp
+    response = client.post(preview_url, {"action": "confirm", "stamp": fresh})
+    assert response.status_code == 302
+    assert Paragraph.history.count() == versions + 2  # the changed one, and the one edited since
