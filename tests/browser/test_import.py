@@ -41,3 +41,22 @@ def test_an_editor_imports_a_docx_chapter(page, editor) -> None:  # type: ignore
     page.goto("/")
     card = page.locator(".chapter-card", has_text="Socialism and the Soviet Union")
     assert card.get_by_text("5193 of 5600 words").is_visible()
+
+
+def test_the_preview_of_a_revised_draft_reads_at_phone_width(  # type: ignore[no-untyped-def]
+    phone_page, seed_chapter, editor
+) -> None:
+    source = (ROOT / "fixtures" / "socialism-and-the-soviet-union.txt").read_text("utf-8")
+    draft = source.replace("genuinely popular revolution", "truly popular revolution")
+    log_in(phone_page, "erin", PASSWORD)
+    phone_page.goto("/review/import/")
+    phone_page.get_by_label("Import as").select_option(seed_chapter.slug)
+    phone_page.get_by_label("The chapter's file").set_input_files(
+        files=[{"name": "draft.txt", "mimeType": "text/plain", "buffer": draft.encode()}]
+    )
+    phone_page.get_by_role("button", name="Preview the import").click()
+    phone_page.get_by_role("heading", name="Paragraph by paragraph").wait_for()
+    assert phone_page.get_by_text("1 changed, 0 inserted, 0 deleted, 93 unchanged").is_visible()
+    assert phone_page.locator(".import-row--changed ins").first.is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_no_serious_axe_violations(phone_page)
