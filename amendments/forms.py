@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.validators import validate_slug
 from django.db.models import QuerySet
 from django.http import QueryDict
 
@@ -477,10 +478,12 @@ class ImportUploadForm(DeskForm):
         empty_label="A new chapter",
         label="Import as",
     )
-    slug = forms.SlugField(
+    slug = DeskCharField(
         label="Address of a new chapter (optional)",
+        what="The address",
         max_length=80,
         required=False,
+        validators=[validate_slug],
         help_text="Letters, digits and hyphens; leave empty to make it from the title.",
     )
     word_limit = forms.IntegerField(
