@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.validators import validate_slug
 from django.db.models import QuerySet
 from django.http import QueryDict
 
@@ -521,3 +522,71 @@ class SearchForm(DeskForm):
     @property
     def chosen_chapter(self) -> Chapter | None:
         return self.chapters.get(self.cleaned_data.get("chapter") or "")
+
+
+class ImportUploadForm(DeskForm):
+    """An editor's upload of a chapter: a new one, or a revised draft of one (``revise``)."""
+
+    file = forms.FileField(
+        label="The chapter's file",
+        help_text=(
+            "Word (.docx), OpenDocument (.odt), Markdown (.md) or plain text (.txt). Its type "
+            "is read from its content, not its name."
+        ),
+    )
+    revise = forms.ModelChoiceField(
+        queryset=Chapter.objects.order_by("order"),
+        required=False,
+        to_field_name="slug",
+        empty_label="A new chapter",
+        label="Import as",
+    )
+    slug = DeskCharField(
+        label="Address of a new chapter (optional)",
+        what="The address",
+        max_length=80,
+        required=False,
+        validators=[validate_slug],
+        help_text="Letters, digits and hyphens; leave empty to make it from the title.",
+    )
+    word_limit = forms.IntegerField(
+        label="Word limit (optional)",
+        min_value=1,
+        max_value=10_000_000,
+        required=False,
+        help_text=(
+            "Leave empty: a new chapter gets its words plus 5 %; a revised draft keeps the "
+            "chapter's limit."
+        ),
+    )
+    limit_reason = _reason(
+        "Why the limit changes (with a limit)", limit=MAX_DECISION_REASON_CHARS, rows=2
+    )
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["file"].help_text += f" At most {max_bytes // (1024 * 1024)} MB."
+        self.fields["revise"].label_from_instance = lambda chapter: (  # type: ignore[attr-defined]
+            f"A revised draft of “{chapter.title}”"
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        # Judged by its size before a byte of it is read.
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                f"The file has {upload.size:,} bytes; the limit is {self.max_bytes:,} bytes "
+                f"({self.max_bytes // (1024 * 1024)} MB).",
+                code="file_too_large",
+            )
+        return upload
+
+
+class ImportConfirmForm(DeskForm):
+    """Confirming (or cancelling) a previewed import."""
+
+    action = forms.ChoiceField(choices=[("confirm", "Import"), ("cancel", "Cancel")])
+    # The chapter's stamp when the preview was shown (revised drafts), so a change since then
+    # is not imported unseen.
+    stamp = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

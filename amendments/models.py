@@ -306,6 +306,8 @@ class Decision(models.Model):
         MANIFESTO_CHANGED = "manifesto_changed", "changed the Manifesto"
         REFERENCE_CHANGED = "reference_changed", "moved the reference numbering of"
         LINES_CHANGED = "lines_changed", "changed the line numbering"
+        REVISED_DRAFT = "revised_draft", "imported a revised draft of"
+        CHAPTER_IMPORTED = "chapter_imported", "imported"
 
     manifesto = models.ForeignKey(
         "manifesto.Manifesto", on_delete=models.CASCADE, related_name="decisions"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amendments.views import discussion, listing, proposing, review, search
+from amendments.views import discussion, importing, listing, proposing, review, search
 
 app_name = "amendments"
 
@@ -43,6 +43,8 @@ urlpatterns = [
     path("comments/<int:pk>/hide/", discussion.comment_hide_view, name="comment_hide"),
     path("review/", review.queue, name="queue"),
     path("review/batch/", review.batch, name="batch"),
+    path("review/import/", importing.upload, name="import"),
+    path("review/import/<str:token>/", importing.preview, name="import_preview"),
     path("review/manifesto-limit/", review.set_manifesto_limit, name="manifesto_limit"),
     path("review/numbering/", review.line_numbering, name="numbering"),
     path("search/", search.search, name="search"),

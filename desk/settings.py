@@ -242,3 +242,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Importing chapters from the desk (amendments/views/importing.py): the largest file accepted,
+# and where an upload waits, under a random token, between its preview and its confirmation.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+IMPORT_STAGING_DIR = Path(os.environ.get("IMPORT_STAGING_DIR", str(BASE_DIR / "var" / "imports")))

@@ -29,6 +29,7 @@ from amendments.services import (
     locking,
     paragraphs,
     proposing,
+    revising,
     texts,
 )
 from amendments.services.deciding import (
@@ -47,6 +48,7 @@ from amendments.services.limits import chapter_set_limit, manifesto_set_limit
 from amendments.services.locking import LockedRows, lock_rows
 from amendments.services.paragraphs import paragraph_edit, paragraph_revert
 from amendments.services.proposing import amendment_edit, amendment_withdraw
+from amendments.services.revising import chapter_revise
 from amendments.services.texts import chapter_update, manifesto_update
 from manifesto.models import Chapter, Manifesto, Paragraph
 from tests.amendments.conftest import body_paragraph, propose
@@ -360,6 +362,16 @@ def _hide_comment(d: Desk) -> object:
     return lambda: comment_hide(comment=comment, editor=d.editor, reason="Off topic.")
 
 
+def _revised_draft(d: Desk) -> object:
+    # A revised draft that changes ¶ 5 (with a pending amendment on it), raising the limit.
+    propose(d.member, d.p5)
+    source = (ROOT / "fixtures" / "socialism-and-the-soviet-union.txt").read_text("utf-8")
+    draft = source.replace(d.p5.text, d.p5.text.replace(" the ", " THE ", 1)).encode()
+    return lambda: chapter_revise(
+        chapter=d.chapter, editor=d.editor, data=draft, word_limit=9000, limit_reason="R"
+    )
+
+
 SERVICES: dict[str, Callable[[Desk], object]] = {
     "accept": _accept,
     "accept together": _accept_together,
@@ -383,6 +395,7 @@ SERVICES: dict[str, Callable[[Desk], object]] = {
     "edit a comment": _edit_comment,
     "delete a comment": _delete_comment,
     "hide a comment": _hide_comment,
+    "import a revised draft": _revised_draft,
 }
 
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
@@ -411,7 +424,7 @@ def test_every_service_locks_what_it_changes_up_front_in_one_call(
         calls.append((start, len(queries.captured_queries), rows))
         return rows
 
-    for module in (deciding, paragraphs, limits, proposing, discussion, texts):
+    for module in (deciding, paragraphs, limits, proposing, discussion, texts, revising):
         monkeypatch.setattr(module, "lock_rows", spy)
     existing = {table: _existing(table) for table in LOCK_ORDER}
     with queries:
@@ -468,4 +481,5 @@ def test_every_service_module_that_takes_locks_is_spied_on() -> None:
         "amendments/services/proposing.py",
         "amendments/services/discussion.py",
         "amendments/services/texts.py",
+        "amendments/services/revising.py",
     }
