@@ -109,7 +109,7 @@ def _matching(filters: QueueFilters) -> QuerySet[Amendment]:
     """The amendments the filters select (unordered, without support counts)."""
     queryset = Amendment.objects.all()
     if filters.status == "open":
-        queryset = queryset.filter(status__in=Amendment.OPEN_STATUSES)
+        queryset = queryset.filter(status__in=Amendment.REVIEWABLE_STATUSES)
     elif filters.status in Amendment.Status.values:
         queryset = queryset.filter(status=filters.status)
     if filters.chapter:

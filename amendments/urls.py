@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amendments.views import discussion, proposing, review
+from amendments.views import discussion, proposing, review, rounds
 
 app_name = "amendments"
 
@@ -42,4 +42,6 @@ urlpatterns = [
     path("review/batch/", review.batch, name="batch"),
     path("review/manifesto-limit/", review.set_manifesto_limit, name="manifesto_limit"),
     path("review/numbering/", review.line_numbering, name="numbering"),
+    path("review/round/", rounds.rounds, name="rounds"),
+    path("review/round/<slug:slug>/", rounds.chapter_round_change, name="chapter_round"),
 ]

@@ -16,7 +16,14 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from common.columns import column_length
 from manifesto.counting import counts_against_limit
-from manifesto.models import AS_PUBLISHED, Chapter, Manifesto, Milestone, Paragraph
+from manifesto.models import (
+    AS_PUBLISHED,
+    FOLLOWS_MANIFESTO,
+    Chapter,
+    Manifesto,
+    Milestone,
+    Paragraph,
+)
 from manifesto.reference import reference_renumber
 from manifesto.selectors import manifesto_current
 from textcore.chapter_text import ChapterFormatError, ParsedChapter, decode_chapter, parse_chapter
@@ -44,10 +51,11 @@ def chapter_import(
     *,
     data: bytes,
     slug: str | None = None,
-    status: str = Chapter.Status.OPEN,
+    phase: str = FOLLOWS_MANIFESTO,
     user: User | None = None,
 ) -> Chapter:
-    """Import a plain-text chapter, all or nothing, and mark the moment "As published"."""
+    """Import a plain-text chapter, all or nothing, and mark the moment "As published". It
+    follows the Manifesto's round unless given a ``phase`` of its own."""
     try:
         parsed = parse_chapter(decode_chapter(data))
     except ChapterFormatError as error:
@@ -73,7 +81,7 @@ def chapter_import(
             publication_line=parsed.publication_line,
             editorial_note=parsed.editorial_note,
             order=(last.order + 1) if last else 1,
-            status=status,
+            phase=phase,
             imported_words=_counted_words(parsed, manifesto.count_footnotes),
         )
         chapter._change_reason = "imported"

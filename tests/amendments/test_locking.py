@@ -311,7 +311,7 @@ def _set_manifesto_limit(d: Desk) -> object:
 
 def _update_chapter(d: Desk) -> object:
     return lambda: chapter_update(
-        chapter=d.chapter, editor=d.editor, changes={"status": "closed"}, reason="Round over."
+        chapter=d.chapter, editor=d.editor, changes={"order": 7}, reason="Moved."
     )
 
 

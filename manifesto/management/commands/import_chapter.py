@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from manifesto.models import Chapter
+from manifesto.models import Phase
 from manifesto.services import chapter_import
 
 
@@ -16,10 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="The chapter's .txt file (UTF-8).")
         parser.add_argument("--slug", help="The chapter's URL slug (default: from its title).")
         parser.add_argument(
-            "--status",
-            choices=Chapter.Status.values,
-            default=Chapter.Status.OPEN,
-            help="Status after import (default: open for amendments).",
+            "--phase",
+            choices=["manifesto", *Phase.values],
+            default="manifesto",
+            help="The chapter's phase after import (default: it follows the Manifesto's round, "
+            "open for amendments unless editors changed it).",
         )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -31,7 +32,9 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
         try:
             chapter = chapter_import(
-                data=data, slug=str(options["slug"] or "") or None, status=str(options["status"])
+                data=data,
+                slug=str(options["slug"] or "") or None,
+                phase="" if options["phase"] == "manifesto" else str(options["phase"]),
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
