@@ -111,7 +111,7 @@ def member_amendments(user: User) -> list[Amendment]:
     """A member's own amendments, newest first, with their chapter and support counts."""
     return list(
         with_support(Amendment.objects.filter(author=user))
-        .select_related("chapter", "paragraph", "cited_reference")
+        .select_related("chapter__manifesto", "paragraph", "cited_reference")
         .order_by("-created_at", "-id")
     )
 

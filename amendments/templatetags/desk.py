@@ -58,3 +58,11 @@ def trim_edges(text: str) -> str:
 def round_now(chapter: Chapter) -> RoundShown:
     """The chapter's round as pages show it now: phase, deadline, whether it takes proposals."""
     return round_shown(chapter_round(chapter), clock.now())
+
+
+@register.filter
+def supporters_needed(amendment: Amendment) -> int:
+    """How many more supporters an amendment collecting support needs to enter the review
+    queue (its ``support_count`` annotated, its chapter's Manifesto read with it)."""
+    minimum = chapter_round(amendment.chapter).minimum_supporters
+    return max(0, minimum - int(getattr(amendment, "support_count", 0) or 0))
