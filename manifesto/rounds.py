@@ -159,3 +159,18 @@ def chapter_round(chapter: Chapter) -> Round:
         closes_at=chapter.closes_at,
         follows_manifesto=False,
     )
+
+
+def chapters_closing(*, at: datetime, within: timedelta) -> list[tuple[Chapter, Round]]:
+    """The chapters taking proposals at ``at`` whose deadline comes within ``within``, with
+    their rounds, soonest first (one query)."""
+    closing = []
+    for chapter in Chapter.objects.select_related("manifesto").order_by("order", "id"):
+        round_ = chapter_round(chapter)
+        if (
+            round_.accepts_proposals(at)
+            and round_.closes_at is not None
+            and round_.closes_at <= at + within
+        ):
+            closing.append((chapter, round_))
+    return sorted(closing, key=lambda pair: (pair[1].closes_at, pair[0].order))
