@@ -98,6 +98,9 @@ class RoundShown:
     note: str  # the deadline, with how far off it is ('' without one)
     takes_proposals: bool
     closed_reason: str  # why proposals are refused ('' while they are taken)
+    takes_supports: bool
+    takes_comments: bool
+    why_closed: str  # the phase or deadline that closes it, in words
 
 
 def round_shown(round_: Round, at: datetime) -> RoundShown:
@@ -114,6 +117,9 @@ def round_shown(round_: Round, at: datetime) -> RoundShown:
         note=round_.deadline_note(at),
         takes_proposals=round_.accepts_proposals(at),
         closed_reason=round_.closed_reason(at),
+        takes_supports=round_.accepts_supports(at),
+        takes_comments=round_.accepts_comments(at),
+        why_closed=round_.why_closed(at),
     )
 
 

@@ -201,3 +201,31 @@ def test_the_author_sees_how_many_more_supporters_it_needs(
     support_add(amendment=amendment, user=make_user("fourth"))
     queue = client_for(editor).get(reverse("amendments:queue")).content.decode()
     assert f'id="pick-{amendment.pk}"' in queue
+
+
+def test_closed_supports_and_discussion_are_said_not_offered(
+    seed_chapter, editor, member, other_member, p5
+) -> None:
+    with time_machine.travel(DEADLINE - timedelta(days=1), tick=False):
+        _round(seed_chapter.manifesto, editor)
+        amendment = propose(member, p5)
+        client = client_for(other_member)
+        page = client.get(amendment.get_absolute_url()).content.decode()
+        support_url = reverse("amendments:support", args=[amendment.pk])
+        assert support_url in page and "Add a comment" in page
+    with time_machine.travel(DEADLINE + timedelta(hours=1), tick=False):
+        _round(
+            seed_chapter.manifesto,
+            editor,
+            supports_open_in_review=False,
+            comments_open_in_review=False,
+        )
+        client = client_for(other_member)
+        page = client.get(amendment.get_absolute_url()).content.decode()
+        assert support_url not in page and "Add a comment" not in page
+        assert "Supports are closed: the deadline passed on Friday 15 January 2027, 18:00." in page
+        assert "The discussion is closed: the deadline passed on" in page
+        paragraph_page = client.get(p5.get_absolute_url()).content.decode()
+        assert "The discussion is closed" in paragraph_page
+        refused = client.post(support_url, follow=True).content.decode()
+        assert "can no longer be supported" in refused
