@@ -229,3 +229,29 @@ def test_closed_supports_and_discussion_are_said_not_offered(
         assert "The discussion is closed" in paragraph_page
         refused = client.post(support_url, follow=True).content.decode()
         assert "can no longer be supported" in refused
+
+
+def test_the_edit_page_says_a_pending_amendment_cannot_be_edited_after_the_deadline(
+    seed_chapter, editor, member, p5
+) -> None:
+    with time_machine.travel(DEADLINE - timedelta(days=1), tick=False):
+        _round(seed_chapter.manifesto, editor)
+        amendment = propose(member, p5)
+    with time_machine.travel(DEADLINE + timedelta(minutes=1), tick=False):
+        client = client_for(member)
+        url = reverse("amendments:edit", args=[amendment.pk])
+        assert "can be edited after that only when it is in conflict" in (
+            client.get(url).content.decode()
+        )
+        response = client.post(
+            url,
+            {
+                "title": "Changed after",
+                "text": p5.text + " Later words.",
+                "reason": "Too late.",
+                "seen_version": amendment.base_version_id,
+            },
+        )
+    assert response.status_code == 200
+    assert 'value="Changed after"' in response.content.decode()
+    assert Amendment.objects.get(pk=amendment.pk).title == "A change"
