@@ -395,7 +395,10 @@ def amendment_edit(
             insert_kind=locked.insert_kind,
             seen_version_id=seen_version_id,
         )
-        locked.status = _unsupported_status(round_, locked.supports.count())
+        if locked.status != Amendment.Status.PENDING:
+            # Out of a conflict, or still collecting: in the queue once it has the supporters.
+            # One already in the queue stays there.
+            locked.status = _unsupported_status(round_, locked.supports.count())
         locked.conflict_reason = ""
         locked.conflict_collisions = []
         locked.conflict_with = None

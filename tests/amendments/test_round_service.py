@@ -317,3 +317,17 @@ def test_lowering_the_minimum_sends_the_amendments_that_have_it_to_the_queue(
 
 def test_with_no_minimum_an_amendment_goes_straight_to_the_queue(member, p5) -> None:
     assert propose(member, p5).status == Amendment.Status.PENDING
+
+
+def test_raising_the_minimum_leaves_the_queue_as_it_is(seed_chapter, editor, member, p5) -> None:
+    queued = propose(member, p5)
+    _set_manifesto(seed_chapter.manifesto, editor, minimum_supporters=5)
+    edited = amendment_edit(
+        amendment=queued,
+        user=member,
+        title="A change",
+        text=p5.text + " Edited words.",
+        reason="Better.",
+    )
+    assert edited.status == Amendment.Status.PENDING
+    assert propose(member, p5, p5.text + " New one.").status == Amendment.Status.COLLECTING
