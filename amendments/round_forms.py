@@ -19,6 +19,7 @@ DEADLINE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y
 DEADLINE_HELP = "As a date and time, such as 2027-01-15 18:00; empty: no deadline."
 MAX_DEADLINE_CHARS = 19
 MAX_TIME_ZONE_CHARS = 64
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
 class DeadlineField(forms.Field):
@@ -38,9 +39,16 @@ class DeadlineField(forms.Field):
             )
         for form in DEADLINE_FORMATS:
             try:
-                return datetime.strptime(text, form)
+                moment = datetime.strptime(text, form)
             except ValueError:
                 continue
+            if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+                # Far from the calendar's ends, so that no time zone pushes it off them.
+                raise forms.ValidationError(
+                    f"A deadline falls between the years {FIRST_YEAR} and {LAST_YEAR}.",
+                    code="deadline_range",
+                )
+            return moment
         raise forms.ValidationError(
             "Type the deadline as a date and time, such as 2027-01-15 18:00.", code="deadline"
         )

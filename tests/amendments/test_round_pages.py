@@ -97,6 +97,8 @@ def test_an_editor_sets_the_manifestos_deadline_in_its_time_zone(seed_chapter, e
         ("next Friday", "Type the deadline as a date and time"),
         ("2027-02-30 18:00", "Type the deadline as a date and time"),
         ("2027-01-15 18:00" + "0" * 30, "at most 19 characters"),
+        ("9999-12-31T23:59", "between the years 2000 and 2999"),
+        ("0001-01-01 00:00", "between the years 2000 and 2999"),
     ],
 )
 def test_a_refused_chapter_deadline_comes_back_filled(typed, says, seed_chapter, editor) -> None:
