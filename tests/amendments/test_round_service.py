@@ -331,3 +331,16 @@ def test_raising_the_minimum_leaves_the_queue_as_it_is(seed_chapter, editor, mem
     )
     assert edited.status == Amendment.Status.PENDING
     assert propose(member, p5, p5.text + " New one.").status == Amendment.Status.COLLECTING
+
+
+def test_an_imported_chapter_follows_the_manifesto_unless_given_a_phase(tmp_path, db) -> None:
+    from django.core.management import call_command
+
+    source = tmp_path / "chapter.txt"
+    source.write_text("Housing\n\nPublished: May 2021\n\nHomes for all.", encoding="utf-8")
+    call_command("import_chapter", str(source), "--slug", "housing")
+    call_command("import_chapter", str(source), "--slug", "later", "--phase", "drafting")
+    assert Chapter.objects.get(slug="housing").follows_manifesto
+    later = Chapter.objects.get(slug="later")
+    assert later.phase == Phase.DRAFTING
+    assert not chapter_round(later).accepts_proposals(datetime(2027, 1, 1, tzinfo=UTC))
