@@ -344,3 +344,18 @@ def test_an_imported_chapter_follows_the_manifesto_unless_given_a_phase(tmp_path
     later = Chapter.objects.get(slug="later")
     assert later.phase == Phase.DRAFTING
     assert not chapter_round(later).accepts_proposals(datetime(2027, 1, 1, tzinfo=UTC))
+
+
+def test_an_edit_one_second_before_the_deadline_is_stored(deadline, member, p5) -> None:
+    with time_machine.travel(BEFORE - timedelta(minutes=5), tick=False):
+        amendment = propose(member, p5)
+    with time_machine.travel(BEFORE, tick=False):
+        edited = amendment_edit(
+            amendment=amendment,
+            user=member,
+            title="Edited in time",
+            text=p5.text + " In time.",
+            reason="Just before.",
+        )
+    assert edited.updated_at == BEFORE
+    assert Amendment.objects.get(pk=amendment.pk).title == "Edited in time"
