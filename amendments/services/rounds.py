@@ -4,6 +4,7 @@ the Manifesto). Each change is saved with its history and logged as a decision."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -52,7 +53,10 @@ def manifesto_round_set(
             code="minimum_supporters",
         )
     with transaction.atomic():
-        row = lock_rows(manifesto=manifesto).manifestos[manifesto.pk]
+        locked = lock_rows(
+            manifesto=manifesto, amendments=_supported_enough(manifesto, minimum_supporters)
+        )
+        row = locked.manifestos[manifesto.pk]
         before = manifesto_round(row)
         row.phase, row.closes_at, row.time_zone = phase, closes_at, time_zone
         row.minimum_supporters = minimum_supporters
@@ -68,8 +72,7 @@ def manifesto_round_set(
             actor=editor,
             reason=f"{summary} {reason.strip()}".strip(),
         )
-        if minimum_supporters < before.minimum_supporters:
-            _send_supported_to_review(row)
+        _send_to_review(_supported_enough(row, minimum_supporters, among=locked.amendments))
     return row
 
 
@@ -140,16 +143,25 @@ def _word(value: object) -> str:
     return str(value)
 
 
-def _send_supported_to_review(manifesto: Manifesto) -> None:
-    """Amendments collecting support that have the (lowered) minimum become pending. The
-    caller holds the Manifesto's lock, which every change of these amendments takes too
-    (proposing, editing, supporting, withdrawing, deciding), so none changes meanwhile."""
-    supported = (
-        Amendment.objects.filter(chapter__manifesto=manifesto, status=Amendment.Status.COLLECTING)
-        .annotate(supporters=Count("supports"))
-        .filter(supporters__gte=manifesto.minimum_supporters)
+def _supported_enough(
+    manifesto: Manifesto, minimum: int, among: Iterable[int] | None = None
+) -> list[Amendment]:
+    """The amendments collecting support that have ``minimum`` supporters (of ``among``)."""
+    collecting = Amendment.objects.filter(
+        chapter__manifesto=manifesto, status=Amendment.Status.COLLECTING
+    )
+    if among is not None:
+        collecting = collecting.filter(pk__in=list(among))
+    return list(
+        collecting.annotate(supporters=Count("supports"))
+        .filter(supporters__gte=minimum)
         .order_by("pk")
     )
-    for amendment in supported:
+
+
+def _send_to_review(amendments: list[Amendment]) -> None:
+    """Amendments that have the minimum of supporters (after it was lowered) become pending.
+    The caller locked them, read before the lock and checked again after it."""
+    for amendment in amendments:
         amendment.status = Amendment.Status.PENDING
         save_amendment(amendment, "the minimum of supporters was lowered: in the review queue")
