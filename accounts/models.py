@@ -24,6 +24,8 @@ class User(AbstractUser):
     )
     deadline_reminders = models.BooleanField(
         default=False,
+        # In the database too: code that predates the column (a rollback) can still add users.
+        db_default=False,
         help_text="E-mail me 48 hours before amendments to a chapter close.",
     )
 

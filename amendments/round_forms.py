@@ -25,7 +25,9 @@ FIRST_YEAR, LAST_YEAR = 2000, 2999
 class DeadlineField(forms.Field):
     """A date and time without a zone (the form gives it the Manifesto's)."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    widget = forms.DateTimeInput(
+        attrs={"type": "datetime-local", "maxlength": MAX_DEADLINE_CHARS}, format="%Y-%m-%dT%H:%M"
+    )
 
     def to_python(self, value: Any) -> datetime | None:
         text = str(value or "").strip()
