@@ -180,7 +180,7 @@ class ProfileForm(NameFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("display_name", "email", "wants_daily_digest")
+        fields = ("display_name", "email", "wants_daily_digest", "deadline_reminders")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,6 +24,12 @@ class User(AbstractUser):
     wants_daily_digest = models.BooleanField(
         default=False, help_text="Editors: receive one e-mail a day listing new amendments."
     )
+    deadline_reminders = models.BooleanField(
+        default=False,
+        # In the database too: code that predates the column (a rollback) can still add users.
+        db_default=False,
+        help_text="E-mail me 48 hours before amendments to a chapter close.",
+    )
 
     class Meta:
         constraints = [

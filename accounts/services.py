@@ -150,10 +150,16 @@ def user_create(
 
 
 def user_update_profile(
-    *, user: User, display_name: str, email: str, wants_daily_digest: bool
+    *,
+    user: User,
+    display_name: str,
+    email: str,
+    wants_daily_digest: bool,
+    deadline_reminders: bool | None = None,
 ) -> User:
-    """A user changes their display name, e-mail address and digest choice. The address may
-    not be cleared (a password reset needs it), and the name must not look like another's."""
+    """A user changes their display name, e-mail address, digest choice and whether they are
+    reminded of deadlines (None: unchanged). The address may not be cleared (a password reset
+    needs it), and the name must not look like another's."""
     display_name = display_name_clean(display_name)
     email = email.strip()
     if not email:
@@ -171,7 +177,11 @@ def user_update_profile(
         locked.display_name = display_name
         locked.email = email
         locked.wants_daily_digest = wants_daily_digest
-        locked.save(update_fields=["display_name", "email", "wants_daily_digest"])
+        if deadline_reminders is not None:
+            locked.deadline_reminders = deadline_reminders
+        locked.save(
+            update_fields=["display_name", "email", "wants_daily_digest", "deadline_reminders"]
+        )
         _names_claim(locked)
     return locked
 

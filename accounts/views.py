@@ -152,6 +152,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 display_name=form.cleaned_data["display_name"],
                 email=form.cleaned_data["email"],
                 wants_daily_digest=form.cleaned_data["wants_daily_digest"],
+                deadline_reminders=form.cleaned_data["deadline_reminders"],
             )
         except ValidationError as error:
             form.add_error(None, error)

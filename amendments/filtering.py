@@ -37,9 +37,9 @@ SORT_LABELS = {
 
 @dataclass(frozen=True)
 class AmendmentFilters:
-    """What a queue or list shows. ``status`` is a status, "open" (pending and in conflict)
-    or "all"; ``author`` is a name as shown; ``mine`` and ``supported`` apply only for a
-    member signed in."""
+    """What a queue or list shows. ``status`` is a status, "open" (pending, in conflict and,
+    outside the review queue, collecting support) or "all"; ``author`` is a name as shown;
+    ``mine`` and ``supported`` apply only for a member signed in."""
 
     chapter: str = ""
     paragraph: str = ""  # a ¶ label of the reference numbering: "9", "10a"
@@ -52,12 +52,17 @@ class AmendmentFilters:
 
 
 def amendments_matching(
-    filters: AmendmentFilters, viewer: User | AnonymousUser | None = None
+    filters: AmendmentFilters,
+    viewer: User | AnonymousUser | None = None,
+    *,
+    in_review: bool = False,
 ) -> QuerySet[Amendment]:
-    """The amendments the filters select (unordered, without support counts)."""
+    """The amendments the filters select (unordered, without support counts). "Open" in the
+    review queue (``in_review``) leaves out those still collecting support."""
     queryset = Amendment.objects.all()
     if filters.status == "open":
-        queryset = queryset.filter(status__in=Amendment.OPEN_STATUSES)
+        statuses = Amendment.REVIEWABLE_STATUSES if in_review else Amendment.OPEN_STATUSES
+        queryset = queryset.filter(status__in=statuses)
     elif filters.status in Amendment.Status.values:
         queryset = queryset.filter(status=filters.status)
     if filters.chapter:

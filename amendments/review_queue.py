@@ -144,7 +144,7 @@ def review_queue(
 ) -> Queue:
     """One page of the queue, grouped by paragraph, in a fixed number of queries; its work
     grows with the page, not with the queue."""
-    matching, sort = amendments_matching(filters), _sort(filters)
+    matching, sort = amendments_matching(filters, in_review=True), _sort(filters)
     sizes = _group_sizes(matching, sort)
     page = Paginator(_pages(sizes), 1).get_page(page_number)
     slices = page.object_list[0] if page.object_list else []

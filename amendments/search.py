@@ -8,7 +8,7 @@ amendments that were not withdrawn. Hidden comments are left out for everyone, e
 On PostgreSQL it is full-text search with the English configuration: ``websearch_to_tsquery``
 (so "quoted phrases" and -exclusions work, and words are stemmed: "nationalised" finds
 "nationalisation"), each row's tsvector stored in a column that a trigger keeps, with a GIN
-index (the migrations ``manifesto 0006_search`` and ``amendments 0016_search``), ``ts_rank``
+index (the migrations ``manifesto 0005_search`` and ``amendments 0014_search``), ``ts_rank``
 order (an amendment's title weighs more than its reason and text), and ``ts_headline`` for
 the snippets.
 
@@ -57,7 +57,7 @@ KINDS: dict[str, str] = {
 }
 
 # The tsvector of each kind: a column only PostgreSQL has, which a trigger keeps (the
-# migrations manifesto 0006_search and amendments 0016_search); {t} is the table and a dot.
+# migrations manifesto 0005_search and amendments 0014_search); {t} is the table and a dot.
 _TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
 VECTORS = {kind: "{t}search_vector" for kind in KINDS}
 # What each kind's snippet is cut from.

@@ -17,8 +17,10 @@ from accounts.models import User
 from amendments.ledger import Ledger, chapter_ledger
 from amendments.models import Amendment, Comment, Decision, Support
 from amendments.rules import proposed_paragraph_text
+from common import clock
 from manifesto.counting import counts_against_limit
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
+from manifesto.rounds import chapter_round
 from manifesto.selectors import ChapterReading, body_numbers, chapter_reading
 from textcore.diff import WordDelta, diff_html, word_delta
 from textcore.footnotes import ref_numbers, references_lost
@@ -112,14 +114,17 @@ def chapter_page_stamp(chapter: Chapter) -> str:
         stamps[f"newest_{name}"] = Subquery(newest.values("history_id")[:1])
         stamps[f"newest_{name}_at"] = Subquery(newest.values("history_date")[:1])
     values = Chapter.objects.filter(pk=chapter.pk).annotate(**stamps).values_list(*stamps).get()
-    return ":".join(str(value) for value in (chapter.slug, chapter.status, *values))
+    # The page offers "Propose a change" while the round takes proposals, which a deadline
+    # ends without any row changing.
+    takes_proposals = chapter_round(chapter).accepts_proposals(clock.now())
+    return ":".join(str(value) for value in (chapter.slug, takes_proposals, *values))
 
 
 def member_amendments(user: User) -> list[Amendment]:
     """A member's own amendments, newest first, with their chapter and support counts."""
     return list(
         with_support(Amendment.objects.filter(author=user))
-        .select_related("chapter", "paragraph", "cited_reference")
+        .select_related("chapter__manifesto", "paragraph", "cited_reference")
         .order_by("-created_at", "-id")
     )
 

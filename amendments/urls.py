@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amendments.views import discussion, importing, listing, proposing, review, search
+from amendments.views import discussion, importing, listing, proposing, review, rounds, search
 
 app_name = "amendments"
 
@@ -48,4 +48,6 @@ urlpatterns = [
     path("review/manifesto-limit/", review.set_manifesto_limit, name="manifesto_limit"),
     path("review/numbering/", review.line_numbering, name="numbering"),
     path("search/", search.search, name="search"),
+    path("review/round/", rounds.rounds, name="rounds"),
+    path("review/round/<slug:slug>/", rounds.chapter_round_change, name="chapter_round"),
 ]

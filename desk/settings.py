@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "desk.moments.ReceivedAtMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "desk.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -16,7 +16,14 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from common.columns import column_length
 from manifesto.importing import counted_words, read_upload
-from manifesto.models import AS_PUBLISHED, Chapter, Manifesto, Milestone, Paragraph
+from manifesto.models import (
+    AS_PUBLISHED,
+    FOLLOWS_MANIFESTO,
+    Chapter,
+    Manifesto,
+    Milestone,
+    Paragraph,
+)
 from manifesto.reference import reference_renumber
 from manifesto.selectors import manifesto_current
 from textcore.chapter_text import ParsedChapter
@@ -45,14 +52,15 @@ def chapter_import(
     *,
     data: bytes,
     slug: str | None = None,
-    status: str = Chapter.Status.OPEN,
+    phase: str = FOLLOWS_MANIFESTO,
     user: User | None = None,
     word_limit: int | None = None,
     max_bytes: int = MAX_UPLOAD_BYTES,
 ) -> Chapter:
     """Import a chapter from a DOCX, ODT, Markdown or plain-text file (its type found from its
     content), all or nothing, and mark the moment "As published". ``word_limit`` sets an
-    absolute limit from the start (default: imported words plus the tolerance)."""
+    absolute limit from the start (default: imported words plus the tolerance). It
+    follows the Manifesto's round unless given a ``phase`` of its own."""
     if word_limit is not None and word_limit <= 0:
         raise ValidationError({"word_limit": ["A limit is a positive number of words."]})
     parsed = read_upload(data, max_bytes=max_bytes).parsed
@@ -77,7 +85,7 @@ def chapter_import(
             publication_line=parsed.publication_line,
             editorial_note=parsed.editorial_note,
             order=(last.order + 1) if last else 1,
-            status=status,
+            phase=phase,
             imported_words=counted_words(parsed, manifesto.count_footnotes),
             word_limit=word_limit,
         )

@@ -294,6 +294,19 @@ ROUTES: dict[str, Route] = {
     "amendments:numbering": Route(
         data=lambda w: {"line_width": w.chapter.manifesto.line_width, "reason": "Congress."}
     ),
+    "amendments:rounds": Route(
+        data=lambda w: {
+            "phase": "open",
+            "time_zone": "Europe/London",
+            "minimum_supporters": 0,
+            "supports_open_in_review": "on",
+            "comments_open_in_review": "on",
+            "reason": "Congress.",
+        }
+    ),
+    "amendments:chapter_round": Route(
+        _chapter, lambda w: {f"c{w.chapter.pk}-phase": "open", f"c{w.chapter.pk}-reason": "Mine."}
+    ),
     "amendments:reference": Route(
         _chapter,
         lambda w: {"milestone": w.chapter.reference_milestone_id, "reason": "Congress."},

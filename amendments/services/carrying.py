@@ -30,7 +30,7 @@ def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, version: Any
 
     The caller holds the locks: ``lock_rows(paragraphs=…, pending_on_paragraphs=True)``."""
     version = version or latest_version(paragraph)
-    others = Amendment.objects.filter(paragraph=paragraph, status=Amendment.Status.PENDING)
+    others = Amendment.objects.filter(paragraph=paragraph, status__in=Amendment.CARRIED_STATUSES)
     if cause is not None:
         others = others.exclude(pk=cause.pk)
     by = f"amendment #{cause.pk}" if cause else "an editor"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +19,7 @@ from amendments.services.editorial import log_decision
 from amendments.services.locking import lock_rows
 from common import clock
 from manifesto.models import Paragraph
+from manifesto.rounds import chapter_round
 from textcore.limits import counted_length, too_long_message
 from textcore.words import has_visible_text
 
@@ -46,9 +47,11 @@ def comment_post(
     amendment: Amendment | None = None,
     paragraph: Paragraph | None = None,
     parent: Comment | None = None,
+    at: datetime | None = None,
 ) -> Comment:
-    """Post a comment on an amendment or a paragraph, or a reply in the same thread; the same
-    comment sent again within a few seconds (a double click) gives back the first one."""
+    """Post a comment on an amendment or a paragraph, or a reply in the same thread, while the
+    chapter's round takes comments at ``at`` (the moment it arrived; now if not given); the
+    same comment sent again within a few seconds (a double click) gives back the first one."""
     if (amendment is None) == (paragraph is None):
         raise ValidationError("A comment belongs to one amendment or one paragraph.", code="target")
     if parent is not None and (
@@ -57,9 +60,19 @@ def comment_post(
     ):
         raise ValidationError("The reply belongs to another thread.", code="wrong_thread")
     body = _clean_body(body)
+    at = at or clock.now()
+    on = amendment or paragraph
+    assert on is not None  # one of the two, checked above
     with transaction.atomic():
-        # Two copies sent together queue on the author's row, so the second finds the first.
-        lock_rows(users=[author])
+        # Two copies sent together queue on the author's row, so the second finds the first;
+        # the chapter's lock orders this comment and an editor's change of the round.
+        rows = lock_rows(chapters=[on.chapter_id], users=[author])
+        round_ = chapter_round(rows.chapters[on.chapter_id])
+        if not round_.accepts_comments(at):
+            raise ValidationError(
+                f"The discussion of “{round_.title}” is closed: {round_.why_closed(at)}.",
+                code="round_closed",
+            )
         earlier = (
             Comment.objects.filter(
                 author=author,
@@ -68,7 +81,7 @@ def comment_post(
                 parent=parent,
                 body=body,
                 is_deleted=False,
-                created_at__gte=clock.now() - timedelta(seconds=REPEAT_WINDOW_SECONDS),
+                created_at__gte=at - timedelta(seconds=REPEAT_WINDOW_SECONDS),
             )
             .order_by("pk")
             .first()
@@ -76,7 +89,12 @@ def comment_post(
         if earlier is not None:
             return earlier
         comment = Comment(
-            author=author, body=body, amendment=amendment, paragraph=paragraph, parent=parent
+            author=author,
+            body=body,
+            amendment=amendment,
+            paragraph=paragraph,
+            parent=parent,
+            created_at=at,
         )
         comment._change_reason = "posted"
         comment.save()

@@ -33,7 +33,7 @@ from manifesto.importing import (
     read_upload,
     revision_plan,
 )
-from manifesto.models import Chapter, Paragraph
+from manifesto.models import FOLLOWS_MANIFESTO, Chapter, Paragraph
 from manifesto.selectors import manifesto_current
 from manifesto.services import chapter_import, paragraph_next_key
 from textcore.importing import MAX_UPLOAD_BYTES
@@ -108,7 +108,7 @@ def chapter_import_logged(
     editor: User | None,
     data: bytes,
     slug: str | None = None,
-    status: str = Chapter.Status.OPEN,
+    phase: str = FOLLOWS_MANIFESTO,
     word_limit: int | None = None,
     max_bytes: int = MAX_UPLOAD_BYTES,
 ) -> Chapter:
@@ -124,7 +124,7 @@ def chapter_import_logged(
         chapter = chapter_import(
             data=data,
             slug=slug,
-            status=status,
+            phase=phase,
             user=editor,
             word_limit=word_limit,
             max_bytes=max_bytes,

@@ -156,6 +156,7 @@ PAGES: dict[str, Page] = {
     ),
     "Manifesto word limit": Page("editor", _named("amendments:manifesto_limit")),
     "line numbering": Page("editor", _named("amendments:numbering")),
+    "rounds and deadlines": Page("editor", _named("amendments:rounds")),
     "a chapter's reference text": Page(
         "editor", _named("amendments:reference", lambda w: {"slug": w.chapter.slug})
     ),

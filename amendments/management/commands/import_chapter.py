@@ -14,7 +14,7 @@ from manifesto.importing import (
     read_upload,
     revision_plan,
 )
-from manifesto.models import Chapter
+from manifesto.models import Chapter, Phase
 from manifesto.selectors import manifesto_current
 from textcore.words import trim_edges
 
@@ -32,10 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="The chapter's file.")
         parser.add_argument("--slug", help="The new chapter's URL slug (default: from its title).")
         parser.add_argument(
-            "--status",
-            choices=Chapter.Status.values,
-            default=Chapter.Status.OPEN,
-            help="Status of a new chapter (default: open for amendments).",
+            "--phase",
+            choices=["manifesto", *Phase.values],
+            default="manifesto",
+            help="A new chapter's phase (default: it follows the Manifesto's round, open for "
+            "amendments unless editors changed it).",
         )
         parser.add_argument(
             "--revise", metavar="SLUG", help="Import the file as a revised draft of this chapter."
@@ -72,7 +73,7 @@ class Command(BaseCommand):
             editor=None,
             data=data,
             slug=str(options["slug"] or "") or None,
-            status=str(options["status"]),
+            phase="" if options["phase"] == "manifesto" else str(options["phase"]),
             word_limit=limit,
             max_bytes=MAX_FILE_BYTES,
         )

@@ -4,7 +4,7 @@ its own by a trigger whenever the texts it is made of are written, and a GIN ind
 amendment's title weighs more (A) than its reason and text.
 
 Stored vectors, not expression indexes, and triggers, not generated columns: see
-manifesto/migrations/0006_search.py. The columns are PostgreSQL's alone: the models do not
+manifesto/migrations/0005_search.py. The columns are PostgreSQL's alone: the models do not
 declare them, so Django never writes or reads them except in the search."""
 
 from django.db import migrations
@@ -49,7 +49,7 @@ def _drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("amendments", "0013_citations_and_reference_decisions"),
-        ("manifesto", "0006_search"),
+        ("manifesto", "0005_search"),
     ]
 
     operations = [migrations.RunPython(_create, _drop, elidable=False)]

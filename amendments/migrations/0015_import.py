@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('amendments', '0016_search'),
+        ('amendments', '0014_search'),
     ]
 
     operations = [
