@@ -58,7 +58,10 @@ class UserAdmin(AdminActionsOnListedIds, DjangoUserAdmin):
     search_fields = ("username", "display_name", "email")
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        ("Amendment desk", {"fields": ("display_name", "role", "wants_daily_digest")}),
+        (
+            "Amendment desk",
+            {"fields": ("display_name", "role", "wants_daily_digest", "deadline_reminders")},
+        ),
     )
 
     def save_model(

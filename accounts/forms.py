@@ -180,7 +180,13 @@ class ProfileForm(NameFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("display_name", "email", "notice_email", "wants_daily_digest")
+        fields = (
+            "display_name",
+            "email",
+            "notice_email",
+            "wants_daily_digest",
+            "deadline_reminders",
+        )
         widgets = {"notice_email": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -19,9 +19,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from accounts.models import RateCounter
+from common import clock
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -67,7 +67,7 @@ class Usage:
 
 
 def _now() -> int:
-    return int(timezone.now().timestamp())
+    return int(clock.now().timestamp())
 
 
 def _digest(key: str) -> str:

@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from common import clock
+
 
 class NoticeEmail(models.TextChoices):
     """How a member hears by e-mail of what they follow (their notifications page has all)."""
@@ -35,7 +37,15 @@ class User(AbstractUser):
         max_length=10,
         choices=NoticeEmail.choices,
         default=NoticeEmail.IMMEDIATELY,
+        # In the database too: code that predates the column (a rollback) can still add users.
+        db_default=NoticeEmail.IMMEDIATELY,
         help_text="Every notice is also on your notifications page.",
+    )
+    deadline_reminders = models.BooleanField(
+        default=False,
+        # In the database too: code that predates the column (a rollback) can still add users.
+        db_default=False,
+        help_text="E-mail me 48 hours before amendments to a chapter close.",
     )
 
     class Meta:
@@ -114,7 +124,7 @@ class Invitation(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        not_expired = self.expires_at is None or self.expires_at > timezone.now()
+        not_expired = self.expires_at is None or self.expires_at > clock.now()
         return self.uses < self.max_uses and not_expired
 
 

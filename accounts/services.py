@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Invitation, NameClaim, NoticeEmail, User
+from common import clock
 from common.columns import column_length
 from textcore.limits import too_long_message
 from textcore.oneline import describe_characters, format_characters_in, name_key, name_skeleton
@@ -156,10 +156,11 @@ def user_update_profile(
     email: str,
     wants_daily_digest: bool,
     notice_email: str | None = None,
+    deadline_reminders: bool | None = None,
 ) -> User:
-    """A user changes their display name, e-mail address, digest choice and how they hear of
-    what they follow. The address may not be cleared (a password reset needs it), and the name
-    must not look like another's."""
+    """A user changes their display name, e-mail address, digest choice, how they hear of what
+    they follow, and whether they are reminded of deadlines (None: unchanged). The address may
+    not be cleared (a password reset needs it), and the name must not look like another's."""
     if notice_email is not None and notice_email not in NoticeEmail.values:
         raise ValidationError("Choose one of the e-mail settings offered.", code="notice_email")
     display_name = display_name_clean(display_name)
@@ -180,20 +181,31 @@ def user_update_profile(
         locked.email = email
         locked.wants_daily_digest = wants_daily_digest
         locked.notice_email = notice_email or locked.notice_email
-        locked.save(update_fields=["display_name", "email", "wants_daily_digest", "notice_email"])
+        if deadline_reminders is not None:
+            locked.deadline_reminders = deadline_reminders
+        locked.save(
+            update_fields=[
+                "display_name",
+                "email",
+                "wants_daily_digest",
+                "notice_email",
+                "deadline_reminders",
+            ]
+        )
         _names_claim(locked)
     return locked
 
 
 def user_unsubscribe(*, user: User) -> User:
     """Stop every e-mail ``user`` chose to have (the unsubscribe link): notices of what they
-    follow and the editors' daily digest. The notices stay on their notifications page, and
-    mail about their account (password resets) is not affected."""
+    follow, deadline reminders and the editors' daily digest. The notices stay on their
+    notifications page, and mail about their account (password resets) is not affected."""
     with transaction.atomic():
         locked = User.objects.get(pk=user.pk)
         locked.notice_email = NoticeEmail.NEVER
         locked.wants_daily_digest = False
-        locked.save(update_fields=["notice_email", "wants_daily_digest"])
+        locked.deadline_reminders = False
+        locked.save(update_fields=["notice_email", "wants_daily_digest", "deadline_reminders"])
     return locked
 
 
@@ -244,7 +256,7 @@ def invitation_redeem(*, code: str) -> Invitation:
     cannot both have it: the second waits for the first's row and then finds it used up.
     """
     usable = Invitation.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+        Q(expires_at__isnull=True) | Q(expires_at__gt=clock.now()),
         code=code.strip(),
         uses__lt=F("max_uses"),
     )

@@ -156,6 +156,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 wants_daily_digest=form.cleaned_data["wants_daily_digest"],
                 notice_email=form.cleaned_data["notice_email"] or None,
+                deadline_reminders=form.cleaned_data["deadline_reminders"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -228,7 +228,6 @@ class ChapterAdminForm(_ReasonForm):
             "publication_line",
             "editorial_note",
             "order",
-            "status",
             "word_limit",
             "limit_tolerance_percent",
         )
@@ -243,8 +242,9 @@ class ChapterAdminForm(_ReasonForm):
 @admin.register(Chapter)
 class ChapterAdmin(_ServiceAdmin):
     form = ChapterAdminForm
-    list_display = ("title", "slug", "status", "order", "imported_words", "word_limit")
-    list_filter = ("status",)
+    # The phase and deadline are set on the desk's round page (review/round/).
+    list_display = ("title", "slug", "phase", "closes_at", "order", "imported_words", "word_limit")
+    list_filter = ("phase",)
     readonly_fields = ("imported_words",)
 
     def save_model(

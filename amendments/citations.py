@@ -44,3 +44,15 @@ def citation_record(amendment: Amendment, label: str | None, width: int) -> None
     amendment.cited_label = citation.where[:20]
     amendment.cited_first_line = citation.first
     amendment.cited_last_line = citation.last
+
+
+def amendment_place(amendment: Amendment, label: str | None) -> str:
+    """Where ``amendment`` points, for lists and downloads, without diffing its text: the
+    citation it was proposed with when that is in the chapter's present reference (accepted
+    changes do not move it), its paragraph's otherwise."""
+    if (
+        amendment.cited_first_line is not None
+        and amendment.cited_reference_id == amendment.chapter.reference_milestone_id
+    ):
+        return amendment.cited_as
+    return str(paragraph_citation(amendment.paragraph, label))

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from amendments.reports import changes_report, tracked_chapters
+from common import clock
 from manifesto.exports import (
     LINE_NUMBER_FORMATS,
     NO_LINE_NUMBERS_IN_WORD,
@@ -75,7 +74,7 @@ def export_run(
     if fmt == "tracked-docx":
         say(f"Tracking changes in {len(chapters)} chapter(s) since {since.label}…")
         tracked = tracked_chapters(chapters, since, at)
-        content = render_tracked_docx(tracked, title, since.label, at.label, timezone.now())
+        content = render_tracked_docx(tracked, title, since.label, at.label, clock.now())
         return ExportResult(
             content, filename(base, at, "docx", suffix + "-tracked"), format_.content_type
         )

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.validators import validate_slug
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from amendments.filtering import SORT_LABELS, AmendmentFilters
 from amendments.models import Amendment, Comment
-from amendments.review_queue import SORT_LABELS, QueueFilters
 from amendments.rules import (
     MAX_COMMENT_CHARS,
     MAX_DECISION_REASON_CHARS,
@@ -28,6 +29,8 @@ from amendments.rules import (
     MAX_TITLE_CHARS,
     NOT_A_VERSION_MESSAGE,
 )
+from amendments.search import KINDS as SEARCH_KINDS
+from amendments.search import MAX_QUERY_CHARS
 from common.fields import DeskCharField
 from common.forms import DeskForm
 from manifesto.models import Chapter, Milestone
@@ -317,14 +320,18 @@ _LINES = re.compile(r"^(\d{1,9})(?:\s*(?:-|–|—|to)\s*(\d{1,9}))?$", re.ASCII
 QUEUE_STATUSES = ("open", *Amendment.Status.values, "all")
 
 
-class QueueFilterForm(DeskForm):
-    """The review queue's filters, read from its address (GET).
+class AmendmentFilterForm(DeskForm):
+    """Filters of a list of amendments, read from its address (GET): the review queue's and
+    the public list's.
 
-    The queue always answers: a value it cannot use is no filter (a status or a paragraph
+    The page always answers: a value it cannot use is no filter (a status or a paragraph
     number it does not know shows every status or paragraph), an unknown sort is the default
     order, and a page that is no number is the first. A chapter or author nobody has matches
-    nothing. Without a status in the address, the queue shows the open amendments.
+    nothing. Without a status in the address, the page shows ``default_status``.
     """
+
+    default_status = "open"
+    default_sort = "oldest"
 
     chapter = forms.CharField(required=False, strip=False)
     paragraph = forms.CharField(required=False, max_length=30)
@@ -335,19 +342,21 @@ class QueueFilterForm(DeskForm):
     page = forms.IntegerField(required=False)
 
     def __init__(self, query: QueryDict) -> None:
-        super().__init__({"status": "open", **query.dict()})
+        super().__init__({"status": self.default_status, **query.dict()})
 
-    def filters(self) -> QueueFilters:
+    def filters(self) -> AmendmentFilters:
         """The filters to apply; each refused value is read as its default."""
         self.is_valid()
         data = self.cleaned_data
-        return QueueFilters(
+        return AmendmentFilters(
             chapter=data.get("chapter") or "",
             paragraph=data.get("paragraph") or "",
             lines=data.get("lines") or None,
             status=data.get("status") or "all",
             author=data.get("author") or "",
-            sort=data.get("sort") or "oldest",
+            sort=data.get("sort") or self.default_sort,
+            mine=bool(data.get("mine")),
+            supported=bool(data.get("supported")),
         )
 
     def clean_paragraph(self) -> str:
@@ -378,7 +387,7 @@ class QueueFilterForm(DeskForm):
         return (min(first, last), max(first, last))
 
     def notices(self) -> list[str]:
-        """Why a filter the address gave is not applied (shown above the queue)."""
+        """Why a filter the address gave is not applied (shown above the list)."""
         self.is_valid()
         errors = self.errors
         return [str(message) for name in ("paragraph", "lines") for message in errors.get(name, ())]
@@ -389,6 +398,21 @@ class QueueFilterForm(DeskForm):
         self.is_valid()
         page: int | None = self.cleaned_data.get("page")
         return page
+
+
+class QueueFilterForm(AmendmentFilterForm):
+    """The review queue's filters: open amendments, oldest first, unless the address says."""
+
+
+class AmendmentListFilterForm(AmendmentFilterForm):
+    """The public list's filters: every status, in text order, unless the address says;
+    "mine" and "supported by me" for a member signed in."""
+
+    default_status = "all"
+    default_sort = "text"
+
+    mine = forms.BooleanField(required=False)
+    supported = forms.BooleanField(required=False)
 
 
 MAX_QUEUE_QUERY_CHARS = 1000
@@ -458,3 +482,111 @@ class BatchForm(DeskForm):
                 "Nothing was done."
             )
         return query
+
+
+class SearchForm(DeskForm):
+    """A search (GET): the words, and optionally one chapter and one kind of result."""
+
+    q = DeskCharField(
+        label="Search",
+        max_length=MAX_QUERY_CHARS,
+        required=False,
+        what="The search",
+        help_text="Words find their other forms too; “quoted words” find a phrase; -word leaves "
+        "out what has it.",
+    )
+    chapter = forms.ChoiceField(
+        label="Chapter",
+        required=False,
+        error_messages={"invalid_choice": "There is no such chapter: choose one from the list."},
+    )
+    kind = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "Everything"), *SEARCH_KINDS.items()],
+        error_messages={"invalid_choice": "Choose what to show from the list."},
+    )
+
+    def __init__(self, *args: Any, chapters: Iterable[Chapter] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chapters = {chapter.slug: chapter for chapter in chapters}
+        field = self.fields["chapter"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Every chapter")] + [
+            (slug, chapter.title) for slug, chapter in self.chapters.items()
+        ]
+
+    def clean_q(self) -> str:
+        return " ".join(str(self.cleaned_data["q"]).split())
+
+    @property
+    def chosen_chapter(self) -> Chapter | None:
+        return self.chapters.get(self.cleaned_data.get("chapter") or "")
+
+
+class ImportUploadForm(DeskForm):
+    """An editor's upload of a chapter: a new one, or a revised draft of one (``revise``)."""
+
+    file = forms.FileField(
+        label="The chapter's file",
+        help_text=(
+            "Word (.docx), OpenDocument (.odt), Markdown (.md) or plain text (.txt). Its type "
+            "is read from its content, not its name."
+        ),
+    )
+    revise = forms.ModelChoiceField(
+        queryset=Chapter.objects.order_by("order"),
+        required=False,
+        to_field_name="slug",
+        empty_label="A new chapter",
+        label="Import as",
+    )
+    slug = DeskCharField(
+        label="Address of a new chapter (optional)",
+        what="The address",
+        max_length=80,
+        required=False,
+        validators=[validate_slug],
+        help_text="Letters, digits and hyphens; leave empty to make it from the title.",
+    )
+    word_limit = forms.IntegerField(
+        label="Word limit (optional)",
+        min_value=1,
+        max_value=10_000_000,
+        required=False,
+        help_text=(
+            "Leave empty: a new chapter gets its words plus 5 %; a revised draft keeps the "
+            "chapter's limit."
+        ),
+    )
+    limit_reason = _reason(
+        "Why the limit changes (with a limit)", limit=MAX_DECISION_REASON_CHARS, rows=2
+    )
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["file"].help_text += f" At most {max_bytes // (1024 * 1024)} MB."
+        self.fields["revise"].label_from_instance = lambda chapter: (  # type: ignore[attr-defined]
+            f"A revised draft of “{chapter.title}”"
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        # Judged by its size before a byte of it is read.
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                f"The file has {upload.size:,} bytes; the limit is {self.max_bytes:,} bytes "
+                f"({self.max_bytes // (1024 * 1024)} MB).",
+                code="file_too_large",
+            )
+        return upload
+
+
+class ImportConfirmForm(DeskForm):
+    """Confirming (or cancelling) a previewed import."""
+
+    action = forms.ChoiceField(choices=[("confirm", "Import"), ("cancel", "Cancel")])
+    # The chapter's stamp when the preview was shown (revised drafts), so a change since then
+    # is not imported unseen.
+    stamp = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

@@ -38,8 +38,14 @@ class Amendment(models.Model):
         DUPLICATE = "duplicate", "Duplicate"
         CONFLICT = "conflict", "In conflict"
         OBSOLETE = "obsolete", "Obsolete"
+        COLLECTING = "collecting", "Collecting support"
 
-    OPEN_STATUSES = (Status.PENDING, Status.CONFLICT)
+    # Open: its author may still change it, members support it. Reviewable: editors decide
+    # it (one still collecting support waits for the round's minimum of supporters). Carried:
+    # rebased onto the paragraph's new text when another change is accepted.
+    OPEN_STATUSES = (Status.PENDING, Status.CONFLICT, Status.COLLECTING)
+    REVIEWABLE_STATUSES = (Status.PENDING, Status.CONFLICT)
+    CARRIED_STATUSES = (Status.PENDING, Status.COLLECTING)
     DECIDED_STATUSES = (
         Status.ACCEPTED,
         Status.ACCEPTED_WITH_CHANGES,
@@ -279,6 +285,25 @@ class Comment(models.Model):
         return self.hidden_by_id is not None
 
 
+class DeadlineReminder(models.Model):
+    """That the members and editors were reminded of one deadline of one chapter: the
+    reminders command sends once per deadline, and again if the deadline moves."""
+
+    chapter = models.ForeignKey(
+        "manifesto.Chapter", on_delete=models.CASCADE, related_name="deadline_reminders"
+    )
+    closes_at = models.DateTimeField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "closes_at"], name="deadline_reminded_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chapter_id} reminded for {self.closes_at:%Y-%m-%d %H:%M}"
+
+
 class Decision(models.Model):
     """One line of the decision log: who did what, when and why.
 
@@ -306,6 +331,10 @@ class Decision(models.Model):
         MANIFESTO_CHANGED = "manifesto_changed", "changed the Manifesto"
         REFERENCE_CHANGED = "reference_changed", "moved the reference numbering of"
         LINES_CHANGED = "lines_changed", "changed the line numbering"
+        REVISED_DRAFT = "revised_draft", "imported a revised draft of"
+        CHAPTER_IMPORTED = "chapter_imported", "imported"
+        ROUND_CHANGED = "round_changed", "changed the phase or deadline of"
+        MANIFESTO_ROUND_CHANGED = "manifesto_round", "changed the Manifesto's round"
 
     manifesto = models.ForeignKey(
         "manifesto.Manifesto", on_delete=models.CASCADE, related_name="decisions"
@@ -355,7 +384,14 @@ class Decision(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(chapter__isnull=False)
-                | models.Q(action__in=["manifesto_limit", "manifesto_changed", "lines_changed"]),
+                | models.Q(
+                    action__in=[
+                        "manifesto_limit",
+                        "manifesto_changed",
+                        "lines_changed",
+                        "manifesto_round",
+                    ]
+                ),
                 name="decision_about_a_chapter_or_the_manifesto",
             )
         ]

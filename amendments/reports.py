@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import F, Q
-from django.utils import timezone
 
 from accounts.models import User
 from amendments.citations import amendment_citation
 from amendments.models import Amendment
+from common import clock
 from manifesto.counting import counts_against_limit
 from manifesto.exports import (
     HistoricalParagraph,
@@ -214,7 +214,7 @@ def changes_report(
         ledger_after=LedgerFigures(
             _words_at(chapters, until_at, count_footnotes), _limit_at(chapters, until_at)
         ),
-        generated_at=timezone.now(),
+        generated_at=clock.now(),
     )
 
 
@@ -248,7 +248,7 @@ def _entry(amendment: Amendment, numbers: dict[int, str], width: int) -> ChangeE
         title=amendment.title,
         author=amendment.author.public_name,
         editor=amendment.decided_by.public_name if amendment.decided_by else "",
-        decided_at=amendment.decided_at or timezone.now(),
+        decided_at=amendment.decided_at or clock.now(),
         reason=reason,
         kind=kind,
         paragraph_label=where,

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import RowNumber
 
 from amendments.citations import amendment_citation
+from amendments.filtering import AmendmentFilters, amendments_matching, sort_of
 from amendments.ledger import Ledger, chapter_ledgers
 from amendments.models import Amendment
 from amendments.selectors import NoteLoss, notes_losing_references, support_count
@@ -22,34 +23,14 @@ from manifesto.selectors import body_numbers, manifesto_chapter_list
 from textcore.rebase import Spans, change_spans, spans_compete
 from textcore.reference import Citation
 
-SORTS = {
-    "oldest": ("created_at", "id"),
-    "newest": ("-created_at", "-id"),
-    "support": ("-support_count", "created_at", "id"),
-    "delta": ("-word_delta", "created_at", "id"),
-    "delta_asc": ("word_delta", "created_at", "id"),
-}
-SORT_LABELS = {
-    "oldest": "Oldest first",
-    "newest": "Newest first",
-    "support": "Most supported",
-    "delta": "Adds most words",
-    "delta_asc": "Cuts most words",
-}
 GROUPS_PER_PAGE = 20
 # A page also stops at this many amendments; a paragraph with more goes on over the next
 # pages, so a page costs the same whether one paragraph has 3 amendments or 150.
 AMENDMENTS_PER_PAGE = 40
 
 
-@dataclass(frozen=True)
-class QueueFilters:
-    chapter: str = ""
-    paragraph: str = ""  # a ¶ label of the reference numbering: "9", "10a"
-    lines: tuple[int, int] | None = None  # reference lines, first and last
-    status: str = "open"
-    author: str = ""
-    sort: str = "oldest"
+# The queue's filters are the list's (amendments/filtering.py); the name stays for its callers.
+QueueFilters = AmendmentFilters
 
 
 @dataclass
@@ -105,57 +86,12 @@ class _Slice:
     size: int
 
 
-def _matching(filters: QueueFilters) -> QuerySet[Amendment]:
-    """The amendments the filters select (unordered, without support counts)."""
-    queryset = Amendment.objects.all()
-    if filters.status == "open":
-        queryset = queryset.filter(status__in=Amendment.OPEN_STATUSES)
-    elif filters.status in Amendment.Status.values:
-        queryset = queryset.filter(status=filters.status)
-    if filters.chapter:
-        queryset = queryset.filter(chapter__slug=filters.chapter)
-    if filters.paragraph:
-        queryset = queryset.filter(_on_paragraph(filters))
-    if filters.lines is not None:
-        queryset = queryset.filter(_on_lines(*filters.lines))
-    if filters.author:
-        queryset = queryset.filter(author__username=filters.author)
-    return queryset
-
-
-def _on_paragraph(filters: QueueFilters) -> Q:
-    """Amendments to the paragraphs labelled ``filters.paragraph`` (in every chapter, or the
-    filtered one): a reference number is a column; "10a" is worked out from the labels."""
-    if filters.paragraph.isdecimal():
-        return Q(
-            paragraph__kind=Paragraph.Kind.BODY,
-            paragraph__in_reference=True,
-            paragraph__ref_number=int(filters.paragraph),
-        )
-    chapters = Chapter.objects.filter(slug=filters.chapter) if filters.chapter else None
-    labels = body_numbers(chapters)
-    return Q(paragraph_id__in=[pk for pk, label in labels.items() if label == filters.paragraph])
-
-
-def _on_lines(first: int, last: int) -> Q:
-    """Amendments whose change touches reference lines ``first``..``last``: by the lines they
-    cite, when they were proposed against the chapter's present reference; by the lines of
-    their paragraph otherwise (proposed against an earlier one)."""
-    current = Q(cited_first_line__isnull=False, cited_reference=F("chapter__reference_milestone"))
-    cited = Q(cited_first_line__lte=last, cited_last_line__gte=first)
-    paragraph = Q(
-        paragraph__ref_first_line__lte=last,
-        paragraph__ref_first_line__gt=first - F("paragraph__ref_line_count"),
-    )
-    return (current & cited) | (~current & paragraph)
-
-
 def _with_support(queryset: QuerySet[Amendment]) -> QuerySet[Amendment]:
     return queryset.annotate(support_count=support_count())
 
 
 def _sort(filters: QueueFilters) -> tuple[str, ...]:
-    return SORTS.get(filters.sort, SORTS["oldest"])
+    return sort_of(filters)
 
 
 def _group_sizes(matching: QuerySet[Amendment], sort: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -208,7 +144,7 @@ def review_queue(
 ) -> Queue:
     """One page of the queue, grouped by paragraph, in a fixed number of queries; its work
     grows with the page, not with the queue."""
-    matching, sort = _matching(filters), _sort(filters)
+    matching, sort = amendments_matching(filters, in_review=True), _sort(filters)
     sizes = _group_sizes(matching, sort)
     page = Paginator(_pages(sizes), 1).get_page(page_number)
     slices = page.object_list[0] if page.object_list else []

@@ -17,8 +17,10 @@ from accounts.models import User
 from amendments.ledger import Ledger, chapter_ledger
 from amendments.models import Amendment, Comment, Decision, Follow, Notification, Support
 from amendments.rules import proposed_paragraph_text
+from common import clock
 from manifesto.counting import counts_against_limit
 from manifesto.models import Chapter, Manifesto, Milestone, Paragraph
+from manifesto.rounds import chapter_round
 from manifesto.selectors import ChapterReading, body_numbers, chapter_reading
 from textcore.diff import WordDelta, diff_html, word_delta
 from textcore.footnotes import ref_numbers, references_lost
@@ -52,30 +54,42 @@ def support_count() -> Coalesce:
     return Coalesce(Subquery(supports), 0)
 
 
-def pending_counts(chapter: Chapter) -> dict[int, int]:
-    """Open (pending or in-conflict) amendments per paragraph id, in one query."""
-    rows = (
-        Amendment.objects.filter(chapter=chapter, status__in=Amendment.OPEN_STATUSES)
-        .values("paragraph_id")
-        .annotate(n=Count("id"))
-        .values_list("paragraph_id", "n")
+def paragraph_counts(chapter: Chapter) -> dict[int, tuple[int, int]]:
+    """Per paragraph id: its open (pending or in-conflict) amendments and the comments of its
+    discussion that can be read (neither deleted nor hidden), in one query."""
+
+    def counted(rows: QuerySet[Amendment] | QuerySet[Comment]) -> Coalesce:
+        per_paragraph = rows.order_by().values("paragraph").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(per_paragraph), 0)
+
+    open_amendments = Amendment.objects.filter(
+        paragraph=OuterRef("pk"), status__in=Amendment.OPEN_STATUSES
     )
-    return dict(rows)
+    comments = Comment.objects.filter(
+        paragraph=OuterRef("pk"), is_deleted=False, hidden_by__isnull=True
+    )
+    rows = (
+        Paragraph.objects.filter(chapter=chapter)
+        .annotate(open_count=counted(open_amendments), comment_count=counted(comments))
+        .values_list("id", "open_count", "comment_count")
+    )
+    return {pk: (amendments, talk) for pk, amendments, talk in rows}
 
 
 def reading_with_counts(chapter: Chapter) -> ChapterReading:
-    """The chapter's text as its page shows it, each paragraph with its open amendments
-    (two queries)."""
+    """The chapter's text as its page shows it, each paragraph with its open amendments and
+    its comments (two queries)."""
     reading = chapter_reading(chapter)
-    counts = pending_counts(chapter)
+    counts = paragraph_counts(chapter)
     for shown in reading.text:
-        shown.open_amendments = counts.get(shown.paragraph.pk, 0)
+        shown.open_amendments, shown.comments = counts.get(shown.paragraph.pk, (0, 0))
     return reading
 
 
 def chapter_page_stamp(chapter: Chapter) -> str:
     """A value that changes whenever anything the chapter page's cached part shows changes:
-    the newest history rows of the chapter's paragraphs, of its amendments, of the Manifesto's
+    the newest history rows of the chapter's paragraphs, of its amendments, of the comments on
+    its paragraphs (their counts are shown), of the Manifesto's
     chapters and of the Manifesto (one query). Every change to these is saved with its history,
     so a fragment cached under this stamp is never stale. The rows' times are part of it, so
     that ids used again (a database restored from a backup) cannot bring back an old page.
@@ -92,6 +106,7 @@ def chapter_page_stamp(chapter: Chapter) -> str:
     for name, history, match in (
         ("paragraph", Paragraph.history.all(), {"chapter_id": OuterRef("pk")}),
         ("amendment", Amendment.history.all(), {"chapter_id": OuterRef("pk")}),
+        ("comment", Comment.history.all(), {"paragraph__chapter_id": OuterRef("pk")}),
         ("chapter", Chapter.history.all(), chapters),
         ("manifesto", Manifesto.history.all(), {"id": OuterRef("manifesto_id")}),
     ):
@@ -99,14 +114,17 @@ def chapter_page_stamp(chapter: Chapter) -> str:
         stamps[f"newest_{name}"] = Subquery(newest.values("history_id")[:1])
         stamps[f"newest_{name}_at"] = Subquery(newest.values("history_date")[:1])
     values = Chapter.objects.filter(pk=chapter.pk).annotate(**stamps).values_list(*stamps).get()
-    return ":".join(str(value) for value in (chapter.slug, chapter.status, *values))
+    # The page offers "Propose a change" while the round takes proposals, which a deadline
+    # ends without any row changing.
+    takes_proposals = chapter_round(chapter).accepts_proposals(clock.now())
+    return ":".join(str(value) for value in (chapter.slug, takes_proposals, *values))
 
 
 def member_amendments(user: User) -> list[Amendment]:
     """A member's own amendments, newest first, with their chapter and support counts."""
     return list(
         with_support(Amendment.objects.filter(author=user))
-        .select_related("chapter", "paragraph", "cited_reference")
+        .select_related("chapter__manifesto", "paragraph", "cited_reference")
         .order_by("-created_at", "-id")
     )
 

@@ -1,10 +1,22 @@
 from django.urls import path
 
-from amendments.views import discussion, following, proposing, review
+from amendments.views import (
+    discussion,
+    following,
+    importing,
+    listing,
+    proposing,
+    review,
+    rounds,
+    search,
+)
 
 app_name = "amendments"
 
 urlpatterns = [
+    path("amendments/", listing.amendment_list_page, name="list"),
+    path("amendments/amendments.csv", listing.amendment_list_csv, name="list_csv"),
+    path("amendments/amendments.xlsx", listing.amendment_list_xlsx, name="list_xlsx"),
     path("amendments/mine/", proposing.mine, name="mine"),
     path("notifications/", following.notifications, name="notifications"),
     path("notifications/read/", following.notifications_read, name="notifications_read"),
@@ -50,6 +62,11 @@ urlpatterns = [
     path("comments/<int:pk>/hide/", discussion.comment_hide_view, name="comment_hide"),
     path("review/", review.queue, name="queue"),
     path("review/batch/", review.batch, name="batch"),
+    path("review/import/", importing.upload, name="import"),
+    path("review/import/<str:token>/", importing.preview, name="import_preview"),
     path("review/manifesto-limit/", review.set_manifesto_limit, name="manifesto_limit"),
     path("review/numbering/", review.line_numbering, name="numbering"),
+    path("search/", search.search, name="search"),
+    path("review/round/", rounds.rounds, name="rounds"),
+    path("review/round/<slug:slug>/", rounds.chapter_round_change, name="chapter_round"),
 ]

@@ -1,5 +1,5 @@
-"""EXPLAIN ANALYZE of the queries behind the review queue and the word ledgers, on the
-benchmark's data set: which index each one uses, and how long it ran."""
+"""EXPLAIN ANALYZE of the queries behind the review queue, the word ledgers and the search, on
+the benchmark's data set: which index each one uses, and how long it ran."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ def _plans(chapter_slug: str, paragraph_id: int) -> list[tuple[str, str, list[An
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from amendments.filtering import amendments_matching as _matching
     from amendments.ledger import chapter_ledger, chapter_ledgers
     from amendments.models import Amendment
-    from amendments.review_queue import QueueFilters, _group_sizes, _matching, _sort
-    from amendments.selectors import pending_counts
+    from amendments.review_queue import QueueFilters, _group_sizes, _sort
+    from amendments.search import search_run
+    from amendments.selectors import paragraph_counts
     from manifesto.models import Chapter
     from manifesto.services import manifesto_get_or_create
 
@@ -38,13 +40,22 @@ def _plans(chapter_slug: str, paragraph_id: int) -> list[tuple[str, str, list[An
     capture(
         "queue: one chapter, one author",
         lambda: _group_sizes(
-            _matching(QueueFilters(chapter=busiest.slug, author="member0001")),
+            _matching(QueueFilters(chapter=busiest.slug, author="Member 1")),
             _sort(QueueFilters()),
         ),
     )
     capture("ledgers of every chapter", lambda: chapter_ledgers(manifesto, chapters))
     capture("ledger of one chapter", lambda: chapter_ledger(busiest))
-    capture("open amendments per paragraph", lambda: pending_counts(busiest))
+    capture("open amendments and comments per paragraph", lambda: paragraph_counts(busiest))
+    for kind in ("text", "amendments", "comments"):
+        capture(
+            f"search: {kind}, a common word",
+            lambda kind=kind: search_run(query="peasants", kind=kind),
+        )
+        capture(
+            f"search: {kind}, a phrase",
+            lambda kind=kind: search_run(query='"war communism" -lenin', kind=kind),
+        )
     capture(
         "amendments of one paragraph",
         lambda: list(Amendment.objects.filter(paragraph_id=paragraph_id, status="pending")),

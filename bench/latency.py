@@ -11,6 +11,9 @@ from bench.queries import Targets
 
 USERS = 16
 SECONDS = 20
+# A common word of the seed text: it matches about 4,000 amendments and 9,000 comments of the
+# data set, so the search ranks thousands of rows of each kind, not a handful.
+SEARCH_QUERY = "?q=peasants"
 
 
 def session_cookie(username: str) -> str:
@@ -45,7 +48,9 @@ def pages(targets: Targets) -> list[tuple[str, str, str]]:
             "anonymous",
         ),
         ("review queue, first page", reverse("amendments:queue"), "editor"),
+        ("amendment list, first page", reverse("amendments:list"), "anonymous"),
         ("amendment page", reverse("amendments:detail", args=[targets.amendment_id]), "editor"),
+        ("search page", reverse("amendments:search") + SEARCH_QUERY, "anonymous"),
     ]
 
 

@@ -40,7 +40,7 @@ def _input() -> dict[str, Any]:
     from manifesto.models import Paragraph
 
     paragraphs = list(
-        Paragraph.objects.filter(is_deleted=False, kind="body", chapter__status="open")
+        Paragraph.objects.filter(is_deleted=False, kind="body", chapter__phase__in=["", "open"])
         .order_by("chapter__order", "position")
         .values_list("chapter__slug", "key")
     )

@@ -92,7 +92,14 @@ def pages(targets: Targets) -> list[tuple[str, str | None, str]]:
             "editor",
         ),
         ("decision log", reverse("amendments:log", args=[slug]), "member"),
+        ("amendment list, first page", reverse("amendments:list"), "anonymous"),
+        (
+            "amendment list, filtered, most supported",
+            reverse("amendments:list") + f"?chapter={slug}&status=pending&sort=support&page=3",
+            "member",
+        ),
         ("my amendments", reverse("amendments:mine"), "member"),
+        ("search page", reverse("amendments:search") + "?q=peasants", "member"),  # latency.py's
         # Issue 7's pages: measured once they exist, reported as "not built yet" until then.
         ("paragraph history", _optional_url("manifesto:history", slug, key), "member"),
         (

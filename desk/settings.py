@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "desk.moments.ReceivedAtMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "desk.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -258,3 +259,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Importing chapters from the desk (amendments/views/importing.py): the largest file accepted,
+# and where an upload waits, under a random token, between its preview and its confirmation.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+IMPORT_STAGING_DIR = Path(os.environ.get("IMPORT_STAGING_DIR", str(BASE_DIR / "var" / "imports")))

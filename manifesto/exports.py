@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
+from common import clock
 from manifesto.models import AS_PUBLISHED, Chapter, Manifesto, Milestone, Paragraph
 from textcore.export import (
     ExportBlock,
@@ -163,7 +164,7 @@ def moments_for(chapters: Sequence[Chapter], moment: Moment) -> dict[int, dateti
         assert moment.at is not None
         return {c.pk: moment.at for c in chapters}
     if moment.kind == "now":
-        now = timezone.now()
+        now = clock.now()
         return {c.pk: now for c in chapters}
     found = dict(
         Milestone.objects.filter(chapter__in=list(chapters), name__iexact=moment.name).values_list(
@@ -335,7 +336,7 @@ def export_document(
         chapters=export_chapters,
         moment_label=moment.label,
         version=f"{moment.label} (revision {newest})",
-        generated_at=timezone.now(),
+        generated_at=clock.now(),
         line_width=width,
     )
 

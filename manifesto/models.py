@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from zoneinfo import available_timezones
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -19,6 +21,26 @@ if TYPE_CHECKING:
 
 # What a chapter's numbers refer to when it has no reference milestone.
 CURRENT_TEXT = "the current text"
+
+DEFAULT_TIME_ZONE = "Europe/London"
+
+
+class Phase(models.TextChoices):
+    """Where a round of amendments stands (manifesto/rounds.py says what each allows)."""
+
+    DRAFTING = "drafting", "Drafting"
+    OPEN = "open", "Open for amendments"
+    REVIEW = "review", "Review"
+    CONGRESS = "congress", "Congress"
+    FINAL = "final", "Final"
+
+
+def validate_time_zone(value: str) -> None:
+    """A time zone name the server knows ("Europe/London")."""
+    if value not in available_timezones():
+        raise ValidationError(
+            f"“{value}” is not a time zone name such as Europe/London.", code="time_zone"
+        )
 
 
 class Manifesto(models.Model):
@@ -40,12 +62,41 @@ class Manifesto(models.Model):
         default=False,
         help_text="Number lines on through the whole Manifesto instead of from 1 in each chapter.",
     )
+    # The round every chapter follows unless it sets its own phase (manifesto/rounds.py).
+    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.OPEN)
+    closes_at = models.DateTimeField(
+        null=True, blank=True, help_text="When amendments close (empty: no deadline)."
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text="The members' time zone: deadlines are entered and shown in it.",
+    )
+    minimum_supporters = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Supporters an amendment needs before it enters the review queue.",
+    )
+    supports_open_in_review = models.BooleanField(
+        default=True, help_text="Members may still support amendments during review."
+    )
+    comments_open_in_review = models.BooleanField(
+        default=True, help_text="Members may still comment during review."
+    )
 
     history = HistoricalRecords()
     # Why, who and when for django-simple-history's next row; declared only, so unset is absent.
     _change_reason: str
     _history_user: User | None
     _history_date: datetime
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(phase__in=["drafting", "open", "review", "congress", "final"]),
+                name="manifesto_phase_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -54,13 +105,13 @@ class Manifesto(models.Model):
         return reverse("manifesto:index")
 
 
-class Chapter(models.Model):
-    """An ordered list of paragraphs, with its status and word limit."""
+# A chapter's phase when it follows the Manifesto's round.
+FOLLOWS_MANIFESTO = ""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open for amendments"
-        CLOSED = "closed", "Closed"
+
+class Chapter(models.Model):
+    """An ordered list of paragraphs, with its round (its own, or the Manifesto's) and word
+    limit."""
 
     manifesto = models.ForeignKey(Manifesto, on_delete=models.PROTECT, related_name="chapters")
     title = models.CharField(max_length=200)
@@ -71,7 +122,18 @@ class Chapter(models.Model):
         blank=True, help_text="A note to readers that is not chapter text; never counted in words."
     )
     order = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    phase = models.CharField(
+        max_length=10,
+        choices=Phase.choices,
+        blank=True,
+        default=FOLLOWS_MANIFESTO,
+        help_text="Empty: the chapter follows the Manifesto's phase and deadline.",
+    )
+    closes_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The chapter's own deadline, when it sets its own phase (empty: none).",
+    )
     imported_words = models.PositiveIntegerField(
         default=0, help_text="Words when the chapter was imported: the base of the default limit."
     )
@@ -101,8 +163,10 @@ class Chapter(models.Model):
         ordering = ["order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "open", "closed"]),
-                name="chapter_status_valid",
+                condition=models.Q(
+                    phase__in=["", "drafting", "open", "review", "congress", "final"]
+                ),
+                name="chapter_phase_valid",
             )
         ]
 
@@ -120,8 +184,8 @@ class Chapter(models.Model):
         return self.imported_words + self.imported_words * self.limit_tolerance_percent // 100
 
     @property
-    def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
+    def follows_manifesto(self) -> bool:
+        return self.phase == FOLLOWS_MANIFESTO
 
     @property
     def reference_name(self) -> str:

@@ -55,6 +55,7 @@ class ShownParagraph:
     pieces: list[str | RefLink]
     back_refs: list[RefLink] = field(default_factory=list)
     open_amendments: int = 0
+    comments: int = 0  # readable comments in the paragraph's discussion
     lines: list[ShownLine] = field(default_factory=list)
     span: str = ""  # "lines 123–127", or "" for a paragraph inserted since the reference
 
@@ -100,6 +101,11 @@ class ChapterReading:
     deleted: list[Paragraph] = field(default_factory=list)
     reference_name: str = ""
     numbers: dict[int, str | int] = field(default_factory=dict)
+
+    @property
+    def headings(self) -> list[ShownParagraph]:
+        """The section headings, in reading order: the chapter's table of contents."""
+        return [shown for shown in self.text if shown.kind == Paragraph.Kind.HEADING]
 
     @property
     def flow(self) -> list[ShownParagraph | Gap]:

@@ -15,11 +15,19 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from common.columns import column_length
-from manifesto.counting import counts_against_limit
-from manifesto.models import AS_PUBLISHED, Chapter, Manifesto, Milestone, Paragraph
+from manifesto.importing import counted_words, read_upload
+from manifesto.models import (
+    AS_PUBLISHED,
+    FOLLOWS_MANIFESTO,
+    Chapter,
+    Manifesto,
+    Milestone,
+    Paragraph,
+)
 from manifesto.reference import reference_renumber
 from manifesto.selectors import manifesto_current
-from textcore.chapter_text import ChapterFormatError, ParsedChapter, decode_chapter, parse_chapter
+from textcore.chapter_text import ParsedChapter
+from textcore.importing import MAX_UPLOAD_BYTES
 from textcore.limits import too_long_message
 from textcore.oneline import one_line
 from textcore.ordering import initial_keys, key_between
@@ -44,14 +52,18 @@ def chapter_import(
     *,
     data: bytes,
     slug: str | None = None,
-    status: str = Chapter.Status.OPEN,
+    phase: str = FOLLOWS_MANIFESTO,
     user: User | None = None,
+    word_limit: int | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
 ) -> Chapter:
-    """Import a plain-text chapter, all or nothing, and mark the moment "As published"."""
-    try:
-        parsed = parse_chapter(decode_chapter(data))
-    except ChapterFormatError as error:
-        raise ValidationError(str(error), code="chapter_format") from error
+    """Import a chapter from a DOCX, ODT, Markdown or plain-text file (its type found from its
+    content), all or nothing, and mark the moment "As published". ``word_limit`` sets an
+    absolute limit from the start (default: imported words plus the tolerance). It
+    follows the Manifesto's round unless given a ``phase`` of its own."""
+    if word_limit is not None and word_limit <= 0:
+        raise ValidationError({"word_limit": ["A limit is a positive number of words."]})
+    parsed = read_upload(data, max_bytes=max_bytes).parsed
     _refuse_lines_too_long_for_their_columns(parsed)
     slug = slug or slugify(parsed.title)[:80]
     if not slug:
@@ -73,8 +85,9 @@ def chapter_import(
             publication_line=parsed.publication_line,
             editorial_note=parsed.editorial_note,
             order=(last.order + 1) if last else 1,
-            status=status,
-            imported_words=_counted_words(parsed, manifesto.count_footnotes),
+            phase=phase,
+            imported_words=counted_words(parsed, manifesto.count_footnotes),
+            word_limit=word_limit,
         )
         chapter._change_reason = "imported"
         chapter._history_user = user
@@ -100,11 +113,6 @@ def _refuse_lines_too_long_for_their_columns(parsed: ParsedChapter) -> None:
         limit = column.max_length or 0
         if len(value) > limit:
             raise ValidationError(too_long_message(what, len(value), limit), code="chapter_format")
-
-
-def _counted_words(parsed: ParsedChapter, count_footnotes: bool) -> int:
-    counted = [b for b in parsed.blocks if counts_against_limit(b.kind, count_footnotes)]
-    return sum(count_words(b.text) for b in counted)
 
 
 def _create_paragraphs(chapter: Chapter, parsed: ParsedChapter, user: User | None) -> None:

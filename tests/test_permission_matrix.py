@@ -21,6 +21,7 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
@@ -37,6 +38,7 @@ from amendments.services.proposing import support_add
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from manifesto.services import chapter_import
+from manifesto.staging import stage_upload
 from tests.amendments.conftest import propose
 from tests.conftest import PASSWORD, make_user
 
@@ -160,6 +162,20 @@ class Route:
     data: Callable[[World], dict[str, Any]] = lambda world: {}
 
 
+class _Upload(SimpleUploadedFile):
+    """A file the test client can send twice (the CSRF test posts the same body twice)."""
+
+    def read(self, *args: Any) -> bytes:
+        if not args:
+            self.seek(0)
+        return super().read(*args)
+
+
+def _staged(world: World) -> dict[str, Any]:
+    data = b"# A chapter\n\nIts only paragraph.\n"
+    return {"token": stage_upload(data=data, user_id=world.users["editor"].pk, options={})}
+
+
 def _chapter(world: World) -> dict[str, Any]:
     return {"slug": world.chapter.slug}
 
@@ -210,7 +226,11 @@ ROUTES: dict[str, Route] = {
     "manifesto:milestone_add": Route(_chapter, lambda w: {"name": "Congress draft"}),
     "amendments:log": Route(_chapter),
     "amendments:detail": Route(_amendment),
+    "amendments:list": Route(),
+    "amendments:list_csv": Route(),
+    "amendments:list_xlsx": Route(),
     "amendments:mine": Route(),
+    "amendments:search": Route(),
     "amendments:propose": Route(
         _paragraph,
         lambda w: {
@@ -239,6 +259,11 @@ ROUTES: dict[str, Route] = {
     "amendments:comment_hide": Route(_comment, lambda w: {"reason": "Off topic."}),
     "amendments:queue": Route(),
     "amendments:batch": Route(data=_batch),
+    "amendments:import": Route(
+        data=lambda w: {"file": _Upload("c.md", b"# A chapter\n\nIts only paragraph.\n")}
+    ),
+    # The token is the editor's own upload: another user (the admin too) gets 404 for it.
+    "amendments:import_preview": Route(_staged, lambda w: {"action": "cancel"}),
     "amendments:accept": Route(_amendment),
     "amendments:accept_with_changes": Route(
         _amendment,
@@ -269,6 +294,19 @@ ROUTES: dict[str, Route] = {
     ),
     "amendments:numbering": Route(
         data=lambda w: {"line_width": w.chapter.manifesto.line_width, "reason": "Congress."}
+    ),
+    "amendments:rounds": Route(
+        data=lambda w: {
+            "phase": "open",
+            "time_zone": "Europe/London",
+            "minimum_supporters": 0,
+            "supports_open_in_review": "on",
+            "comments_open_in_review": "on",
+            "reason": "Congress.",
+        }
+    ),
+    "amendments:chapter_round": Route(
+        _chapter, lambda w: {f"c{w.chapter.pk}-phase": "open", f"c{w.chapter.pk}-reason": "Mine."}
     ),
     "amendments:reference": Route(
         _chapter,

@@ -6,13 +6,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_name_claims'),
+        ('accounts', '0004_deadline_reminders'),
     ]
 
     operations = [
         migrations.AddField(
             model_name='user',
             name='notice_email',
-            field=models.CharField(choices=[('immediate', 'At once, one e-mail for each'), ('daily', 'Once a day, in a digest'), ('never', 'Never')], default='immediate', help_text='Every notice is also on your notifications page.', max_length=10, verbose_name='E-mail me about what I follow'),
+            field=models.CharField(choices=[('immediate', 'At once, one e-mail for each'), ('daily', 'Once a day, in a digest'), ('never', 'Never')], default='immediate', db_default='immediate', help_text='Every notice is also on your notifications page.', max_length=10, verbose_name='E-mail me about what I follow'),
         ),
     ]

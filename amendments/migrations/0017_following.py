@@ -31,8 +31,8 @@ def _follow_what_members_took_part_in(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('amendments', '0013_citations_and_reference_decisions'),
-        ('manifesto', '0004_reference_numbering'),
+        ('amendments', '0016_round'),
+        ('manifesto', '0006_round_phases'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

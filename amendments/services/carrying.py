@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from django.utils import timezone
-
 from accounts.models import User
 from amendments.models import Amendment, Decision
 from amendments.rules import change_spans_of, word_delta_of
 from amendments.services.editorial import log_decision, save_amendment
 from amendments.services.notifications import notify_conflict, notify_decided
+from common import clock
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from textcore.rebase import AMBIGUOUS, rebase
@@ -31,7 +30,7 @@ def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, version: Any
 
     The caller holds the locks: ``lock_rows(paragraphs=…, pending_on_paragraphs=True)``."""
     version = version or latest_version(paragraph)
-    others = Amendment.objects.filter(paragraph=paragraph, status=Amendment.Status.PENDING)
+    others = Amendment.objects.filter(paragraph=paragraph, status__in=Amendment.CARRIED_STATUSES)
     if cause is not None:
         others = others.exclude(pk=cause.pk)
     by = f"amendment #{cause.pk}" if cause else "an editor"
@@ -112,7 +111,7 @@ def _rebase_replacement(
     other.change_spans = change_spans_of(
         kind=other.kind, base_text=other.base_text, proposed_text=other.proposed_text
     )
-    other.carried_forward_at = timezone.now()
+    other.carried_forward_at = clock.now()
     other.carried_forward_by = cause
     save_amendment(other, f"carried forward after {by}")
     log_decision(

@@ -16,7 +16,6 @@ from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Decision
@@ -40,7 +39,9 @@ from amendments.services.editorial import (
 from amendments.services.guard import guard_enforce, guard_snapshot
 from amendments.services.locking import lock_rows
 from amendments.services.notifications import notify_decided
+from common import clock
 from manifesto.models import Chapter, Paragraph
+from manifesto.rounds import chapter_round
 from manifesto.selectors import latest_version
 from manifesto.services import paragraph_next_key, position_after
 from textcore.words import count_words
@@ -138,7 +139,7 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     )
     amendment.accepted_word_delta = count_words(result) - words_before
     amendment.decided_by = editor
-    amendment.decided_at = timezone.now()
+    amendment.decided_at = clock.now()
     amendment.decision_reason = reason.strip()
     save_amendment(amendment, label, editor)
     action = Decision.Action.ACCEPTED_WITH_CHANGES if with_changes else Decision.Action.ACCEPTED
@@ -255,7 +256,9 @@ def amendments_reject(
             amendment.chapter = rows.chapters[amendment.chapter_id]
         refused = [a for a in locked.values() if not amendment_permissions(editor, a).reject]
         problems = [
-            f"#{a.pk} is {a.get_status_display().lower()}" for a in refused if not a.is_open
+            f"#{a.pk} is {a.get_status_display().lower()}"
+            for a in refused
+            if a.status not in Amendment.REVIEWABLE_STATUSES
         ] + [f"#{a.pk} is your own" for a in refused if a.author_id == editor.pk]
         if problems:
             raise ValidationError(
@@ -264,7 +267,7 @@ def amendments_reject(
         for amendment in locked.values():
             amendment.status = Amendment.Status.REJECTED
             amendment.decided_by = editor
-            amendment.decided_at = timezone.now()
+            amendment.decided_at = clock.now()
             amendment.decision_reason = reason.strip()
             save_amendment(amendment, f"rejected: {reason.strip()[:80]}", editor)
             log_decision(
@@ -298,7 +301,7 @@ def amendment_mark_duplicate(
         ).amendments
         locked = locked_both[amendment.pk]
         if not amendment_permissions(editor, locked).mark_duplicate:
-            if not locked.is_open:
+            if locked.status not in Amendment.REVIEWABLE_STATUSES:
                 raise ValidationError(
                     f"#{locked.pk} is {locked.get_status_display().lower()} already.",
                     code="decided",
@@ -312,7 +315,7 @@ def amendment_mark_duplicate(
         locked.status = Amendment.Status.DUPLICATE
         locked.duplicate_of = original
         locked.decided_by = editor
-        locked.decided_at = timezone.now()
+        locked.decided_at = clock.now()
         locked.decision_reason = reason.strip() or default
         save_amendment(locked, f"duplicate of #{original.pk}", editor)
         log_decision(
@@ -360,10 +363,11 @@ def amendment_unmark_duplicate(
 
 def _refuse_undoing_duplicate(locked: Amendment, chapter: Chapter) -> NoReturn:
     """Why a duplicate marking cannot be undone (the chapter's state is said first)."""
-    if chapter.status != Chapter.Status.OPEN:
+    round_ = chapter_round(chapter)
+    if not round_.accepts_proposals(clock.now()):
         raise ValidationError(
-            f"“{chapter.title}” is {chapter.get_status_display().lower()}: a duplicate "
-            "marking can be undone only while the chapter is open for amendments.",
+            f"{round_.closed_reason(clock.now())} A duplicate marking can be undone only while "
+            "the chapter takes amendments.",
             code="chapter_not_open",
         )
     if locked.status != Amendment.Status.DUPLICATE:

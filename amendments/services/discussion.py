@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Comment, Decision
@@ -20,7 +19,9 @@ from amendments.services.editorial import log_decision
 from amendments.services.following import follow_on_taking_part
 from amendments.services.locking import lock_rows
 from amendments.services.notifications import notify_comment
+from common import clock
 from manifesto.models import Paragraph
+from manifesto.rounds import chapter_round
 from textcore.limits import counted_length, too_long_message
 from textcore.words import has_visible_text
 
@@ -48,20 +49,24 @@ def comment_post(
     amendment: Amendment | None = None,
     paragraph: Paragraph | None = None,
     parent: Comment | None = None,
+    at: datetime | None = None,
 ) -> Comment:
-    """Post a comment on an amendment or a paragraph, or a reply in the same thread; the same
-    comment sent again within a few seconds (a double click) gives back the first one."""
-    if (amendment is None) == (paragraph is None):
-        raise ValidationError("A comment belongs to one amendment or one paragraph.", code="target")
-    if parent is not None and (
-        parent.amendment_id != (amendment.pk if amendment else None)
-        or parent.paragraph_id != (paragraph.pk if paragraph else None)
-    ):
-        raise ValidationError("The reply belongs to another thread.", code="wrong_thread")
+    """Post a comment on an amendment or a paragraph, or a reply in the same thread, while the
+    chapter's round takes comments at ``at`` (the moment it arrived; now if not given); the
+    same comment sent again within a few seconds (a double click) gives back the first one."""
+    on = _thread_of(amendment, paragraph, parent)
     body = _clean_body(body)
+    at = at or clock.now()
     with transaction.atomic():
-        # Two copies sent together queue on the author's row, so the second finds the first.
-        lock_rows(users=[author])
+        # Two copies sent together queue on the author's row, so the second finds the first;
+        # the chapter's lock orders this comment and an editor's change of the round.
+        rows = lock_rows(chapters=[on.chapter_id], users=[author])
+        round_ = chapter_round(rows.chapters[on.chapter_id])
+        if not round_.accepts_comments(at):
+            raise ValidationError(
+                f"The discussion of “{round_.title}” is closed: {round_.why_closed(at)}.",
+                code="round_closed",
+            )
         earlier = (
             Comment.objects.filter(
                 author=author,
@@ -70,7 +75,7 @@ def comment_post(
                 parent=parent,
                 body=body,
                 is_deleted=False,
-                created_at__gte=timezone.now() - timedelta(seconds=REPEAT_WINDOW_SECONDS),
+                created_at__gte=at - timedelta(seconds=REPEAT_WINDOW_SECONDS),
             )
             .order_by("pk")
             .first()
@@ -78,15 +83,35 @@ def comment_post(
         if earlier is not None:
             return earlier
         comment = Comment(
-            author=author, body=body, amendment=amendment, paragraph=paragraph, parent=parent
+            author=author,
+            body=body,
+            amendment=amendment,
+            paragraph=paragraph,
+            parent=parent,
+            created_at=at,
         )
         comment._change_reason = "posted"
         comment.save()
-        thread = amendment or paragraph
-        assert thread is not None  # checked above: exactly one of them
-        follow_on_taking_part(user=author, thing=thread)
+        follow_on_taking_part(user=author, thing=on)
         notify_comment(comment=comment)
     return comment
+
+
+def _thread_of(
+    amendment: Amendment | None, paragraph: Paragraph | None, parent: Comment | None
+) -> Amendment | Paragraph:
+    """The amendment or paragraph a comment is posted on (exactly one), its reply's parent
+    in the same thread."""
+    if (amendment is None) == (paragraph is None):
+        raise ValidationError("A comment belongs to one amendment or one paragraph.", code="target")
+    if parent is not None and (
+        parent.amendment_id != (amendment.pk if amendment else None)
+        or parent.paragraph_id != (paragraph.pk if paragraph else None)
+    ):
+        raise ValidationError("The reply belongs to another thread.", code="wrong_thread")
+    on = amendment or paragraph
+    assert on is not None  # one of the two, checked above
+    return on
 
 
 def _lock_own_comment(comment: Comment, user: User) -> Comment:
@@ -103,7 +128,7 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
     with transaction.atomic():
         locked = _lock_own_comment(comment, user)
         locked.body = _clean_body(body)
-        locked.edited_at = timezone.now()
+        locked.edited_at = clock.now()
         locked._change_reason = "edited"
         locked.save()
     return locked

@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, Comment, Decision
 from amendments.rules import MAX_DECISION_REASON_CHARS, MAX_TEXT_CHARS, normalise_text
+from common import clock
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.selectors import latest_version
 from textcore.limits import counted_length, too_long_message
@@ -58,7 +58,7 @@ def save_paragraph(paragraph: Paragraph, *, user: User | None, reason: str) -> A
 
 def save_amendment(amendment: Amendment, reason: str, user: User | None = None) -> None:
     """Save ``amendment`` with its history (who, if a person acted, and why)."""
-    amendment.updated_at = timezone.now()
+    amendment.updated_at = clock.now()
     amendment._change_reason = reason
     if user is not None:
         amendment._history_user = user

@@ -82,7 +82,7 @@ def lock_rows(
             paragraph.chapter = locked_chapters[paragraph.chapter_id]
     # The pending ones are read after their paragraphs were locked: no proposal, edit or
     # reopening can make another amendment pending on a locked paragraph until this ends.
-    pending = Q(paragraph_id__in=paragraph_ids, status=Amendment.Status.PENDING)
+    pending = Q(paragraph_id__in=paragraph_ids, status__in=Amendment.CARRIED_STATUSES)
     locked_amendments = _lock(
         Amendment.objects.all(),
         _ids(amendments),

@@ -10,22 +10,26 @@ The actor is never told of their own action.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 
 from accounts.models import User
 from amendments.mailing import footer_links, unsubscribe_headers
-from amendments.models import Amendment, Comment, Follow, Notification
+from amendments.models import Amendment, Comment, DeadlineReminder, Follow, Notification
 from amendments.tasks import deliver_notifications
 from common import clock
 from manifesto.models import Chapter
+from manifesto.rounds import Round, chapters_closing
+
+# Members who asked are reminded, and editors' digests list, deadlines this close.
+REMIND_BEFORE = timedelta(hours=48)
 
 Kind = Notification.Kind
 
@@ -164,39 +168,108 @@ def notify_phase_changed(*, chapter: Chapter, description: str) -> list[int]:
 
 
 def send_editor_digest(*, since: datetime) -> tuple[int, int]:
-    """Send one e-mail per subscribed editor listing the amendments proposed since ``since``;
-    returns (editors mailed, amendments listed). Nothing is sent when nothing is new."""
+    """Send one e-mail per subscribed editor listing the amendments proposed since ``since``
+    and the deadlines of the next 48 hours; returns (editors mailed, amendments listed).
+    Nothing is sent when nothing is new and no deadline is near."""
     amendments = list(
         Amendment.objects.filter(created_at__gte=since)
         .select_related("chapter", "author", "paragraph")
         .order_by("chapter__order", "created_at")
     )
+    at = clock.now()
+    deadlines = [_deadline_line(chapter, round_, at) for chapter, round_ in _closing(at)]
     editors = list(
         User.objects.filter(is_active=True, wants_daily_digest=True)
         .filter(Q(role__in=[User.Role.EDITOR, User.Role.ADMIN]) | Q(is_superuser=True))
         .exclude(email="")
     )
-    if not amendments or not editors:
+    if not (amendments or deadlines) or not editors:
         return 0, len(amendments)
     context = {
         "amendments": amendments,
+        "deadlines": deadlines,
         "since": since,
         "site": settings.SITE_URL.rstrip("/"),
     }
-    subject = f"{len(amendments)} new amendment(s) to review"
+    subject = (
+        f"{len(amendments)} new amendment(s) to review"
+        if amendments
+        else "Amendments close within 48 hours"
+    )
+    _send_each(subject, "amendments/email/digest.txt", context, editors)
+    return len(editors), len(amendments)
+
+
+def _send_each(subject: str, template: str, context: dict[str, Any], people: list[User]) -> None:
+    """One e-mail to each of ``people``, with their own unsubscribe link and headers."""
     messages = []
-    for editor in editors:
-        unsubscribe, headers = unsubscribe_headers(editor)
-        body = render_to_string(
-            "amendments/email/digest.txt", {**context, **footer_links(unsubscribe)}
-        )
+    for person in people:
+        unsubscribe, headers = unsubscribe_headers(person)
+        body = render_to_string(template, {**context, **footer_links(unsubscribe)})
         messages.append(
             EmailMessage(
-                subject, body, settings.DEFAULT_FROM_EMAIL, [editor.email], headers=headers
+                subject, body, settings.DEFAULT_FROM_EMAIL, [person.email], headers=headers
             )
         )
     get_connection().send_messages(messages)
-    return len(editors), len(amendments)
+
+
+def _closing(at: datetime) -> list[tuple[Chapter, Round]]:
+    return chapters_closing(at=at, within=REMIND_BEFORE)
+
+
+def _deadline_line(chapter: Chapter, round_: Round, at: datetime) -> dict[str, str]:
+    return {
+        "title": chapter.title,
+        "note": round_.deadline_note(at),
+        "url": settings.SITE_URL.rstrip("/") + chapter.get_absolute_url(),
+    }
+
+
+def send_deadline_reminders(*, at: datetime) -> tuple[int, int]:
+    """E-mail the members who asked for reminders about each chapter whose deadline comes
+    within 48 hours of ``at``, once per deadline (a moved deadline is reminded of again);
+    returns (members mailed, chapters reminded of). What was reminded is recorded before the
+    mail leaves, after the transaction commits: two runs at once remind once."""
+    with transaction.atomic():
+        due = [
+            (chapter, round_)
+            for chapter, round_ in _closing(at)
+            if _record_reminder(chapter, round_, at)
+        ]
+        members = list(
+            User.objects.filter(is_active=True, deadline_reminders=True)
+            .exclude(email="")
+            .order_by("pk")
+        )
+        if not due or not members:
+            return 0, len(due)
+        context = {
+            "deadlines": [_deadline_line(chapter, round_, at) for chapter, round_ in due],
+            "site": settings.SITE_URL.rstrip("/"),
+        }
+        subject = (
+            f"Amendments to “{due[0][0].title}” close soon"
+            if len(due) == 1
+            else f"Amendments to {len(due)} chapters close soon"
+        )
+        transaction.on_commit(
+            lambda: _send_each(subject, "amendments/email/deadline_reminder.txt", context, members)
+        )
+    return len(members), len(due)
+
+
+def _record_reminder(chapter: Chapter, round_: Round, at: datetime) -> bool:
+    """Record that ``chapter`` is reminded of its deadline; False if it already was."""
+    assert round_.closes_at is not None  # only chapters with a deadline close
+    try:
+        with transaction.atomic():
+            _, created = DeadlineReminder.objects.get_or_create(
+                chapter=chapter, closes_at=round_.closes_at, defaults={"sent_at": at}
+            )
+    except IntegrityError:  # another run recorded it at the same moment
+        return False
+    return created
 
 
 def notification_mark_read(*, user: User, notification: Notification) -> Notification:

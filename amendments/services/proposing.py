@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from accounts.models import User
 from amendments.citations import citation_record
@@ -30,7 +30,9 @@ from amendments.rules import (
 from amendments.services.following import follow_on_taking_part
 from amendments.services.locking import lock_rows
 from amendments.services.notifications import notify_new_amendment
+from common import clock
 from manifesto.models import Chapter, Paragraph
+from manifesto.rounds import Round, chapter_round
 from manifesto.selectors import body_numbers, latest_version
 from textcore.limits import counted_length, too_long_message
 from textcore.rebase import AMBIGUOUS, rebase
@@ -69,15 +71,8 @@ def _refuse(errors: Errors, field: str, message: str, code: str) -> None:
 def _check_target(
     errors: Errors, chapter: Chapter, paragraph: Paragraph, *, kind: str, insert_kind: str
 ) -> None:
-    """The chapter takes amendments, the paragraph is there, and the kind fits it."""
-    if chapter.status != Chapter.Status.OPEN:
-        _refuse(
-            errors,
-            "",
-            f"“{chapter.title}” is {chapter.get_status_display().lower()}: it does not take "
-            "amendments now.",
-            "chapter_not_open",
-        )
+    """The paragraph is there, and the kind fits it (the round is judged by the services, at
+    the moment the proposal arrived)."""
     if paragraph.is_deleted:
         _refuse(
             errors, "", "This paragraph was deleted; it cannot be amended.", "paragraph_deleted"
@@ -218,17 +213,29 @@ def amendment_propose(
     reason: str,
     insert_kind: str = "",
     seen_version_id: int | None = None,
+    at: datetime | None = None,
 ) -> Amendment:
     """Propose an amendment to ``paragraph``, written against its current version
-    (``seen_version_id``: the version the member's page showed, if it may be older)."""
+    (``seen_version_id``: the version the member's page showed, if it may be older). The round
+    is judged at ``at``, the moment the proposal arrived (now if not given), under the
+    chapter's lock, so an editor closing the round and this proposal happen one after the
+    other. With a minimum of supporters it starts collecting support."""
+    at = at or clock.now()
     with transaction.atomic():
-        paragraph = lock_rows(paragraphs=[paragraph]).paragraphs[paragraph.pk]
+        rows = lock_rows(chapters=[paragraph.chapter_id], paragraphs=[paragraph])
+        paragraph = rows.paragraphs[paragraph.pk]
+        paragraph.chapter = rows.chapters[paragraph.chapter_id]
+        round_ = chapter_round(paragraph.chapter)
+        refuse_closed_round(round_, at)
         amendment = Amendment(
             chapter=paragraph.chapter,
             paragraph=paragraph,
             kind=kind,
             insert_kind=insert_kind if kind == Amendment.Kind.INSERT else "",
             author=author,
+            status=_unsupported_status(round_),
+            created_at=at,
+            updated_at=at,
         )
         _write_against_today(
             amendment,
@@ -251,6 +258,20 @@ def amendment_propose(
         follow_on_taking_part(user=author, thing=amendment)
         notify_new_amendment(amendment=amendment)
     return amendment
+
+
+def refuse_closed_round(round_: Round, at: datetime) -> None:
+    """Refuse a proposal the round does not take at ``at``, saying why (phase or deadline)."""
+    if not round_.accepts_proposals(at):
+        raise ValidationError(round_.closed_reason(at), code="round_closed")
+
+
+def _unsupported_status(round_: Round, supporters: int = 0) -> str:
+    """Pending once the round's minimum of supporters is met (at once with no minimum), else
+    collecting support."""
+    if supporters >= round_.minimum_supporters:
+        return Amendment.Status.PENDING
+    return Amendment.Status.COLLECTING
 
 
 def _write_against_today(
@@ -344,15 +365,31 @@ def amendment_edit(
     text: str,
     reason: str,
     seen_version_id: int | None = None,
+    at: datetime | None = None,
 ) -> Amendment:
-    """The author edits a pending (or in-conflict) amendment; it is rewritten against the
-    paragraph's current text, which also resolves a conflict. Earlier wording stays in history."""
+    """The author edits an open amendment; it is rewritten against the paragraph's current
+    text, which also resolves a conflict. Earlier wording stays in history. Judged at ``at``
+    like a proposal: after the deadline only an amendment in conflict can be updated (an
+    editor's acceptance put it there), and a pending one is left as it was proposed."""
+    at = at or clock.now()
     with transaction.atomic():
-        rows = lock_rows(paragraphs=[amendment.paragraph_id], amendments=[amendment])
+        rows = lock_rows(
+            chapters=[amendment.chapter_id],
+            paragraphs=[amendment.paragraph_id],
+            amendments=[amendment],
+        )
         paragraph = rows.paragraphs[amendment.paragraph_id]
+        paragraph.chapter = rows.chapters[amendment.chapter_id]
         locked = rows.amendments[amendment.pk]
         if not amendment_permissions(user, locked).edit:
             _refuse_changing(locked, user)
+        round_ = chapter_round(paragraph.chapter)
+        if not round_.accepts_edit(at, in_conflict=locked.status == Amendment.Status.CONFLICT):
+            raise ValidationError(
+                f"{round_.closed_reason(at)} An amendment can be edited after that only when "
+                "it is in conflict.",
+                code="round_closed",
+            )
         _write_against_today(
             locked,
             paragraph,
@@ -362,13 +399,16 @@ def amendment_edit(
             insert_kind=locked.insert_kind,
             seen_version_id=seen_version_id,
         )
-        locked.status = Amendment.Status.PENDING
+        if locked.status != Amendment.Status.PENDING:
+            # Out of a conflict, or still collecting: in the queue once it has the supporters.
+            # One already in the queue stays there.
+            locked.status = _unsupported_status(round_, locked.supports.count())
         locked.conflict_reason = ""
         locked.conflict_collisions = []
         locked.conflict_with = None
         locked.carried_forward_at = None
         locked.carried_forward_by = None
-        locked.updated_at = timezone.now()
+        locked.updated_at = at
         locked._change_reason = "edited by the author"
         locked.save()
     return locked
@@ -377,32 +417,67 @@ def amendment_edit(
 def amendment_withdraw(*, amendment: Amendment, user: User) -> Amendment:
     """The author withdraws their pending or in-conflict amendment."""
     with transaction.atomic():
-        rows = lock_rows(amendments=[amendment])
+        # The chapter too (and so the Manifesto): whatever moves an amendment out of
+        # "collecting support" holds it, so the two queue.
+        rows = lock_rows(chapters=[amendment.chapter_id], amendments=[amendment])
         locked = rows.amendments[amendment.pk]
         if not amendment_permissions(user, locked).withdraw:
             _refuse_changing(locked, user)
         locked.status = Amendment.Status.WITHDRAWN
-        locked.updated_at = timezone.now()
+        locked.updated_at = clock.now()
         locked._change_reason = "withdrawn by the author"
         locked.save()
     return locked
 
 
-def support_add(*, amendment: Amendment, user: User) -> Support:
-    """Support someone else's open amendment (idempotent)."""
-    if not amendment_permissions(user, amendment).support:
-        if amendment.author_id == user.pk:
-            raise ValidationError("You cannot support your own amendment.", code="own_amendment")
-        raise ValidationError("Only open amendments can be supported.", code="not_open")
-    try:
-        with transaction.atomic():
-            support, _ = Support.objects.get_or_create(amendment=amendment, user=user)
-            follow_on_taking_part(user=user, thing=amendment)
-    except IntegrityError:
-        support = Support.objects.get(amendment=amendment, user=user)
+def support_add(*, amendment: Amendment, user: User, at: datetime | None = None) -> Support:
+    """Support someone else's open amendment (idempotent), while the round takes supports at
+    ``at``; the supporter follows it. The support that brings an amendment collecting support
+    up to the round's minimum sends it to the review queue (pending), in the same transaction."""
+    at = at or clock.now()
+    with transaction.atomic():
+        rows = lock_rows(chapters=[amendment.chapter_id], amendments=[amendment])
+        locked = rows.amendments[amendment.pk]
+        locked.chapter = rows.chapters[amendment.chapter_id]
+        _refuse_supporting(locked, user, at)
+        support, created = Support.objects.get_or_create(
+            amendment=locked, user=user, defaults={"created_at": at}
+        )
+        follow_on_taking_part(user=user, thing=locked)
+        round_ = chapter_round(locked.chapter)
+        if created and locked.status == Amendment.Status.COLLECTING:
+            supporters = locked.supports.count()
+            if _unsupported_status(round_, supporters) == Amendment.Status.PENDING:
+                locked.status = Amendment.Status.PENDING
+                locked.updated_at = at
+                locked._change_reason = f"reached {supporters} supporters: in the review queue"
+                locked.save()
     return support
 
 
-def support_remove(*, amendment: Amendment, user: User) -> None:
-    """Withdraw one's support (nothing happens if there was none)."""
-    Support.objects.filter(amendment=amendment, user=user).delete()
+def _refuse_supporting(locked: Amendment, user: User, at: datetime) -> None:
+    """Why ``user`` may not support (or stop supporting) ``locked`` at ``at``, if not."""
+    if not amendment_permissions(user, locked).support:
+        if locked.author_id == user.pk:
+            raise ValidationError("You cannot support your own amendment.", code="own_amendment")
+        raise ValidationError("Only open amendments can be supported.", code="not_open")
+    _refuse_closed_supports(chapter_round(locked.chapter), at)
+
+
+def _refuse_closed_supports(round_: Round, at: datetime) -> None:
+    if not round_.accepts_supports(at):
+        raise ValidationError(
+            f"Amendments to “{round_.title}” can no longer be supported: {round_.why_closed(at)}.",
+            code="round_closed",
+        )
+
+
+def support_remove(*, amendment: Amendment, user: User, at: datetime | None = None) -> None:
+    """Withdraw one's support (nothing happens if there was none), while the round takes
+    supports. An amendment already in the review queue stays there."""
+    at = at or clock.now()
+    with transaction.atomic():
+        rows = lock_rows(chapters=[amendment.chapter_id], amendments=[amendment])
+        locked = rows.amendments[amendment.pk]
+        _refuse_closed_supports(chapter_round(rows.chapters[amendment.chapter_id]), at)
+        Support.objects.filter(amendment=locked, user=user).delete()

@@ -1,4 +1,4 @@
-"""Changing a chapter's or the Manifesto's own fields (title, status, order, notes) from the
+"""Changing a chapter's or the Manifesto's own fields (title, order, notes) from the
 Django admin: saved with its history and logged as a decision, like every editor's change.
 Word limits have their own services (limits.py), judged by the guard."""
 
@@ -30,7 +30,6 @@ CHAPTER_FIELDS = (
     "publication_line",
     "editorial_note",
     "order",
-    "status",
 )
 
 
@@ -82,7 +81,7 @@ def manifesto_update(*, manifesto: Manifesto, editor: User, title: str, reason: 
 
 
 def _apply(row: Chapter | Manifesto, changes: dict[str, Any]) -> str:
-    """Set the changed fields on ``row``; what changed, in words ("Status: open → closed.")."""
+    """Set the changed fields on ``row``; what changed, in words ("Order: 1 → 2.")."""
     said = []
     for field, value in changes.items():
         old = getattr(row, field)
@@ -90,8 +89,6 @@ def _apply(row: Chapter | Manifesto, changes: dict[str, Any]) -> str:
             continue
         setattr(row, field, value)
         label = field.replace("_", " ").capitalize()
-        if field == "status" and isinstance(row, Chapter):
-            old, value = Chapter.Status(old).label, row.get_status_display()
         said.append(f"{label}: {_short(old)} → {_short(value)}.")
     return " ".join(said)
 

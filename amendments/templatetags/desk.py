@@ -4,11 +4,14 @@ from typing import TYPE_CHECKING
 
 from django import template
 
+from common import clock
+from manifesto.rounds import RoundShown, chapter_round, round_shown
 from textcore import words
 
 if TYPE_CHECKING:
     from amendments.models import Amendment
     from amendments.review_queue import ParagraphGroup
+    from manifesto.models import Chapter
     from textcore.reference import Citation
 
 register = template.Library()
@@ -49,3 +52,17 @@ def citation_in(group: ParagraphGroup, amendment: Amendment) -> Citation | None:
 def trim_edges(text: str) -> str:
     """A paragraph's text without the spaces at its ends, as every page and export shows it."""
     return words.trim_edges(str(text))
+
+
+@register.filter
+def round_now(chapter: Chapter) -> RoundShown:
+    """The chapter's round as pages show it now: phase, deadline, whether it takes proposals."""
+    return round_shown(chapter_round(chapter), clock.now())
+
+
+@register.filter
+def supporters_needed(amendment: Amendment) -> int:
+    """How many more supporters an amendment collecting support needs to enter the review
+    queue (its ``support_count`` annotated, its chapter's Manifesto read with it)."""
+    minimum = chapter_round(amendment.chapter).minimum_supporters
+    return max(0, minimum - int(getattr(amendment, "support_count", 0) or 0))

@@ -31,6 +31,7 @@ from amendments.views._helpers import (
     require_editor,
     show_instead,
 )
+from common.moments import received_at
 from manifesto.models import CURRENT_TEXT, Paragraph
 from manifesto.selectors import body_numbers
 
@@ -94,6 +95,7 @@ def _post(
                 parent=form.cleaned_data["parent"],
                 amendment=amendment,
                 paragraph=paragraph,
+                at=received_at(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)

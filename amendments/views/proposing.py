@@ -33,6 +33,7 @@ from amendments.views._helpers import (
     show_instead,
     start_again_from,
 )
+from common.moments import received_at
 from manifesto.models import Paragraph
 from manifesto.reference import paragraph_citation
 from manifesto.selectors import body_numbers, latest_version
@@ -120,6 +121,7 @@ def propose(request: HttpRequest, slug: str, key: int) -> HttpResponse:
             text=data["text"],
             reason=data["reason"],
             seen_version_id=data["seen_version"],
+            at=received_at(request),
         )
 
     sent = _send_proposal(
@@ -229,6 +231,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             text=data["text"],
             reason=data["reason"],
             seen_version_id=data["seen_version"],
+            at=received_at(request),
         )
 
     done = "Amendment #{pk} was updated."
@@ -289,10 +292,10 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
     choice = request.POST.get("support", "add")
     try:
         if choice == "remove":
-            support_remove(amendment=amendment, user=signed_in(request))
+            support_remove(amendment=amendment, user=signed_in(request), at=received_at(request))
             messages.success(request, "You no longer support this amendment.")
         elif choice == "add":
-            support_add(amendment=amendment, user=signed_in(request))
+            support_add(amendment=amendment, user=signed_in(request), at=received_at(request))
             messages.success(request, "You support this amendment.")
         else:
             raise ValidationError(SUPPORT_ALTERED)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.auth import signed_in
 from accounts.models import User
 from amendments import selectors
+from amendments.filtering import SORT_LABELS
 from amendments.forms import (
     AcceptForm,
     AcceptWithChangesForm,
@@ -35,7 +36,7 @@ from amendments.forms import (
 from amendments.ledger import chapter_ledger, manifesto_ledger
 from amendments.models import Amendment
 from amendments.permissions import amendment_permissions
-from amendments.review_queue import SORT_LABELS, review_queue
+from amendments.review_queue import review_queue
 from amendments.services.deciding import (
     AcceptItem,
     amendment_accept,

@@ -291,7 +291,7 @@ def _admin_post(client, url: str, data: dict[str, object]):  # type: ignore[no-u
     return client.post(url, data)
 
 
-def test_changing_a_chapters_status_in_the_admin_is_logged(seed_chapter, admin_user) -> None:
+def test_changing_a_chapters_order_in_the_admin_is_logged(seed_chapter, admin_user) -> None:
     from django.urls import reverse
 
     from tests.conftest import client_for
@@ -304,8 +304,7 @@ def test_changing_a_chapters_status_in_the_admin_is_logged(seed_chapter, admin_u
         "subtitle": chapter.subtitle,
         "publication_line": chapter.publication_line,
         "editorial_note": chapter.editorial_note,
-        "order": chapter.order,
-        "status": "closed",
+        "order": chapter.order + 1,
         "word_limit": "",
         "limit_tolerance_percent": chapter.limit_tolerance_percent,
         "change_reason": "The round is over.",
@@ -313,10 +312,10 @@ def test_changing_a_chapters_status_in_the_admin_is_logged(seed_chapter, admin_u
     response = _admin_post(client_for(admin_user), url, fields)
     assert response.status_code == 302, response.content.decode()[:2000]
     chapter.refresh_from_db()
-    assert chapter.status == "closed"
+    assert chapter.order == 2
     decision = Decision.objects.get(action=Decision.Action.CHAPTER_CHANGED)
     assert decision.actor == admin_user and decision.chapter == chapter
-    assert decision.reason == "Status: Open for amendments → Closed. The round is over."
+    assert decision.reason == "Order: 1 → 2. The round is over."
     assert chapter.history.first().history_change_reason == "The round is over."
 
 

@@ -28,6 +28,10 @@ def _rows() -> dict[str, int]:
         ("manifesto:export", "?chapter=no-such-chapter", 404),
         ("amendments:queue", "", 200),
         ("amendments:queue", "?status=all&sort=newest&page=2", 200),
+        ("amendments:list", "", 200),
+        ("amendments:list", "?sort=support&mine=1&page=3", 200),
+        ("amendments:list_csv", "?status=pending", 200),
+        ("amendments:list_xlsx", "", 200),
         ("amendments:manifesto_limit", "", 302),
     ],
 )

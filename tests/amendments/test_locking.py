@@ -29,6 +29,8 @@ from amendments.services import (
     locking,
     paragraphs,
     proposing,
+    revising,
+    rounds,
     texts,
 )
 from amendments.services.deciding import (
@@ -46,7 +48,9 @@ from amendments.services.discussion import comment_delete, comment_edit, comment
 from amendments.services.limits import chapter_set_limit, manifesto_set_limit
 from amendments.services.locking import LockedRows, lock_rows
 from amendments.services.paragraphs import paragraph_edit, paragraph_revert
-from amendments.services.proposing import amendment_edit, amendment_withdraw
+from amendments.services.proposing import amendment_edit, amendment_withdraw, support_add
+from amendments.services.revising import chapter_revise
+from amendments.services.rounds import chapter_round_set, manifesto_round_set
 from amendments.services.texts import chapter_update, manifesto_update
 from manifesto.models import Chapter, Manifesto, Paragraph
 from tests.amendments.conftest import body_paragraph, propose
@@ -311,7 +315,7 @@ def _set_manifesto_limit(d: Desk) -> object:
 
 def _update_chapter(d: Desk) -> object:
     return lambda: chapter_update(
-        chapter=d.chapter, editor=d.editor, changes={"status": "closed"}, reason="Round over."
+        chapter=d.chapter, editor=d.editor, changes={"order": 7}, reason="Moved."
     )
 
 
@@ -319,6 +323,38 @@ def _update_manifesto(d: Desk) -> object:
     return lambda: manifesto_update(
         manifesto=d.chapter.manifesto, editor=d.editor, title="A new title", reason="Congress."
     )
+
+
+def _set_manifesto_round(d: Desk) -> object:
+    def round_with(minimum: int) -> object:
+        return manifesto_round_set(
+            manifesto=d.chapter.manifesto,
+            editor=d.editor,
+            phase="open",
+            closes_at=None,
+            time_zone="Europe/London",
+            minimum_supporters=minimum,
+            supports_open_in_review=True,
+            comments_open_in_review=True,
+            reason="R",
+        )
+
+    round_with(2)
+    collecting = propose(d.member, d.p5, d.p5.text.replace("myriad", "multitude"))
+    support_add(amendment=collecting, user=d.other_member)
+    # Lowered to 1: the collecting amendment enters the review queue (it is written).
+    return lambda: round_with(1)
+
+
+def _set_chapter_round(d: Desk) -> object:
+    return lambda: chapter_round_set(
+        chapter=d.chapter, editor=d.editor, phase="review", closes_at=None, reason="Over."
+    )
+
+
+def _support(d: Desk) -> object:
+    one = propose(d.member, d.p5, d.p5.text.replace("myriad", "multitude"))
+    return lambda: support_add(amendment=one, user=d.other_member)
 
 
 def _propose(d: Desk) -> object:
@@ -360,6 +396,16 @@ def _hide_comment(d: Desk) -> object:
     return lambda: comment_hide(comment=comment, editor=d.editor, reason="Off topic.")
 
 
+def _revised_draft(d: Desk) -> object:
+    # A revised draft that changes ¶ 5 (with a pending amendment on it), raising the limit.
+    propose(d.member, d.p5)
+    source = (ROOT / "fixtures" / "socialism-and-the-soviet-union.txt").read_text("utf-8")
+    draft = source.replace(d.p5.text, d.p5.text.replace(" the ", " THE ", 1)).encode()
+    return lambda: chapter_revise(
+        chapter=d.chapter, editor=d.editor, data=draft, word_limit=9000, limit_reason="R"
+    )
+
+
 SERVICES: dict[str, Callable[[Desk], object]] = {
     "accept": _accept,
     "accept together": _accept_together,
@@ -376,6 +422,9 @@ SERVICES: dict[str, Callable[[Desk], object]] = {
     "set the Manifesto's limit": _set_manifesto_limit,
     "change a chapter's own fields": _update_chapter,
     "change the Manifesto's title": _update_manifesto,
+    "set the Manifesto's round": _set_manifesto_round,
+    "set a chapter's round": _set_chapter_round,
+    "support": _support,
     "propose": _propose,
     "edit an amendment": _edit_amendment,
     "withdraw": _withdraw,
@@ -383,6 +432,7 @@ SERVICES: dict[str, Callable[[Desk], object]] = {
     "edit a comment": _edit_comment,
     "delete a comment": _delete_comment,
     "hide a comment": _hide_comment,
+    "import a revised draft": _revised_draft,
 }
 
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
@@ -411,7 +461,7 @@ def test_every_service_locks_what_it_changes_up_front_in_one_call(
         calls.append((start, len(queries.captured_queries), rows))
         return rows
 
-    for module in (deciding, paragraphs, limits, proposing, discussion, texts):
+    for module in (deciding, paragraphs, limits, proposing, discussion, texts, revising, rounds):
         monkeypatch.setattr(module, "lock_rows", spy)
     existing = {table: _existing(table) for table in LOCK_ORDER}
     with queries:
@@ -468,4 +518,6 @@ def test_every_service_module_that_takes_locks_is_spied_on() -> None:
         "amendments/services/proposing.py",
         "amendments/services/discussion.py",
         "amendments/services/texts.py",
+        "amendments/services/revising.py",
+        "amendments/services/rounds.py",
     }

@@ -19,6 +19,7 @@ from amendments.services.following import follow_set
 from amendments.services.limits import chapter_set_limit
 from amendments.services.notifications import notify_decided, notify_phase_changed
 from amendments.services.proposing import support_add
+from amendments.services.rounds import chapter_round_set, manifesto_round_set
 from tests.amendments.conftest import body_paragraph, propose
 from tests.amendments.notices import many_followers
 
@@ -88,6 +89,43 @@ def test_a_phase_change_tells_the_chapters_followers(
     assert (
         "Open for amendments" in message.subject and p5.chapter.get_absolute_url() in message.body
     )
+
+
+def test_an_editor_changing_a_round_tells_the_followers_of_the_chapters_it_moves(
+    member, other_member, editor, p5, django_capture_on_commit_callbacks
+) -> None:
+    chapter = p5.chapter
+    follow_set(user=member, thing=chapter, active=True)
+    follow_set(user=other_member, thing=p5, active=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        chapter_round_set(
+            chapter=chapter, editor=editor, phase="review", closes_at=None, reason="Closed early"
+        )
+    notice = Notification.objects.get()
+    assert (notice.recipient, notice.kind) == (member, "phase")
+    assert "Review" in notice.description
+    [message] = mail.outbox
+    assert "Review" in message.subject + message.body
+    # A chapter with its own phase is not moved by the Manifesto's round, so nobody is told;
+    # once it follows the Manifesto again, a change of the Manifesto's phase reaches it.
+    manifesto = chapter.manifesto
+    settings_now = {
+        "time_zone": manifesto.time_zone,
+        "minimum_supporters": manifesto.minimum_supporters,
+        "supports_open_in_review": manifesto.supports_open_in_review,
+        "comments_open_in_review": manifesto.comments_open_in_review,
+        "closes_at": None,
+        "reason": "",
+    }
+    manifesto_round_set(manifesto=manifesto, editor=editor, phase="drafting", **settings_now)
+    assert Notification.objects.count() == 1
+    chapter_round_set(chapter=chapter, editor=editor, phase="", closes_at=None, reason="")
+    manifesto.refresh_from_db()
+    manifesto_round_set(manifesto=manifesto, editor=editor, phase="open", **settings_now)
+    assert [n.description for n in Notification.objects.order_by("pk")][1:] == [
+        "Phase: Review → Drafting.",
+        "Phase: Drafting → Open for amendments.",
+    ]
 
 
 def test_nothing_is_recorded_or_sent_when_the_change_is_rolled_back(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, fields
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -29,7 +30,7 @@ from amendments.services.deciding import (
     amendments_reject,
 )
 from amendments.services.proposing import amendment_withdraw, support_add
-from manifesto.models import Chapter, Paragraph
+from manifesto.models import Chapter, Manifesto, Paragraph, Phase
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user
 
@@ -48,6 +49,16 @@ TABLE: dict[str, dict[str, str]] = {
         "editor": "support comment accept accept_with_changes reject mark_duplicate",
         "editor, own": "edit withdraw comment",
         "admin": "support comment accept accept_with_changes reject mark_duplicate",
+    },
+    # Still collecting supporters: its author changes it, members support it, and editors
+    # wait for the round's minimum before deciding it.
+    S.COLLECTING: {
+        "anonymous": "",
+        "member": "support comment",
+        "author": "edit withdraw comment",
+        "editor": "support comment",
+        "editor, own": "edit withdraw comment",
+        "admin": "support comment",
     },
     S.CONFLICT: {
         "anonymous": "",
@@ -94,7 +105,7 @@ def test_the_table_names_every_status_and_every_action() -> None:
 @pytest.mark.parametrize("status", Amendment.Status.values)
 @pytest.mark.parametrize("actor", ACTORS)
 def test_who_may_do_what_by_status(status: str, actor: str) -> None:
-    chapter = Chapter(status=Chapter.Status.OPEN)
+    chapter = Chapter(manifesto=Manifesto(title="M"))
     amendment = Amendment(author_id=AUTHOR_ID, status=status, kind="replace", chapter=chapter)
     expected = TABLE[status].get(actor, EVERYONE_ELSE)
     got = _allowed(amendment_permissions(_actor(actor), amendment))
@@ -108,9 +119,18 @@ def test_a_deletion_is_accepted_as_it_stands_never_with_changes() -> None:
     assert not may.accept_with_changes
 
 
-@pytest.mark.parametrize("chapter_status", [Chapter.Status.DRAFT, Chapter.Status.CLOSED])
-def test_a_duplicate_marking_is_undone_only_while_the_chapter_is_open(chapter_status) -> None:
-    chapter = Chapter(status=chapter_status)
+@pytest.mark.parametrize(
+    ("phase", "closes_at"),
+    [
+        (Phase.DRAFTING, None),
+        (Phase.REVIEW, None),
+        (Phase.CONGRESS, None),
+        (Phase.FINAL, None),
+        (Phase.OPEN, datetime(2020, 1, 1, tzinfo=UTC)),  # open, but past its deadline
+    ],
+)
+def test_a_duplicate_marking_is_undone_only_while_the_chapter_is_open(phase, closes_at) -> None:
+    chapter = Chapter(manifesto=Manifesto(title="M"), phase=phase, closes_at=closes_at)
     amendment = Amendment(author_id=AUTHOR_ID, status=S.DUPLICATE, chapter=chapter)
     assert not amendment_permissions(_actor("editor"), amendment).undo_duplicate
     assert amendment_permissions(_actor("admin"), amendment).reopen
@@ -160,7 +180,7 @@ def _in_every_status(chapter: Chapter, author: User, editor: User) -> dict[str, 
     amendment_reject(amendment=made[S.REJECTED], editor=editor, reason="No.")
     amendment_withdraw(amendment=made[S.WITHDRAWN], user=author)
     amendment_mark_duplicate(amendment=made[S.DUPLICATE], editor=editor, duplicate_of=original)
-    for status in (S.ACCEPTED_WITH_CHANGES, S.CONFLICT, S.OBSOLETE):
+    for status in (S.ACCEPTED_WITH_CHANGES, S.CONFLICT, S.OBSOLETE, S.COLLECTING):
         # States that take an editor's wording or a change to the paragraph: set directly.
         amendment = made[status]
         amendment.status = status
@@ -195,7 +215,7 @@ def test_the_amendment_page_offers_exactly_the_actions_the_function_allows(
             offered = _offered(response.content.decode(), amendment)
             assert offered == allowed, f"{actor} on #{amendment.pk} ({amendment.status})"
             checked += 1
-    assert checked == 5 * 8 + 1
+    assert checked == 5 * 9 + 1
 
 
 # --- the services refuse what the function refuses --------------------------------------------

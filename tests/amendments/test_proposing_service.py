@@ -87,10 +87,10 @@ def test_title_and_reason_are_required(member, p5) -> None:
 
 
 def test_a_closed_chapter_takes_no_amendments(member, p5) -> None:
-    Chapter.objects.filter(pk=p5.chapter_id).update(status="closed")
+    Chapter.objects.filter(pk=p5.chapter_id).update(phase="review")
     with pytest.raises(ValidationError) as raised:
         propose(member, p5)
-    assert "chapter_not_open" in _codes(raised.value)
+    assert raised.value.code == "round_closed"
 
 
 def test_a_deleted_paragraph_takes_no_amendments(member, p5) -> None:

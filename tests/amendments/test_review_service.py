@@ -434,7 +434,7 @@ def test_no_duplicate_of_itself_or_of_another_chapters_amendment(
         data=b"Elsewhere\n\nPublished: May 2021\n\nA paragraph of another chapter entirely.",
         slug="elsewhere",
     )
-    Chapter.objects.filter(pk=other_chapter.pk).update(status="open")
+    Chapter.objects.filter(pk=other_chapter.pk).update(phase="open")
     elsewhere = propose(other_member, other_chapter.paragraphs.first(), "Another text, changed.")
     with pytest.raises(ValidationError) as chapter:
         amendment_mark_duplicate(amendment=amendment, editor=editor, duplicate_of=elsewhere)
@@ -487,7 +487,7 @@ def test_only_editors_undo_a_duplicate_marking_and_only_while_the_chapter_is_ope
     with pytest.raises(ValidationError) as not_editor:
         amendment_unmark_duplicate(amendment=copy, editor=member)
     assert not_editor.value.code == "not_editor"
-    Chapter.objects.filter(pk=p5.chapter_id).update(status="closed")
+    Chapter.objects.filter(pk=p5.chapter_id).update(phase="review")
     with pytest.raises(ValidationError) as closed:
         amendment_unmark_duplicate(amendment=copy, editor=editor)
     assert closed.value.code == "chapter_not_open"

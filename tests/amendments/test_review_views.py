@@ -130,7 +130,7 @@ def test_queue_filters_and_sorts(member, other_member, editor, seed_chapter) -> 
     short = propose(other_member, p2, p2.text + " Short.", title="Short one")
     support_add(amendment=short, user=member)
     client = client_for(editor)
-    page = client.get(reverse("amendments:queue") + "?author=bob").content.decode()
+    page = client.get(reverse("amendments:queue") + "?author=bob+MEMBER").content.decode()
     assert "Short one" in page and "Long one" not in page
     page = client.get(reverse("amendments:queue") + "?sort=delta").content.decode()
     assert page.index("Long one") < page.index("Short one")
@@ -385,11 +385,11 @@ def test_no_undo_button_once_the_chapter_is_closed(member, other_member, editor,
     original = propose(member, p5, p5.text + " The original.")
     copy = propose(other_member, p5, p5.text + " A copy.")
     amendment_mark_duplicate(amendment=copy, editor=editor, duplicate_of=original)
-    Chapter.objects.filter(pk=p5.chapter_id).update(status="closed")
+    Chapter.objects.filter(pk=p5.chapter_id).update(phase="review")
     url = reverse("amendments:unmark_duplicate", args=[copy.pk])
     assert f'action="{url}"' not in client_for(editor).get(copy.get_absolute_url()).content.decode()
     response = client_for(editor).post(url, follow=True)
-    assert "only while the chapter is open" in response.content.decode()
+    assert "only while the chapter takes amendments" in response.content.decode()
     assert _reload(copy).status == "duplicate"
 
 

@@ -68,7 +68,7 @@ def test_a_refused_reply_comes_back_filled_in_on_its_own_page(
     expect(page.get_by_role("alert")).to_contain_text(
         "The comment is 5,399 characters; the maximum is 5,000."
     )
-    again = page.get_by_label("Comment")
+    again = page.get_by_label("Comment", exact=True)
     expect(again).to_have_value(re.compile(r"^Because\. Because\."))
     assert_no_serious_axe_violations(page)
     _shot(page, "refused-reply")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from amendments.services.deciding import amendment_accept
 from amendments.services.paragraphs import paragraph_revert
 from amendments.services.proposing import amendment_withdraw
-from manifesto.models import Paragraph
+from manifesto.models import Paragraph, Phase
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for
 
@@ -56,7 +56,7 @@ def test_withdrawals_reverts_and_closing_show_at_once(client, member, editor, p5
 
     propose_link = reverse("amendments:propose", args=[chapter.slug, p5.key])
     assert propose_link in _page(client, chapter)
-    chapter.status = chapter.Status.CLOSED
+    chapter.phase = Phase.REVIEW
     chapter._change_reason = "closed"
     chapter.save()
     assert propose_link not in _page(client_for(member), chapter)

@@ -35,6 +35,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from amendments.services.discussion import comment_post
 from manifesto.selectors import latest_version
+from manifesto.staging import stage_upload
 from tests.test_permission_matrix import MATRIX, NEW_PASSWORD, ROUTES, World, build_world
 from tests.textcore.export_fixtures import parse_html
 
@@ -129,6 +130,18 @@ PAGES: dict[str, Page] = {
     ),
     "a duplicate, an editor": Page("editor", lambda w: w.duplicate.get_absolute_url()),
     "review queue": Page("editor", _named("amendments:queue")),
+    "import a chapter": Page("editor", _named("amendments:import")),
+    "preview an import": Page(
+        "editor",
+        lambda w: reverse(
+            "amendments:import_preview",
+            args=[
+                stage_upload(
+                    data=b"# A chapter\n\nIts text.\n", user_id=w.users["editor"].pk, options={}
+                )
+            ],
+        ),
+    ),
     "confirm a rejection": Page(
         "editor",
         _named("amendments:batch"),
@@ -143,6 +156,7 @@ PAGES: dict[str, Page] = {
     ),
     "Manifesto word limit": Page("editor", _named("amendments:manifesto_limit")),
     "line numbering": Page("editor", _named("amendments:numbering")),
+    "rounds and deadlines": Page("editor", _named("amendments:rounds")),
     "a chapter's reference text": Page(
         "editor", _named("amendments:reference", lambda w: {"slug": w.chapter.slug})
     ),

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from amendments.models import Amendment
 from amendments.services.discussion import comment_post
 from amendments.services.proposing import amendment_propose
+from tests.amendments.conftest import propose
 from tests.conftest import client_for
 from tests.textcore.export_fixtures import (
     GENERATED_AT,
@@ -244,6 +247,33 @@ def test_a_generated_comment_is_stored_faithfully_or_refused_clearly(member, p5,
             comment.refresh_from_db()
             assert comment.body == body.strip()
         transaction.set_rollback(True)
+
+
+# --- search ---------------------------------------------------------------------------------
+
+# What a search box is typed with beyond any text: websearch syntax and tsquery operators.
+SEARCH_PIECES = ('"', "-", " or ", "(", ")", "&", "|", "!", ":*", "<->", "\\", "%", "_", "*")
+SEARCH = st.lists(
+    st.one_of(PASTE, st.sampled_from(SEARCH_PIECES), st.sampled_from(["soviets", "myriad"])),
+    max_size=6,
+).map("".join)
+
+
+@pytest.mark.django_db
+@SLOW
+@given(query=SEARCH, kind=st.sampled_from(["", "text", "amendments", "comments", "x"]))
+@example(query='"myriad -', kind="")
+@example(query="<script>myriad", kind="text")
+def test_any_search_is_understood_or_answered(seed_chapter, query: str, kind: str) -> None:
+    # Sent as a browser would: UTF-8, percent-encoded, lone surrogates as their bad bytes.
+    encoded = quote(query.encode("utf-8", "surrogatepass"))
+    response = client_for(None).get(f"/search/?q={encoded}&kind={kind}")
+    if "\x00" in query:
+        assert response.status_code == 400  # the desk refuses a NUL in an address
+        return
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>" not in html.split("</head>", 1)[1]
 
 
 # --- rebase ---------------------------------------------------------------------------------
@@ -470,3 +500,33 @@ def test_the_changes_report_escapes_every_field(
     # A reason of only blank characters (U+0085 is one to str.strip) is no reason at all.
     assert clean_text(reason).strip() in shown if reason.strip() else "No reason given." in shown
     assert not {"script", "img", "iframe"} & {el.tag for el in root.iter()}
+
+
+# --- the amendment list's filters ------------------------------------------------------------
+
+LIST_FILTERS = ("chapter", "paragraph", "lines", "status", "author", "sort", "page", "mine")
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(values=st.dictionaries(st.sampled_from(LIST_FILTERS), PASTE, max_size=4))
+def test_generated_list_filters_are_answered_never_500(member, p5, values: dict[str, str]) -> None:
+    if not Amendment.objects.exists():
+        propose(member, p5)
+    client = client_for(member)
+    client.raise_request_exception = False
+    # Lone surrogates go as the bytes a hostile client could send: invalid UTF-8.
+    query = "&".join(
+        f"{name}={quote(value.encode('utf-8', 'surrogatepass'))}" for name, value in values.items()
+    )
+    for name in ("amendments:list", "amendments:list_csv"):
+        response = client.get(f"{reverse(name)}?{query}")
+        # A NUL anywhere in an address is refused as a whole (400, the desk's own page).
+        expected = 400 if any("\x00" in value for value in values.values()) else 200
+        assert response.status_code == expected, (name, values)
+        if name == "amendments:list_csv" and expected == 200:
+            assert b"".join(response.streaming_content).startswith("\ufeff".encode())

@@ -236,6 +236,10 @@ def _nul_requests(member, editor, admin_user, p5) -> list[tuple[Any, str, str, d
         (admin_user, "post", reverse("amendments:reopen", args=[amendment.pk]), {"reason": nul}),
         (editor, "get", reverse("amendments:queue"), {"author": nul}),
         (editor, "get", reverse("amendments:queue"), {"chapter": nul}),
+        (None, "get", reverse("amendments:list"), {"author": nul}),
+        (member, "get", reverse("amendments:list"), {"chapter": nul, "mine": "1"}),
+        (None, "get", reverse("amendments:list_csv"), {"paragraph": nul}),
+        (None, "get", reverse("amendments:list_xlsx"), {"lines": nul}),
         (None, "get", reverse("manifesto:export"), {"chapter": nul}),
         (None, "get", reverse("manifesto:export"), {"at": f"milestone:{nul}"}),
         (

@@ -4,9 +4,9 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from amendments.export_service import CHANGE_FORMATS, FORMATS, export_run
+from common import clock
 from manifesto.exports import (
     LINE_NUMBER_FORMATS,
     NO_LINE_NUMBERS_IN_WORD,
@@ -117,7 +117,7 @@ class Command(BaseCommand):
         # A chapter file is its own reference, numbered at the Manifesto's line width.
         manifesto = manifesto_current()
         width = manifesto.line_width if manifesto is not None else DEFAULT_WIDTH
-        document = document_from_parsed(parsed, generated_at=timezone.now(), width=width)
+        document = document_from_parsed(parsed, generated_at=clock.now(), width=width)
         return render(document, TEXT_FORMATS[fmt], line_numbers=line_numbers)
 
     def _progress(self, message: str) -> None:
