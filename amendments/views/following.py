@@ -51,9 +51,16 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 
 
 def _follow(request: HttpRequest, thing: Followable, back: str) -> HttpResponse:
-    active = request.POST.get("follow") == "1"
-    follow_set(user=signed_in(request), thing=thing, active=active)
     what = {"Chapter": "chapter", "Paragraph": "paragraph"}.get(type(thing).__name__, "amendment")
+    wanted = request.POST.get("follow")
+    if wanted not in ("0", "1"):
+        # The button sends 1 or 0; anything else is an altered form, and nothing is changed.
+        messages.error(
+            request, f"The form asked neither to follow nor to stop following this {what}."
+        )
+        return redirect(back)
+    active = wanted == "1"
+    follow_set(user=signed_in(request), thing=thing, active=active)
     if active:
         messages.success(
             request, f"You follow this {what}: its news is on your notifications page."

@@ -42,6 +42,7 @@ def _editor_opens_the_round(page, editor) -> None:  # type: ignore[no-untyped-de
     form.get_by_label("Reason").fill("The round opens for the first chapter.")
     form.get_by_role("button", name="Save the Manifesto's round").click()
     assert_no_serious_axe_violations(page)
+    screenshot(page, "round-page")
     page.goto("/")
     assert "Amendments close on Friday 15 January 2027, 18:00 (in 3 days)" in _words(
         page.locator("main").inner_text()

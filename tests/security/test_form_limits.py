@@ -104,6 +104,12 @@ def _reset_link(w: World) -> str:
     )
 
 
+def _unsubscribe_link(w: World) -> str:
+    from accounts.unsubscribe import unsubscribe_token
+
+    return reverse("accounts:unsubscribe", args=[unsubscribe_token(w.author)])
+
+
 PAGES: dict[str, Page] = {
     "propose": Page("author", _named("amendments:propose", _paragraph)),
     "edit": Page("author", _named("amendments:edit", lambda w: {"pk": w.amendment.pk})),
@@ -157,6 +163,8 @@ PAGES: dict[str, Page] = {
     "Manifesto word limit": Page("editor", _named("amendments:manifesto_limit")),
     "line numbering": Page("editor", _named("amendments:numbering")),
     "rounds and deadlines": Page("editor", _named("amendments:rounds")),
+    "notifications": Page("author", _named("amendments:notifications")),
+    "unsubscribe": Page("anonymous", lambda w: _unsubscribe_link(w)),
     "a chapter's reference text": Page(
         "editor", _named("amendments:reference", lambda w: {"slug": w.chapter.slug})
     ),
@@ -567,7 +575,19 @@ def _comment_on_another_amendment(world: World) -> int:
     return comment_post(author=world.author, body="Elsewhere.", amendment=world.decided).pk
 
 
+def _follow_values(w: World) -> list[tuple[str, str]]:
+    return [(v, "neither to follow nor to stop following") for v in ("2", "yes", "")]
+
+
 TAMPERINGS = [
+    *(
+        Tampering(page, f"amendments:follow_{what}", "follow", _follow_values, status=302)
+        for page, what in (
+            ("chapter", "chapter"),
+            ("paragraph", "paragraph"),
+            ("amendment, a supporter", "amendment"),
+        )
+    ),
     Tampering(
         "confirm a duplicate",
         "amendments:duplicate",
