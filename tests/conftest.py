@@ -126,3 +126,16 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture
+def latest_schema_afterwards():  # type: ignore[no-untyped-def]
+    """For a test that migrates back to test a data migration: every migration is applied
+    again after it, as the tests after it need (the later migrations of every app, not only
+    the one it tested)."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

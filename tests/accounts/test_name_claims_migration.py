@@ -11,6 +11,7 @@ AFTER = [("accounts", "0003_name_claims")]
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_afterwards")
 def test_existing_lookalike_names_are_claimed_once_and_the_migration_does_not_fail(
     capsys,
 ) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from amendments.models import Amendment
 from amendments.services.proposing import amendment_propose
@@ -44,12 +42,3 @@ def propose(
 def p5(seed_chapter) -> Paragraph:
     """¶ 5 of the seed chapter: “From the outset, the revolution faced a myriad of problems…”"""
     return body_paragraph(seed_chapter, 5)
-
-
-@pytest.fixture
-def latest_schema_afterwards():  # type: ignore[no-untyped-def]
-    """For a test that migrates back to test a data migration: every migration is applied
-    again after it, as the tests after it need."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
