@@ -193,19 +193,31 @@ def _second_arrives_while_first_holds_an_amendment(
     start ``second`` on another connection, and keep ``first`` still for ``pause`` seconds, as a
     busy server would between two statements. Two services that lock the same rows in different
     orders deadlock here every time; one lock order makes the second wait its turn."""
+    return second_arrives_while_first_holds(_LOCKS_AN_AMENDMENT, first, second, pause)
+
+
+def second_arrives_while_first_holds(
+    lock: re.Pattern[str],
+    first: Callable[[], object],
+    second: Callable[[], object],
+    pause: float,
+) -> list[object]:
+    """Run ``first`` on its own connection; once it has run a statement matching ``lock``,
+    start ``second`` on another and keep ``first`` still for ``pause`` seconds. Returns what
+    each gave back, or the error it raised."""
     holding = threading.Event()
     results: list[object] = [None, None]
 
-    def hold_on_first_amendment_lock(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def hold(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
         result = execute(sql, params, many, context)
-        if not holding.is_set() and _LOCKS_AN_AMENDMENT.search(sql):
+        if not holding.is_set() and lock.search(sql):
             holding.set()
             time.sleep(pause)
         return result
 
     def run_first() -> None:
         try:
-            with connection.execute_wrapper(hold_on_first_amendment_lock):
+            with connection.execute_wrapper(hold):
                 results[0] = first()
         except Exception as error:  # the test inspects what each person got
             results[0] = error

@@ -5,15 +5,12 @@ refused with nothing stored, never half."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from amendments.models import Amendment
 from amendments.services.proposing import amendment_propose
@@ -21,6 +18,7 @@ from amendments.services.rounds import manifesto_round_set
 from manifesto.models import Manifesto, Phase
 from tests.amendments.conftest import body_paragraph
 from tests.amendments.test_concurrency import _at_the_same_moment
+from tests.amendments.test_faults_concurrency import second_arrives_while_first_holds
 from tests.conftest import make_user, postgres_only
 
 pytestmark = postgres_only("row locks between two connections need PostgreSQL")
@@ -60,41 +58,7 @@ def _first_holds_the_manifesto(
 ) -> list[object]:
     """Run ``first``; once it holds the Manifesto's row lock, start ``second`` and keep
     ``first`` still for ``pause`` seconds, so that ``second`` is in flight meanwhile."""
-    holding = threading.Event()
-    results: list[object] = [None, None]
-
-    def hold(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        result = execute(sql, params, many, context)
-        if not holding.is_set() and _LOCKS_THE_MANIFESTO.search(sql):
-            holding.set()
-            time.sleep(pause)
-        return result
-
-    def run_first() -> None:
-        try:
-            with connection.execute_wrapper(hold):
-                results[0] = first()
-        except Exception as error:  # the test inspects what each got
-            results[0] = error
-        finally:
-            holding.set()
-            connections.close_all()
-
-    def run_second() -> None:
-        try:
-            holding.wait(timeout=60)
-            results[1] = second()
-        except Exception as error:
-            results[1] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return second_arrives_while_first_holds(_LOCKS_THE_MANIFESTO, first, second, pause)
 
 
 def _whole_or_nothing() -> None:
