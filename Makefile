@@ -51,6 +51,7 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/bandit -q -r . -x ./.venv,./tests,./var --severity-level medium
 
 fmt: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
@@ -60,6 +61,7 @@ test: $(VENV)/.dev-installed | var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/bandit -q -r . -x ./.venv,./tests,./var --severity-level medium
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
