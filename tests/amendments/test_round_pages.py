@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from amendments.models import Amendment, Decision
+from amendments.services.discussion import comment_post
 from amendments.services.proposing import support_add
 from amendments.services.rounds import chapter_round_set, manifesto_round_set
 from manifesto.models import Chapter, Phase
@@ -231,6 +232,28 @@ def test_closed_supports_and_discussion_are_said_not_offered(
         assert "The discussion is closed" in paragraph_page
         refused = client.post(support_url, follow=True).content.decode()
         assert "can no longer be supported" in refused
+
+
+def test_a_closed_discussion_offers_no_reply_but_leaves_authors_and_editors_their_links(
+    seed_chapter, editor, member, other_member, p5
+) -> None:
+    with time_machine.travel(DEADLINE - timedelta(days=1), tick=False):
+        _round(seed_chapter.manifesto, editor)
+        amendment = propose(member, p5)
+        comment = comment_post(author=other_member, body="A first thought.", amendment=amendment)
+        page = client_for(member).get(amendment.get_absolute_url()).content.decode()
+        assert f'id="reply-{comment.pk}"' in page
+    with time_machine.travel(DEADLINE + timedelta(hours=1), tick=False):
+        _round(seed_chapter.manifesto, editor, phase=Phase.REVIEW, comments_open_in_review=False)
+        url = amendment.get_absolute_url()
+        for reader in (member, other_member, editor):
+            assert f'id="reply-{comment.pk}"' not in client_for(reader).get(url).content.decode()
+        assert "Post reply" not in client_for(member).get(url).content.decode()
+        change_url = reverse("amendments:comment_change", args=[comment.pk])
+        assert change_url in client_for(other_member).get(url).content.decode()
+        hide_url = reverse("amendments:comment_hide", args=[comment.pk])
+        assert hide_url in client_for(editor).get(url).content.decode()
+        assert "comment__actions" not in client_for(member).get(url).content.decode()
 
 
 def test_the_edit_page_says_a_pending_amendment_cannot_be_edited_after_the_deadline(
