@@ -57,16 +57,36 @@ def _pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def measure(database_url: str) -> dict[str, Any]:
-    """Run ``main`` in a process of its own against ``database_url``; its figures."""
-    output = subprocess.run(
-        [sys.executable, "-m", "bench.booklet"],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+# A booklet not made by then is reported as not made (its time as at least this); one that the
+# system stops for its memory likewise, so the rest of the benchmark goes on.
+TIMEOUT_SECONDS = 900
+
+
+def measure(database_url: str, timeout: int = TIMEOUT_SECONDS) -> dict[str, Any]:
+    """Run ``main`` in a process of its own against ``database_url``; its figures, or
+    ``failed`` with why and no peak memory."""
+    start = time.perf_counter()
+    try:
+        output = subprocess.run(
+            [sys.executable, "-m", "bench.booklet"],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "DEBUG": "0",
+                "PYTHONPATH": str(ROOT),
+            },
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"failed": f"not made in {timeout} s", "seconds": timeout, "peak_rss_mb": None}
+    except subprocess.CalledProcessError as error:
+        last = (error.stderr or "").strip().splitlines()[-1:] or [f"exit {error.returncode}"]
+        seconds = round(time.perf_counter() - start, 2)
+        return {"failed": last[0][:200], "seconds": seconds, "peak_rss_mb": None}
     figures: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
     return figures
 

@@ -169,6 +169,8 @@ def _notify_line(notify: dict[str, Any]) -> str:
 
 
 def _booklet_line(booklet: dict[str, Any]) -> str:
+    if booklet.get("failed"):
+        return f"Not made: {booklet['failed']} (after {booklet['seconds']} s)."
     return (
         f"{booklet['amendments']:,} open amendments in {booklet['chapters']} chapters: "
         f"{booklet['pages']:,} pages ({booklet['bytes']:,} bytes) in {booklet['seconds']} s, "

@@ -261,6 +261,17 @@ def _judge(results: dict[str, Any]) -> list[dict[str, Any]]:
     ]
     for target, limit in TARGETS.items():
         value = measured[target]
+        if value is None:  # the step did not finish (bench/booklet.py says why)
+            judged.append(
+                {
+                    "target": target,
+                    "limit": limit,
+                    "measured": "not measured",
+                    "met": False,
+                    "missed_by": "did not finish",
+                }
+            )
+            continue
         judged.append(
             {
                 "target": target,
