@@ -98,3 +98,26 @@ def test_the_manifestos_pack_is_rate_limited(
     statuses = [client.post(_url(None), {"format": "list-xlsx"}).status_code for _ in range(11)]
     assert statuses == [200] * 10 + [429]
     assert client.get(_url(None)).status_code == 200  # the page itself is not counted
+
+
+@pytest.mark.django_db
+def test_the_booklets_content_is_read_in_a_fixed_number_of_queries(
+    seed_chapter: Chapter, django_assert_num_queries: Any
+) -> None:
+    from amendments.pack import booklet_of
+    from amendments.services.proposing import support_add
+    from manifesto.exports import NOW
+
+    authors = [make_user(f"author{n}") for n in range(6)]
+    for number, author in enumerate(authors, start=2):
+        amendment = propose(author, body_paragraph(seed_chapter, number), title=f"Change {number}")
+        for supporter in authors:
+            if supporter != author:
+                support_add(amendment=amendment, user=supporter)
+    manifesto = seed_chapter.manifesto
+    # The text (the chapters' records, paragraphs and numbering), the ¶ labels, the
+    # supporters, the amendments: whatever the number of amendments and supporters.
+    with django_assert_num_queries(6):
+        booklet = booklet_of(manifesto=manifesto, chapters=[seed_chapter], moment=NOW)
+    assert len(booklet.amendments) == 6
+    assert all(len(a.supporters) == 5 for a in booklet.amendments)
