@@ -45,6 +45,7 @@ def html_to_pdf(html: str, *, base_url: str | None) -> bytes:
     document = weasyprint.HTML(
         string=html, base_url=base_url, url_fetcher=_LocalFetcher(root)
     ).render()
-    pdf = document.write_pdf()
+    # Tagged: the headings, paragraphs and lists are marked up for screen readers.
+    pdf = document.write_pdf(pdf_tags=True)
     assert pdf is not None  # without a target WeasyPrint returns the bytes
     return bytes(pdf)
