@@ -231,10 +231,10 @@ def test_the_seams_print_a_recommendation_and_a_voting_list_only_when_given(
     rendered: Rendered,
 ) -> None:
     assert "The committee recommends" not in rendered.html
-    assert 'id="voting-list"' not in rendered.html
+    assert 'id="pack-voting-list"' not in rendered.html
     assert "The committee recommends" in rendered.seams_html
     assert "&lt;b&gt;No&lt;/b&gt;" in rendered.seams_html
-    assert 'id="voting-list"' in rendered.seams_html
+    assert 'id="pack-voting-list"' in rendered.seams_html
     assert "&lt;i&gt;Close&lt;/i&gt;" in rendered.seams_html
     assert "The voting list" in rendered.seams_html
 

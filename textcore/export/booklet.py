@@ -183,7 +183,7 @@ def render_booklet_html(booklet: Booklet) -> str:
     parts = [
         _title_page(booklet),
         _contents(booklet, ids),
-        f'<div class="part" id="the-text">{text}</div>',
+        f'<div class="part" id="pack-the-text">{text}</div>',
         _amendments_html(booklet),
     ]
     if booklet.voting_list is not None:
@@ -226,13 +226,13 @@ def _contents(booklet: Booklet, ids: _IdRegistry) -> str:
         for position, title in enumerate(_chapter_titles(booklet.amendments), start=1)
     )
     items = [
-        f'<li><a href="#the-text">The text</a><ol>{chapters}</ol></li>',
-        f'<li><a href="#amendments">The amendments</a><ol>{groups}</ol></li>',
+        f'<li><a href="#pack-the-text">The text</a><ol>{chapters}</ol></li>',
+        f'<li><a href="#pack-amendments">The amendments</a><ol>{groups}</ol></li>',
     ]
     if booklet.voting_list is not None:
-        items.append('<li><a href="#voting-list">The voting list</a></li>')
+        items.append('<li><a href="#pack-voting-list">The voting list</a></li>')
     return (
-        '<nav class="toc" aria-labelledby="contents"><h2 id="contents">Contents</h2>'
+        '<nav class="toc" aria-labelledby="pack-contents"><h2 id="pack-contents">Contents</h2>'
         f"<ol>{''.join(items)}</ol></nav>"
     )
 
@@ -242,8 +242,9 @@ def _chapter_anchor(slug: str, index: int, several: bool) -> str:
     return (slug or f"chapter-{index}") if several else "text"
 
 
+# The booklet's own ids start with "pack-", the text's with its chapter's slug (or "text-").
 def _group_anchor(position: int) -> str:
-    return f"amendments-{position}"
+    return f"pack-amendments-{position}"
 
 
 def _chapter_titles(amendments: Sequence[BookletAmendment]) -> list[str]:
@@ -262,8 +263,8 @@ LEGEND = (
 
 def _amendments_html(booklet: Booklet) -> str:
     parts = [
-        '<section class="part" id="amendments" aria-labelledby="amendments-title">',
-        '<h2 id="amendments-title">The amendments</h2>',
+        '<section class="part" id="pack-amendments" aria-labelledby="pack-amendments-title">',
+        '<h2 id="pack-amendments-title">The amendments</h2>',
         f"<p>{text_html(booklet.selection)}</p>",
         f'<p class="legend">{text_html(LEGEND)}</p>',
     ]
@@ -300,7 +301,7 @@ def _amendment_html(amendment: BookletAmendment) -> str:
     note = f'<p class="note">{text_html(amendment.note)}</p>' if amendment.note else ""
     reason = reason or '<p class="none">No reason given.</p>'
     return (
-        f'<article class="amendment" id="amendment-{amendment.number}">\n'
+        f'<article class="amendment" id="pack-amendment-{amendment.number}">\n'
         f"<header><h3>{text_html(amendment.heading)}</h3>\n"
         f'<div class="facts">{facts_html}</div></header>\n{note}'
         f'<h4>The change</h4>\n<div class="diff"><p>{_diff(amendment)}</p></div>\n'
@@ -336,8 +337,8 @@ def _recommendation_html(recommendation: BookletRecommendation | None) -> str:
 
 def _voting_list_html(blocks: Sequence[VotingBlock]) -> str:
     parts = [
-        '<section class="part" id="voting-list" aria-labelledby="voting-list-title">',
-        '<h2 id="voting-list-title">The voting list</h2>',
+        '<section class="part" id="pack-voting-list" aria-labelledby="pack-voting-list-title">',
+        '<h2 id="pack-voting-list-title">The voting list</h2>',
     ]
     if not blocks:
         parts.append('<p class="none">Nothing needs a vote.</p>')
