@@ -97,3 +97,19 @@ def test_the_docx_holds_both_chapters_and_the_amendments() -> None:
         "#3 · ¶ 1, line 2: Title 3 <img src=x>",
     ]
     assert "If #7 is carried, #3 falls." in texts
+
+
+def test_long_unchanged_passages_are_cut_around_the_changes() -> None:
+    from textcore.export.booklet import CONTEXT_WORDS, shown_ops
+
+    old = " ".join(f"w{n}" for n in range(60))
+    new = old.replace("w30", "CHANGED")
+    ops = shown_ops(old, new)
+    assert [op for op, _ in ops] == [0, -1, 1, 0]
+    before, after = ops[0][1], ops[3][1]
+    assert before.startswith("… ") and len(before.split()) == CONTEXT_WORDS + 1
+    assert after.endswith(" …") and len(after.split()) == CONTEXT_WORDS + 1
+    # A short paragraph, a deletion and an insertion are shown whole.
+    assert shown_ops("a b c", "a X c") == [(0, "a "), (-1, "b"), (1, "X"), (0, " c")]
+    assert shown_ops(old, "") == [(-1, old)]
+    assert shown_ops("", old) == [(1, old)]

@@ -16,13 +16,14 @@ carries no line numbers; each amendment's header still cites its ¶ and lines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK
 
-from textcore.diff import DELETE, EQUAL, diff_html, word_diff
+from textcore.diff import DELETE, EQUAL, word_diff
 from textcore.export._common import clean_text, human_date, split_lines
 from textcore.export._docx_common import (
     FootnotesPart,
@@ -257,7 +258,8 @@ def _chapter_titles(amendments: Sequence[BookletAmendment]) -> list[str]:
 
 LEGEND = (
     "In each change, inserted words are underlined and in bold, deleted words are struck "
-    "through. Places are in the reference numbering of the text above: “¶ 9, lines 123–125”."
+    "through; long unchanged passages are cut to “…” (the whole paragraph is in the text). "
+    "Places are in the reference numbering of the text above: “¶ 9, lines 123–125”."
 )
 
 
@@ -310,8 +312,50 @@ def _amendment_html(amendment: BookletAmendment) -> str:
     )
 
 
+# Unchanged words kept on each side of a change; longer unchanged passages are cut to "…".
+CONTEXT_WORDS = 12
+_WORDS = re.compile(r"\s*\S+\s*|\s+")
+
+
+def shown_ops(old: str, new: str) -> list[tuple[int, str]]:
+    """The word diff of ``old`` to ``new`` (both shown without edge spaces), with unchanged
+    passages longer than twice CONTEXT_WORDS cut to their ends around "…": the booklet
+    prints the whole paragraph once, in the text, and each change with its context."""
+    ops = word_diff(trim_edges(clean_text(old)), trim_edges(clean_text(new)))
+    shown: list[tuple[int, str]] = []
+    for index, (op, text) in enumerate(ops):
+        if op != EQUAL:
+            shown.append((op, text))
+            continue
+        words = _WORDS.findall(text)
+        first, last = index == 0, index == len(ops) - 1
+        keep_before = 0 if first else CONTEXT_WORDS
+        keep_after = 0 if last else CONTEXT_WORDS
+        if len(words) <= keep_before + keep_after + 1 or (first and last):
+            shown.append((op, text))
+            continue
+        head = "".join(words[:keep_before]).rstrip()
+        tail = "".join(words[len(words) - keep_after :]).lstrip() if keep_after else ""
+        if not keep_before:
+            shown.append((op, f"… {tail}"))
+        elif not keep_after:
+            shown.append((op, f"{head} …"))
+        else:
+            shown.append((op, f"{head} … {tail}"))
+    return shown
+
+
 def _diff(amendment: BookletAmendment) -> str:
-    return diff_html(clean_text(amendment.old_text), clean_text(amendment.new_text))
+    parts: list[str] = []
+    for op, text in shown_ops(amendment.old_text, amendment.new_text):
+        escaped = text_html(text)
+        if op == EQUAL:
+            parts.append(escaped)
+        else:
+            word, tag = ("deleted", "del") if op == DELETE else ("inserted", "ins")
+            label = f'<span class="vh">[{word}: </span>'
+            parts.append(f'<{tag}>{label}{escaped}<span class="vh">]</span></{tag}>')
+    return "".join(parts)
 
 
 def _supporters_line(names: Sequence[str]) -> str:
@@ -412,11 +456,7 @@ def _amendment_docx(document: DocxDocument, amendment: BookletAmendment) -> None
         paragraph(document, "Intense Quote", amendment.note)
     paragraph(document, "Heading 4", "The change").paragraph_format.keep_with_next = True
     diff = paragraph(document, "Normal")
-    old, new = (
-        trim_edges(clean_text(amendment.old_text)),
-        trim_edges(clean_text(amendment.new_text)),
-    )
-    for op, text in word_diff(old, new):
+    for op, text in shown_ops(amendment.old_text, amendment.new_text):
         run = diff.add_run(text)
         if op == DELETE:
             run.font.strike = True
