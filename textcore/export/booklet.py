@@ -123,7 +123,7 @@ h1, h2, h3, h4, .toc, .facts, .legend {{ font-family: {SANS}; }}
 h1 {{ font-size: 22pt; margin: 0 0 6mm; }}
 h2 {{ font-size: 15pt; margin: 0 0 4mm; string-set: running content(); }}
 h3 {{ font-size: 11.5pt; margin: 5mm 0 2mm; }}
-h4 {{ font-size: 10pt; margin: 3mm 0 1mm; }}
+h4 {{ font-size: 9pt; margin: 2mm 0 .5mm; }}
 h2, h3, h4 {{ break-after: avoid; }}
 p {{ margin: 0 0 2.5mm; orphans: 2; widows: 2; }}
 .title-page {{ break-after: page; padding-top: 50mm; }}
@@ -151,7 +151,7 @@ a {{ color: inherit; text-decoration: none; }}
 .backrefs {{ display: none; }}
 .footnotes {{ font-size: 90%; margin-top: 6mm; border-top: .5pt solid #555; }}
 .editorial-note {{ border-left: 2pt solid #777; padding-left: 3mm; }}
-.amendment {{ margin: 0 0 7mm; }}
+.amendment {{ margin: 0 0 5mm; }}
 .amendment header {{ break-inside: avoid; break-after: avoid; }}
 .facts {{ font-size: 8.5pt; margin: 0 0 2mm; }}
 .facts p {{ margin: 0 0 .6mm; }}
@@ -294,8 +294,13 @@ def _amendment_html(amendment: BookletAmendment) -> str:
         ("Kind", amendment.kind),
         ("Status", amendment.status),
     )
-    facts_html = "".join(
-        f"<p><strong>{text_html(label)}:</strong> {text_html(value)}</p>" for label, value in facts
+    # One line of facts, not four: a booklet of thousands of amendments is long enough.
+    facts_html = (
+        "<p>"
+        + " · ".join(
+            f"<strong>{text_html(label)}:</strong> {text_html(value)}" for label, value in facts
+        )
+        + "</p>"
     )
     reason = "".join(
         f"<p>{text_html(line)}</p>" for line in split_lines(amendment.reason) if line.strip()
