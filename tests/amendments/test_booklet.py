@@ -15,7 +15,7 @@ from html import unescape
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from docx import Document
 from openpyxl import load_workbook
@@ -140,6 +140,10 @@ def rendered(django_db_setup: Any, django_db_blocker: Any) -> Rendered:
         )
         assert Amendment.objects.get(pk=built["clash"].pk).status == "conflict"
         transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        # Leave no connection open outside a test: a live server's teardown wants the test
+        # database to itself.
+        connection.close()
     return result
 
 
