@@ -8,7 +8,10 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint fmt bench loadtest fixture screenshots clean
+# WeasyPrint (the congress pack's PDF booklet) lays out text with Pango and HarfBuzz, and the
+# booklet is set in DejaVu: Debian's packages, installed by `make deps` when missing.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
+.PHONY: help run serve test lint fmt bench loadtest fixture screenshots clean deps
 
 help:
 	@echo "make run      install, migrate, load the seed chapter, demo accounts, serve on 127.0.0.1:$(PORT)"
@@ -18,6 +21,7 @@ help:
 	@echo "make fmt      ruff format and fix"
 	@echo "make bench    build a Manifesto-scale data set in PostgreSQL and measure (bench/results/)"
 	@echo "make loadtest a 60 s mixed load with locust against gunicorn on PostgreSQL, then checks"
+	@echo "make deps     install the Debian packages the congress pack's PDF needs, when missing"
 	@echo "make fixture  rebuild fixtures/seed.json from fixtures/*.txt with the importer"
 	@echo "make screenshots  run the browser tests and save the README's screenshots"
 
@@ -37,7 +41,18 @@ $(VENV)/.dev-installed: requirements/dev.txt | $(PY)
 var:
 	@mkdir -p var
 
-run: $(VENV)/.base-installed | var
+deps:
+	@missing=""; for package in $(DEBIAN_PACKAGES); do \
+	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+	  echo "The congress pack's PDF needs Pango, HarfBuzz and the DejaVu fonts:$$missing"; exit 0; fi; \
+	SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO="sudo"; \
+	echo "Installing$$missing (for the congress pack's PDF)"; \
+	$$SUDO apt-get update -qq || true; \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null
+
+run: $(VENV)/.base-installed deps | var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed
 	@echo "Serving on http://127.0.0.1:$(PORT)/, with the worker that sends e-mails (Ctrl-C stops both)"
@@ -57,7 +72,7 @@ fmt: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: $(VENV)/.dev-installed | var
+test: $(VENV)/.dev-installed deps | var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
@@ -65,7 +80,7 @@ test: $(VENV)/.dev-installed | var
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-bench: $(VENV)/.dev-installed | var
+bench: $(VENV)/.dev-installed deps | var
 	$(PY) bench/run.py
 
 loadtest: $(VENV)/.dev-installed | var

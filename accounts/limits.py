@@ -35,6 +35,8 @@ SCOPE_MESSAGES = {
     "support": "You have supported and withdrawn support many times in a short time.",
     "comment": "You have posted many comments in a short time.",
     "follow": "You have followed and unfollowed many times in a short time.",
+    "pack": "You have made many congress packs in a short time.",
+    "pack-manifesto": "You have made many congress packs of the whole Manifesto in a short time.",
 }
 
 LOGIN_FAILURES_ALLOWED = 5

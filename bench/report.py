@@ -117,6 +117,10 @@ def markdown(results: dict[str, Any]) -> str:
                 for fmt, row in results["exports"].items()
             ],
         ),
+        "",
+        "### The congress pack's booklet (PDF)",
+        "",
+        _booklet_line(results["booklet"]) if "booklet" in results else "Not measured in this run.",
     ]
     diff = results["diff"]
     rows = [["every amendment", *_diff_row(diff["all"])]]
@@ -161,4 +165,15 @@ def _notify_line(notify: dict[str, Any]) -> str:
         f"is what the editor's request does): median **{none['median_ms']} ms** with none, "
         f"**{many['median_ms']} ms** with 500 (max {none['max_ms']} and {many['max_ms']} ms), "
         f"a ratio of {notify['ratio_500_to_0']}. The e-mails are sent by the worker."
+    )
+
+
+def _booklet_line(booklet: dict[str, Any]) -> str:
+    if booklet.get("failed"):
+        return f"Not made: {booklet['failed']} (after {booklet['seconds']} s)."
+    return (
+        f"{booklet['amendments']:,} open amendments in {booklet['chapters']} chapters: "
+        f"{booklet['pages']:,} pages ({booklet['bytes']:,} bytes) in {booklet['seconds']} s, "
+        f"peak memory {booklet['peak_rss_mb']} MB (the process before it: "
+        f"{booklet['rss_before_mb']} MB)."
     )

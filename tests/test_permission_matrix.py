@@ -225,6 +225,9 @@ ROUTES: dict[str, Route] = {
     "manifesto:compare": Route(_chapter),
     "manifesto:milestone_add": Route(_chapter, lambda w: {"name": "Congress draft"}),
     "amendments:log": Route(_chapter),
+    # The Excel list: the PDF booklet has its own tests, and this runs for every actor.
+    "amendments:chapter_pack": Route(_chapter, lambda world: {"format": "list-xlsx"}),
+    "amendments:manifesto_pack": Route(data=lambda world: {"format": "list-xlsx"}),
     "amendments:detail": Route(_amendment),
     "amendments:list": Route(),
     "amendments:list_csv": Route(),

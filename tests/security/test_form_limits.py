@@ -163,6 +163,10 @@ PAGES: dict[str, Page] = {
     "Manifesto word limit": Page("editor", _named("amendments:manifesto_limit")),
     "line numbering": Page("editor", _named("amendments:numbering")),
     "rounds and deadlines": Page("editor", _named("amendments:rounds")),
+    "congress pack": Page(
+        "member", _named("amendments:chapter_pack", lambda w: {"slug": w.chapter.slug})
+    ),
+    "Manifesto's congress pack": Page("member", _named("amendments:manifesto_pack")),
     "notifications": Page("author", _named("amendments:notifications")),
     "unsubscribe": Page("anonymous", lambda w: _unsubscribe_link(w)),
     "a chapter's reference text": Page(

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amendments.export_service import CHANGE_FORMATS, FORMATS, export_run
+from amendments.pack import PACK_FORMATS, pack_moment, pack_run
 from common import clock
 from manifesto.exports import (
     LINE_NUMBER_FORMATS,
@@ -14,7 +15,7 @@ from manifesto.exports import (
     parse_moment,
     render,
 )
-from manifesto.models import Chapter
+from manifesto.models import Chapter, Manifesto
 from manifesto.selectors import manifesto_chapter_list, manifesto_current
 from textcore.chapter_text import ChapterFormatError, decode_chapter, parse_chapter
 from textcore.export import document_from_parsed
@@ -35,8 +36,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             default="docx",
-            choices=sorted(FORMATS),
-            help="md, txt, html, docx, tracked-docx, changes-html, changes-docx",
+            choices=sorted({**FORMATS, **PACK_FORMATS}),
+            help="md, txt, html, docx, tracked-docx, changes-html, changes-docx; the congress "
+            "pack: booklet-pdf, booklet-docx, list-xlsx",
+        )
+        parser.add_argument(
+            "--milestone",
+            default="",
+            help="The congress pack's milestone (booklet-pdf, booklet-docx, list-xlsx): "
+            "“As published” or an editor's milestone; now when not given.",
         )
         parser.add_argument(
             "--as-of",
@@ -62,6 +70,11 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         source = str(options["source"])
         fmt = str(options["format"])
+        if fmt in PACK_FORMATS:
+            self._pack(source, fmt, str(options["milestone"]), str(options["output"]))
+            return
+        if options["milestone"]:
+            raise CommandError("--milestone is for the congress pack's formats; use --as-of.")
         since_text = options["changes_since"]
         if since_text and fmt in ("docx", "html"):
             fmt = {"docx": "tracked-docx", "html": "changes-html"}[fmt]
@@ -104,6 +117,26 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from error
             content, name = result.content, result.filename
         self._write(str(options["output"]), content, name)
+
+    def _pack(self, source: str, fmt: str, milestone: str, output: str) -> None:
+        """The congress pack's files (amendments.pack) of a chapter or the Manifesto."""
+        manifesto = manifesto_current()
+        chapters = self._chapters(source, manifesto)
+        try:
+            moment = pack_moment(milestone, chapters)
+            result = pack_run(manifesto=manifesto, chapters=chapters, fmt=fmt, moment=moment)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self._write(output, result.content, result.filename)
+
+    def _chapters(self, source: str, manifesto: Manifesto | None) -> list[Chapter]:
+        if source == "manifesto":
+            return manifesto_chapter_list(manifesto)
+        chapter = Chapter.objects.filter(slug=source).first()
+        if chapter is None:
+            known = ", ".join(Chapter.objects.values_list("slug", flat=True)) or "none"
+            raise CommandError(f"No chapter “{source}” (chapters: {known}).")
+        return [chapter]
 
     def _from_file(self, path: Path, fmt: str, line_numbers: bool) -> bytes:
         if fmt in CHANGE_FORMATS:

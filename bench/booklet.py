@@ -1,0 +1,95 @@
+"""The whole Manifesto's congress-pack booklet (PDF), in a process of its own: prints (as
+JSON) the seconds it took, the process's peak memory, its pages and amendments:
+``python -m bench.booklet``. bench/run.py runs it after the exports (target: under 30 s and
+500 MB at the bench's scale); ``measure(database_url)`` is that step."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.export_one import _peak_mb
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "desk.settings")
+    import django
+
+    django.setup()
+    from amendments.pack import open_amendments, pack_run
+    from manifesto.exports import NOW
+    from manifesto.models import Chapter
+    from manifesto.services import manifesto_get_or_create
+
+    manifesto = manifesto_get_or_create()
+    chapters = list(Chapter.objects.filter(manifesto=manifesto).order_by("order", "id"))
+    before = _peak_mb()
+    start = time.perf_counter()
+    result = pack_run(manifesto=manifesto, chapters=chapters, fmt="booklet-pdf", moment=NOW)
+    seconds = time.perf_counter() - start
+    print(
+        json.dumps(
+            {
+                "seconds": round(seconds, 2),
+                "peak_rss_mb": _peak_mb(),
+                "rss_before_mb": before,
+                "bytes": len(result.content),
+                "pages": _pages(result.content),
+                "amendments": open_amendments(chapters).count(),
+                "chapters": len(chapters),
+            }
+        )
+    )
+
+
+def _pages(pdf: bytes) -> int:
+    # pypdf is a development dependency; the benchmark runs with them installed.
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+# A booklet not made by then is reported as not made (its time as at least this); one that the
+# system stops for its memory likewise, so the rest of the benchmark goes on.
+TIMEOUT_SECONDS = 900
+
+
+def measure(database_url: str, timeout: int = TIMEOUT_SECONDS) -> dict[str, Any]:
+    """Run ``main`` in a process of its own against ``database_url``; its figures, or
+    ``failed`` with why and no peak memory."""
+    start = time.perf_counter()
+    try:
+        output = subprocess.run(
+            [sys.executable, "-m", "bench.booklet"],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "DEBUG": "0",
+                "PYTHONPATH": str(ROOT),
+            },
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"failed": f"not made in {timeout} s", "seconds": timeout, "peak_rss_mb": None}
+    except subprocess.CalledProcessError as error:
+        last = (error.stderr or "").strip().splitlines()[-1:] or [f"exit {error.returncode}"]
+        seconds = round(time.perf_counter() - start, 2)
+        return {"failed": last[0][:200], "seconds": seconds, "peak_rss_mb": None}
+    figures: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
+    return figures
+
+
+if __name__ == "__main__":
+    main()
