@@ -1,0 +1,256 @@
+"""Recording the congress's votes: carried applies through the acceptance service and the
+guard, a carried vote over the limit is refused and recorded as such, lost rejects, rivals
+fall, nothing is recorded outside the congress phase, and the counts are checked."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from amendments.ledger import chapter_ledger
+from amendments.models import Amendment, CongressFloor, CongressVote, Decision
+from amendments.services.limits import chapter_set_limit
+from amendments.services.rounds import chapter_round_set
+from amendments.services.voting import congress_floor_set, vote_record
+from manifesto.models import Chapter, Paragraph
+from tests.amendments.conftest import body_paragraph, propose
+
+pytestmark = pytest.mark.django_db
+
+FIFTY = " ".join(["word"] * 50)
+COUNTS = {"votes_for": 120, "votes_against": 30, "abstentions": 5}
+
+
+def to_congress(chapter: Chapter, editor) -> None:  # type: ignore[no-untyped-def]
+    """Move ``chapter`` to its congress phase (after the amendments were proposed)."""
+    chapter_round_set(
+        chapter=chapter, editor=editor, phase="congress", closes_at=None, reason="Congress day."
+    )
+
+
+def _reload(amendment: Amendment) -> Amendment:
+    return Amendment.objects.get(pk=amendment.pk)
+
+
+def _text(paragraph: Paragraph) -> str:
+    return Paragraph.objects.get(pk=paragraph.pk).text
+
+
+def test_a_carried_vote_applies_the_amendment_through_the_acceptance_service(
+    seed_chapter, p5, member, editor
+) -> None:
+    before = p5.text
+    amendment = propose(member, p5, before.replace("a myriad of problems", "many problems"))
+    to_congress(seed_chapter, editor)
+
+    vote = vote_record(amendment=amendment, editor=editor, result="carried", **COUNTS)
+
+    assert vote.outcome == CongressVote.Outcome.APPLIED
+    assert vote.counts == "120 for, 30 against, 5 abstaining"
+    assert (vote.text_before, vote.text_after) == (before, _text(p5))
+    assert "many problems" in _text(p5)
+    accepted = _reload(amendment)
+    assert accepted.status == Amendment.Status.ACCEPTED
+    assert accepted.decision_reason == "Carried by the congress: 120 for, 30 against, 5 abstaining."
+    decision = Decision.objects.get(amendment=amendment, action=Decision.Action.ACCEPTED)
+    assert decision.actor == editor
+    assert decision.paragraph_version.history_change_reason == f"amendment #{amendment.pk} accepted"
+    assert vote.history.count() == 1
+
+
+def test_a_carried_vote_over_the_limit_is_refused_with_the_guards_message_and_recorded(
+    seed_chapter, p5, member, editor
+) -> None:
+    amendment = propose(member, p5, p5.text + " " + FIFTY)
+    to_congress(seed_chapter, editor)
+    words = chapter_ledger(seed_chapter).words
+    chapter_set_limit(chapter=seed_chapter, editor=editor, word_limit=words, reason="Full.")
+
+    vote = vote_record(amendment=amendment, editor=editor, result="carried", show_of_hands=True)
+
+    assert vote.outcome == CongressVote.Outcome.NOT_APPLIED
+    assert vote.get_outcome_display() == "Carried, not applied: over the word limit"
+    assert vote.refusal.startswith("Refused by the word limit:")
+    assert "50 over its limit" in vote.refusal
+    assert vote.text_after == vote.text_before == p5.text
+    assert _text(p5) == p5.text
+    assert _reload(amendment).status == Amendment.Status.PENDING
+    logged = Decision.objects.get(amendment=amendment, action=Decision.Action.VOTE_NOT_APPLIED)
+    assert "Refused by the word limit" in logged.reason
+    assert not Decision.objects.filter(amendment=amendment, action="accepted").exists()
+
+    # With room made, the congress votes on it again, and this time it is applied.
+    chapter_set_limit(chapter=seed_chapter, editor=editor, word_limit=words + 60, reason="Room.")
+    again = vote_record(amendment=amendment, editor=editor, result="carried", show_of_hands=True)
+    assert again.outcome == CongressVote.Outcome.APPLIED
+    assert CongressVote.objects.filter(amendment=amendment).count() == 2
+
+
+def test_a_lost_vote_rejects_the_amendment_with_the_vote_as_its_reason(
+    seed_chapter, p5, member, editor
+) -> None:
+    amendment = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    to_congress(seed_chapter, editor)
+
+    vote = vote_record(
+        amendment=amendment,
+        editor=editor,
+        result="lost",
+        votes_for=40,
+        votes_against=90,
+        abstentions=3,
+        note="Debated for ten minutes.",
+    )
+
+    assert vote.outcome == CongressVote.Outcome.REJECTED
+    assert vote.note == "Debated for ten minutes."
+    rejected = _reload(amendment)
+    assert rejected.status == Amendment.Status.REJECTED
+    assert rejected.decision_reason == "Lost at the congress: 40 for, 90 against, 3 abstaining."
+    assert _text(p5) == p5.text == vote.text_after
+    # Decided once: no second vote on it.
+    with pytest.raises(ValidationError) as refused:
+        vote_record(amendment=amendment, editor=editor, result="carried", show_of_hands=True)
+    assert refused.value.code == "not_pending"
+
+
+def test_competing_amendments_fall_when_a_rival_is_carried(
+    seed_chapter, p5, member, other_member, editor
+) -> None:
+    winner = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    rival = propose(other_member, p5, p5.text.replace("a myriad of problems", "countless problems"))
+    elsewhere = propose(other_member, p5, p5.text.replace("backward", "poor"))
+    other_paragraph = body_paragraph(seed_chapter, 6)
+    unrelated = propose(other_member, other_paragraph, other_paragraph.text + " More.")
+    to_congress(seed_chapter, editor)
+
+    vote = vote_record(amendment=winner, editor=editor, result="carried", **COUNTS)
+
+    fell = _reload(rival)
+    assert fell.status == Amendment.Status.FALLEN
+    assert fell.get_status_display() == "Fallen"
+    assert fell.decision_reason == f"Fell when #{winner.pk} was carried."
+    assert Decision.objects.get(amendment=rival, action=Decision.Action.FALLEN).reason == (
+        f"Fell when #{winner.pk} was carried."
+    )
+    assert list(vote.fallen.all()) == [fell]
+    # A change elsewhere in the paragraph was carried forward, not dropped.
+    carried_forward = _reload(elsewhere)
+    assert carried_forward.status == Amendment.Status.PENDING
+    assert "many problems" in carried_forward.proposed_text
+    assert _reload(unrelated).status == Amendment.Status.PENDING
+
+
+def test_a_carried_deletion_makes_the_other_changes_of_its_paragraph_fall(
+    seed_chapter, p5, member, other_member, editor
+) -> None:
+    deletion = propose(member, p5, "", kind="delete")
+    change = propose(other_member, p5, p5.text.replace("backward", "poor"))
+    addition = propose(other_member, p5, "A new paragraph after it.", kind="insert")
+    to_congress(seed_chapter, editor)
+
+    vote = vote_record(amendment=deletion, editor=editor, result="carried", show_of_hands=True)
+
+    assert vote.text_after == ""
+    assert Paragraph.objects.get(pk=p5.pk).is_deleted
+    fallen = {a.pk for a in vote.fallen.all()}
+    assert fallen == {change.pk, addition.pk}
+    for other in (change, addition):
+        assert _reload(other).status == Amendment.Status.FALLEN
+        assert _reload(other).decision_reason == f"Fell when #{deletion.pk} was carried."
+
+
+@pytest.mark.parametrize("phase", ["open", "review", "final"])
+def test_a_vote_is_refused_outside_the_congress_phase(
+    phase, seed_chapter, p5, member, editor
+) -> None:
+    amendment = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    chapter_round_set(chapter=seed_chapter, editor=editor, phase=phase, closes_at=None, reason="")
+
+    with pytest.raises(ValidationError) as refused:
+        vote_record(amendment=amendment, editor=editor, result="carried", **COUNTS)
+
+    assert refused.value.code == "not_congress"
+    assert "votes are recorded only in the congress phase" in refused.value.messages[0]
+    assert not CongressVote.objects.exists()
+    assert _reload(amendment).status == Amendment.Status.PENDING
+
+
+BAD_COUNTS = [
+    pytest.param({"show_of_hands": True, "votes_for": 3}, "not both", id="both"),
+    pytest.param({"votes_for": 3, "votes_against": 1}, "abstaining (0 if none)", id="missing"),
+    pytest.param({"votes_for": -1, "votes_against": 0, "abstentions": 0}, "0 to 100,000", id="neg"),
+    pytest.param(
+        {"votes_for": 10**9, "votes_against": 0, "abstentions": 0}, "0 to 100,000", id="absurd"
+    ),
+    pytest.param(
+        {"votes_for": 30, "votes_against": 30, "abstentions": 0}, "more votes for", id="tie"
+    ),
+]
+
+
+@pytest.mark.parametrize(("counts", "said"), BAD_COUNTS)
+def test_counts_that_do_not_add_up_are_refused(
+    counts, said, seed_chapter, p5, member, editor
+) -> None:
+    amendment = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    to_congress(seed_chapter, editor)
+
+    with pytest.raises(ValidationError) as refused:
+        vote_record(amendment=amendment, editor=editor, result="carried", **counts)
+
+    assert said in " ".join(refused.value.messages)
+    assert not CongressVote.objects.exists()
+
+
+def test_only_editors_record_votes_and_results_are_carried_or_lost(
+    seed_chapter, p5, member, other_member, editor
+) -> None:
+    amendment = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    to_congress(seed_chapter, editor)
+    with pytest.raises(ValidationError) as refused:
+        vote_record(amendment=amendment, editor=other_member, result="lost", show_of_hands=True)
+    assert refused.value.code == "not_editor"
+    with pytest.raises(ValidationError) as refused:
+        vote_record(amendment=amendment, editor=editor, result="maybe", show_of_hands=True)
+    assert refused.value.message_dict == {"result": ["Choose carried or lost."]}
+
+
+def test_the_database_keeps_counts_and_the_show_of_hands_apart(
+    seed_chapter, p5, member, editor
+) -> None:
+    amendment = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    base = {
+        "chapter": seed_chapter,
+        "amendment": amendment,
+        "recorded_by": editor,
+        "recorded_at": amendment.created_at,
+    }
+    broken = [
+        {"result": "lost", "outcome": "rejected", "show_of_hands": True, "votes_for": 1},
+        {"result": "lost", "outcome": "rejected", "show_of_hands": False},
+        {"result": "carried", "outcome": "applied", "votes_for": 1, "votes_against": 2,
+         "abstentions": 0},
+        {"result": "lost", "outcome": "applied", "show_of_hands": True},
+    ]  # fmt: skip
+    for fields in broken:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            CongressVote.objects.create(**base, **fields)
+
+
+def test_the_item_under_vote_is_a_pending_amendment_of_the_chapter(
+    seed_chapter, p5, member, editor
+) -> None:
+    amendment = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    to_congress(seed_chapter, editor)
+
+    floor = congress_floor_set(chapter=seed_chapter, editor=editor, amendment=amendment)
+    assert CongressFloor.objects.get(chapter=seed_chapter).amendment == amendment == floor.amendment
+
+    vote_record(amendment=amendment, editor=editor, result="lost", show_of_hands=True)
+    with pytest.raises(ValidationError) as refused:
+        congress_floor_set(chapter=seed_chapter, editor=editor, amendment=amendment)
+    assert refused.value.code == "not_pending"
+    congress_floor_set(chapter=seed_chapter, editor=editor, amendment=None)
+    assert CongressFloor.objects.get(chapter=seed_chapter).amendment is None
