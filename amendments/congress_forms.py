@@ -42,15 +42,16 @@ class VoteForm(DeskForm):
     )
     note = DeskCharField(
         label="Note for the protocol (optional)",
+        what="The note",
         max_length=MAX_NOTE_CHARS,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        counts = [data.get(name) for name in ("votes_for", "votes_against", "abstentions")]
+        data = super().clean() or self.cleaned_data
         names = ("votes_for", "votes_against", "abstentions")
+        counts = [data.get(name) for name in names]
         if any(self.has_error(name) for name in names):
             return data
         if data.get("show_of_hands") and any(count is not None for count in counts):
