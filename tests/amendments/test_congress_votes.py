@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from amendments.ledger import chapter_ledger
 from amendments.models import Amendment, CongressFloor, CongressVote, Decision
@@ -15,6 +17,7 @@ from amendments.services.rounds import chapter_round_set
 from amendments.services.voting import congress_floor_set, vote_record
 from manifesto.models import Chapter, Paragraph
 from tests.amendments.conftest import body_paragraph, propose
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +257,131 @@ def test_the_item_under_vote_is_a_pending_amendment_of_the_chapter(
     assert refused.value.code == "not_pending"
     congress_floor_set(chapter=seed_chapter, editor=editor, amendment=None)
     assert CongressFloor.objects.get(chapter=seed_chapter).amendment is None
+
+
+# --- the congress page ---------------------------------------------------------------------
+
+
+def _page(client, chapter: Chapter) -> str:  # type: ignore[no-untyped-def]
+    response = client.get(reverse("amendments:congress", args=[chapter.slug]))
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
+def test_the_congress_page_lists_the_items_in_text_order_with_a_form_each(
+    seed_chapter, p5, member, other_member, editor
+) -> None:
+    p7 = body_paragraph(seed_chapter, 7)
+    later = propose(other_member, p7, p7.text + " Later.", title="On ¶ 7")
+    earlier = propose(member, p5, p5.text.replace("backward", "poor"), title="<i>On ¶ 5</i>")
+    client = client_for(editor)
+    closed = _page(client, seed_chapter)
+    assert "Not in the congress phase." in closed and "vote-form" not in closed
+
+    to_congress(seed_chapter, editor)
+    page = _page(client, seed_chapter)
+    assert page.index(f'id="item-{earlier.pk}"') < page.index(f'id="item-{later.pk}"')
+    assert "&lt;i&gt;On ¶ 5&lt;/i&gt;" in page
+    assert page.count('class="stack vote-form"') == 2
+    assert f'name="v{earlier.pk}-result"' in page and f'name="v{later.pk}-note"' in page
+    assert f"Put #{earlier.pk} on the projector" in page
+    assert "No vote has been recorded yet." in page
+
+
+def test_an_editor_records_a_vote_and_moves_the_projector_from_the_page(
+    seed_chapter, p5, member, editor
+) -> None:
+    amendment = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    to_congress(seed_chapter, editor)
+    client = client_for(editor)
+    moved = client.post(
+        reverse("amendments:congress_floor", args=[seed_chapter.slug]), {"amendment": amendment.pk}
+    )
+    assert moved.status_code == 302
+    assert CongressFloor.objects.get(chapter=seed_chapter).amendment_id == amendment.pk
+    assert "Now voting" in _page(client, seed_chapter)
+
+    prefix = f"v{amendment.pk}-"
+    response = client.post(
+        reverse("amendments:vote", args=[amendment.pk]),
+        {f"{prefix}result": "carried", f"{prefix}votes_for": "99", f"{prefix}votes_against": "1",
+         f"{prefix}abstentions": "0"},
+        follow=True,
+    )  # fmt: skip
+    page = response.content.decode()
+    assert (
+        f"#{amendment.pk}: Carried and applied to the text (99 for, 1 against, 0 abstaining)"
+        in page
+    )
+    assert 'data-testid="congress-record"' in page
+    assert "Nothing is left to vote on in this chapter." in page
+    assert _reload(amendment).status == Amendment.Status.ACCEPTED
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ({"votes_for": "30", "votes_against": "30", "abstentions": "0"}, "more votes for"),
+        ({"votes_for": "-3", "votes_against": "1", "abstentions": "0"}, "0 to 100,000"),
+        ({"votes_for": "1000000000", "votes_against": "1", "abstentions": "0"}, "0 to 100,000"),
+        ({"votes_for": "many", "votes_against": "1", "abstentions": "0"}, "0 to 100,000"),
+        ({"votes_for": "3", "show_of_hands": "on"}, "not both"),
+        ({}, "or tick “majority by show of hands”"),
+    ],
+)
+def test_a_refused_vote_comes_back_filled_in_with_the_reason(
+    typed, said, seed_chapter, p5, member, editor
+) -> None:
+    amendment = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    to_congress(seed_chapter, editor)
+    prefix = f"v{amendment.pk}-"
+    data = {f"{prefix}result": "carried", f"{prefix}note": "Kept <as typed>."}
+    data |= {prefix + name: value for name, value in typed.items()}
+    response = client_for(editor).post(reverse("amendments:vote", args=[amendment.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert said in page
+    assert "Kept &lt;as typed&gt;.</textarea>" in page
+    assert not CongressVote.objects.exists()
+
+
+def test_a_vote_over_the_limit_is_reported_on_the_page_with_the_guards_message(
+    seed_chapter, p5, member, editor
+) -> None:
+    amendment = propose(member, p5, p5.text + " " + FIFTY)
+    to_congress(seed_chapter, editor)
+    words = chapter_ledger(seed_chapter).words
+    chapter_set_limit(chapter=seed_chapter, editor=editor, word_limit=words, reason="Full.")
+    prefix = f"v{amendment.pk}-"
+    response = client_for(editor).post(
+        reverse("amendments:vote", args=[amendment.pk]),
+        {f"{prefix}result": "carried", f"{prefix}show_of_hands": "on"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Carried, not applied: over the word limit" in page
+    assert "Refused by the word limit:" in page
+    assert _reload(amendment).status == Amendment.Status.PENDING
+
+
+def test_the_congress_page_reads_a_fixed_number_of_queries(
+    seed_chapter, member, other_member, editor, django_assert_num_queries
+) -> None:
+    amendments = [
+        propose(other_member, paragraph, paragraph.text + " More.")
+        for paragraph in (body_paragraph(seed_chapter, n) for n in range(5, 17))
+    ]
+    to_congress(seed_chapter, editor)
+    congress_floor_set(chapter=seed_chapter, editor=editor, amendment=amendments[0])
+    client = client_for(editor)
+    vote_record(amendment=amendments[1], editor=editor, result="lost", show_of_hands=True)
+    with CaptureQueriesContext(connection) as few:
+        _page(client, seed_chapter)
+    for amendment in amendments[2:7]:
+        vote_record(amendment=amendment, editor=editor, result="lost", show_of_hands=True)
+    # Session and user, unread notices, the chapter, the pending amendments, the ¶ labels,
+    # the item under vote, the votes and what fell with them.
+    with django_assert_num_queries(len(few)):
+        page = _page(client, seed_chapter)
+    assert page.count('class="stack vote-form"') == 6
+    assert len(few) == 9
