@@ -17,7 +17,10 @@ from amendments.services.rounds import chapter_round_set
 from amendments.services.voting import congress_floor_set, vote_record
 from manifesto.models import Chapter, Paragraph
 from tests.amendments.conftest import body_paragraph, propose
-from tests.conftest import client_for
+from tests.amendments.test_faults_concurrency import (
+    _second_arrives_while_first_holds_an_amendment,
+)
+from tests.conftest import client_for, postgres_only
 
 pytestmark = pytest.mark.django_db
 
@@ -385,3 +388,58 @@ def test_the_congress_page_reads_a_fixed_number_of_queries(
         page = _page(client, seed_chapter)
     assert page.count('class="stack vote-form"') == 6
     assert len(few) == 9
+
+
+# --- two editors at once (PostgreSQL) ------------------------------------------------------
+
+
+def _postgres_only(test):  # type: ignore[no-untyped-def]
+    for mark in postgres_only("two editors at once need PostgreSQL's row locks (CI runs it)"):
+        test = mark(test)
+    return test
+
+
+@_postgres_only
+def test_two_editors_carry_rival_amendments_at_once_and_the_second_finds_it_fallen(
+    seed_chapter, p5, member, other_member, editor, other_editor
+) -> None:
+    first = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    second = propose(other_member, p5, p5.text.replace("a myriad of problems", "some problems"))
+    to_congress(seed_chapter, editor)
+
+    one, other = _second_arrives_while_first_holds_an_amendment(
+        lambda: vote_record(amendment=first, editor=editor, result="carried", **COUNTS),
+        lambda: vote_record(amendment=second, editor=other_editor, result="carried", **COUNTS),
+    )
+
+    assert isinstance(one, CongressVote) and one.outcome == CongressVote.Outcome.APPLIED, one
+    assert isinstance(other, ValidationError) and other.code == "not_pending", other
+    assert "is fallen, not pending" in other.messages[0]
+    assert _reload(second).status == Amendment.Status.FALLEN
+    assert list(CongressVote.objects.values_list("amendment_id", flat=True)) == [first.pk]
+    assert "many problems" in _text(p5)
+
+
+@_postgres_only
+def test_two_editors_carry_additions_at_once_and_the_guard_judges_the_second_after_the_first(
+    seed_chapter, member, other_member, editor, other_editor
+) -> None:
+    p5, p6 = body_paragraph(seed_chapter, 5), body_paragraph(seed_chapter, 6)
+    one = propose(member, p5, p5.text + " " + FIFTY)
+    two = propose(other_member, p6, p6.text + " " + FIFTY)
+    to_congress(seed_chapter, editor)
+    words = chapter_ledger(seed_chapter).words
+    chapter_set_limit(chapter=seed_chapter, editor=editor, word_limit=words + 60, reason="Room.")
+
+    first, second = _second_arrives_while_first_holds_an_amendment(
+        lambda: vote_record(amendment=one, editor=editor, result="carried", show_of_hands=True),
+        lambda: vote_record(
+            amendment=two, editor=other_editor, result="carried", show_of_hands=True
+        ),
+    )
+
+    assert isinstance(first, CongressVote) and first.outcome == "applied", first
+    assert isinstance(second, CongressVote) and second.outcome == "not_applied", second
+    assert "Refused by the word limit" in second.refusal
+    assert chapter_ledger(seed_chapter).words == words + 50
+    assert _reload(two).status == Amendment.Status.PENDING
