@@ -98,7 +98,10 @@ def congress_desk(chapter: Chapter) -> CongressDesk:
     )
     labels = body_numbers([chapter])
     width = chapter.manifesto.line_width
-    floor = CongressFloor.objects.filter(chapter=chapter).values_list("amendment_id", flat=True)
+    # A decided item is no longer under vote, whatever the floor still names.
+    floor = CongressFloor.objects.filter(
+        chapter=chapter, amendment__status=Amendment.Status.PENDING
+    ).values_list("amendment_id", flat=True)
     return CongressDesk(
         chapter=chapter,
         in_congress=round_.phase == Phase.CONGRESS,

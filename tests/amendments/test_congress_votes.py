@@ -443,3 +443,13 @@ def test_two_editors_carry_additions_at_once_and_the_guard_judges_the_second_aft
     assert "Refused by the word limit" in second.refusal
     assert chapter_ledger(seed_chapter).words == words + 50
     assert _reload(two).status == Amendment.Status.PENDING
+
+
+def test_a_decided_item_is_no_longer_shown_as_under_vote(seed_chapter, p5, member, editor) -> None:
+    amendment = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
+    to_congress(seed_chapter, editor)
+    congress_floor_set(chapter=seed_chapter, editor=editor, amendment=amendment)
+    client = client_for(editor)
+    assert f"The projector shows #{amendment.pk}." in _page(client, seed_chapter)
+    vote_record(amendment=amendment, editor=editor, result="lost", show_of_hands=True)
+    assert "The projector shows" not in _page(client, seed_chapter)
