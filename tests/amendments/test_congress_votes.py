@@ -453,3 +453,13 @@ def test_a_decided_item_is_no_longer_shown_as_under_vote(seed_chapter, p5, membe
     assert f"The projector shows #{amendment.pk}." in _page(client, seed_chapter)
     vote_record(amendment=amendment, editor=editor, result="lost", show_of_hands=True)
     assert "The projector shows" not in _page(client, seed_chapter)
+
+
+def test_the_rounds_page_links_to_the_congress_of_a_chapter_in_its_congress_phase(
+    seed_chapter, editor
+) -> None:
+    client = client_for(editor)
+    congress_url = reverse("amendments:congress", args=[seed_chapter.slug])
+    assert congress_url not in client.get(reverse("amendments:rounds")).content.decode()
+    to_congress(seed_chapter, editor)
+    assert congress_url in client.get(reverse("amendments:rounds")).content.decode()
