@@ -1,8 +1,9 @@
 """Recording the congress's votes, and what the projector shows.
 
 A vote is recorded only while the chapter is in its congress phase. "Carried" applies the
-amendment through the acceptance service (deciding.py: permissions, the guard, rebase, history,
-the decision log), in the same transaction as the vote; the amendments it makes impossible
+amendment through the acceptance service (deciding.py ``accept_locked``: permissions, the guard,
+rebase, history, the decision log) under the one ``lock_rows`` call the vote makes, in the same
+transaction; the amendments it makes impossible
 (those competing with it, or put in conflict by it) are marked fallen, with the reason. A
 carried vote the word-count guard refuses is still recorded, as "carried, not applied", with the
 guard's message: the congress decided it, the text cannot take it, and the amendment stays
@@ -23,8 +24,13 @@ from amendments.congress import (
 )
 from amendments.models import Amendment, CongressFloor, CongressVote, Decision
 from amendments.review_queue import competing_pairs
-from amendments.services.deciding import AcceptItem, amendments_accept, amendments_reject
-from amendments.services.editorial import log_decision, require_editor, save_amendment
+from amendments.services.deciding import AcceptItem, accept_locked, reject_locked
+from amendments.services.editorial import (
+    log_decision,
+    refuse_long_text,
+    require_editor,
+    save_amendment,
+)
 from amendments.services.locking import lock_rows
 from amendments.services.notifications import notify_decided
 from common import clock
@@ -166,7 +172,7 @@ def _text_to_apply(amendment: Amendment) -> str | None:
 
 def _reject(vote: CongressVote, amendment: Amendment, editor: User) -> None:
     vote.outcome = CongressVote.Outcome.REJECTED
-    amendments_reject([amendment], editor=editor, reason=f"Lost at the congress: {vote.counts}.")
+    reject_locked([amendment], editor=editor, reason=f"Lost at the congress: {vote.counts}.")
 
 
 def _carry(
@@ -185,10 +191,17 @@ def _carry(
         if other != amendment.pk
     }
     item = AcceptItem(amendment, editor_text=_text_to_apply(amendment))
+    if item.editor_text is not None:
+        refuse_long_text(item.editor_text)
     try:
-        with transaction.atomic():  # a refusal undoes the acceptance, not the vote
-            accepted = amendments_accept(
-                [item], editor=editor, reason=f"Carried by the congress: {vote.counts}."
+        # The acceptance service, under the locks the vote took: a refusal undoes the
+        # acceptance, not the vote.
+        with transaction.atomic():
+            accepted = accept_locked(
+                [item],
+                chapter=vote.chapter,
+                editor=editor,
+                reason=f"Carried by the congress: {vote.counts}.",
             )[0]
     except ValidationError as error:
         if error.code not in GUARD_CODES:
@@ -229,7 +242,7 @@ def _fall(carried: Amendment, rivals: set[int], editor: User) -> list[Amendment]
             amendment=other,
             reason=reason,
         )
-        notify_decided(amendment=other, actor=editor)
+        notify_decided(amendment=other, actor=editor, description=reason)
         fallen.append(other)
     return fallen
 
@@ -254,8 +267,11 @@ def congress_floor_set(
                     "the congress no longer votes on it.",
                     code="not_pending",
                 )
-        floor, _ = CongressFloor.objects.update_or_create(
-            chapter=locked.chapters[chapter.pk],
-            defaults={"amendment": amendment, "changed_by": editor, "changed_at": clock.now()},
-        )
+        # The chapter's lock serialises editors here, so a plain read-then-write is safe.
+        row = locked.chapters[chapter.pk]
+        floor = CongressFloor.objects.filter(chapter=row).first() or CongressFloor(chapter=row)
+        floor.amendment = amendment
+        floor.changed_by = editor
+        floor.changed_at = clock.now()
+        floor.save()
     return floor
