@@ -39,6 +39,7 @@ class Amendment(models.Model):
         CONFLICT = "conflict", "In conflict"
         OBSOLETE = "obsolete", "Obsolete"
         COLLECTING = "collecting", "Collecting support"
+        FALLEN = "fallen", "Fallen"
 
     # Open: its author may still change it, members support it. Reviewable: editors decide
     # it (one still collecting support waits for the round's minimum of supporters). Carried:
@@ -51,6 +52,7 @@ class Amendment(models.Model):
         Status.ACCEPTED_WITH_CHANGES,
         Status.REJECTED,
         Status.DUPLICATE,
+        Status.FALLEN,
     )
 
     chapter = models.ForeignKey(
@@ -335,6 +337,8 @@ class Decision(models.Model):
         CHAPTER_IMPORTED = "chapter_imported", "imported"
         ROUND_CHANGED = "round_changed", "changed the phase or deadline of"
         MANIFESTO_ROUND_CHANGED = "manifesto_round", "changed the Manifesto's round"
+        FALLEN = "fallen", "marked as fallen"
+        VOTE_NOT_APPLIED = "vote_not_applied", "recorded a carried vote it could not apply to"
 
     manifesto = models.ForeignKey(
         "manifesto.Manifesto", on_delete=models.CASCADE, related_name="decisions"
@@ -524,3 +528,121 @@ class Notification(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("amendments:notification_open", args=[self.pk])
+
+
+class CongressVote(models.Model):
+    """The congress's vote on one amendment: carried or lost, with its counts (for, against,
+    abstaining) or "majority by show of hands", and what it did to the text.
+
+    A carried vote is applied through the acceptance service; one the word-count guard refuses
+    is still recorded, as carried but not applied, with the guard's message, so the protocol
+    says what the congress decided and why the text does not show it. The paragraph's text
+    before and after the vote is kept on the row: the protocol prints it as it was then."""
+
+    class Result(models.TextChoices):
+        CARRIED = "carried", "Carried"
+        LOST = "lost", "Lost"
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", "Carried and applied to the text"
+        NOT_APPLIED = "not_applied", "Carried, not applied: over the word limit"
+        REJECTED = "rejected", "Lost: the amendment is rejected"
+
+    chapter = models.ForeignKey(
+        "manifesto.Chapter", on_delete=models.CASCADE, related_name="congress_votes"
+    )
+    amendment = models.ForeignKey(
+        Amendment, on_delete=models.PROTECT, related_name="congress_votes"
+    )
+    result = models.CharField(max_length=10, choices=Result.choices)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    show_of_hands = models.BooleanField(
+        default=False, help_text="A majority seen by show of hands: no counts."
+    )
+    votes_for = models.PositiveIntegerField(null=True, blank=True)
+    votes_against = models.PositiveIntegerField(null=True, blank=True)
+    abstentions = models.PositiveIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    refusal = models.TextField(
+        blank=True, help_text="Why a carried vote was not applied: the guard's message."
+    )
+    text_before = models.TextField(blank=True)
+    text_after = models.TextField(blank=True)
+    fallen = models.ManyToManyField(Amendment, blank=True, related_name="fallen_by_votes")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+    # Why and who for django-simple-history's next row; declared only, so unset is absent.
+    _change_reason: str
+    _history_user: User | None
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        show_of_hands=True,
+                        votes_for__isnull=True,
+                        votes_against__isnull=True,
+                        abstentions__isnull=True,
+                    )
+                    | models.Q(
+                        show_of_hands=False,
+                        votes_for__isnull=False,
+                        votes_against__isnull=False,
+                        abstentions__isnull=False,
+                    )
+                ),
+                name="congress_vote_counts_or_show_of_hands",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(result="carried", show_of_hands=False)
+                | models.Q(votes_for__gt=models.F("votes_against")),
+                name="congress_vote_carried_by_more_for",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(result="carried", outcome__in=["applied", "not_applied"])
+                | models.Q(result="lost", outcome="rejected"),
+                name="congress_vote_outcome_fits_result",
+            ),
+            # Once decided by a vote, never again; a carried vote the guard refused left the
+            # amendment pending, and the congress may vote on it again once there is room.
+            models.UniqueConstraint(
+                fields=["amendment"],
+                condition=~models.Q(outcome="not_applied"),
+                name="congress_vote_decides_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.amendment_id} {self.get_result_display().lower()}"
+
+    @property
+    def counts(self) -> str:
+        """The counts in words: "120 for, 30 against, 5 abstaining", or the show of hands."""
+        if self.show_of_hands:
+            return "majority by show of hands"
+        return f"{self.votes_for} for, {self.votes_against} against, {self.abstentions} abstaining"
+
+
+class CongressFloor(models.Model):
+    """What a chapter's congress is voting on now: the item the projector shows, chosen by an
+    editor on the congress page (empty: nothing under vote)."""
+
+    chapter = models.OneToOneField(
+        "manifesto.Chapter", on_delete=models.CASCADE, related_name="congress_floor"
+    )
+    amendment = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.chapter_id} voting on #{self.amendment_id}"

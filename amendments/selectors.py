@@ -462,6 +462,7 @@ _NOT_PENDING: dict[str, str] = {
     Amendment.Status.CONFLICT: "is in conflict: its author has to update it before it can be "
     "decided",
     Amendment.Status.OBSOLETE: "is obsolete: its change no longer applies to the text",
+    Amendment.Status.FALLEN: "has fallen: a rival was carried at the congress",
 }
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from amendments.views import (
+    congress,
     discussion,
     following,
     importing,
@@ -72,4 +73,12 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("review/round/", rounds.rounds, name="rounds"),
     path("review/round/<slug:slug>/", rounds.chapter_round_change, name="chapter_round"),
+    path("chapters/<slug:slug>/congress/", congress.congress, name="congress"),
+    path("chapters/<slug:slug>/congress/floor/", congress.floor, name="congress_floor"),
+    path("amendments/<int:pk>/vote/", congress.vote, name="vote"),
+    path("chapters/<slug:slug>/projector/", congress.projector, name="projector"),
+    path("chapters/<slug:slug>/projector/now/", congress.projector_now, name="projector_now"),
+    path("chapters/<slug:slug>/protocol/", congress.protocol_page, name="protocol"),
+    path("chapters/<slug:slug>/protocol.html", congress.protocol_html, name="protocol_html"),
+    path("chapters/<slug:slug>/protocol.docx", congress.protocol_docx, name="protocol_docx"),
 ]

@@ -35,6 +35,7 @@ from amendments.services.deciding import amendment_mark_duplicate, amendment_rej
 from amendments.services.discussion import comment_post
 from amendments.services.paragraphs import paragraph_edit
 from amendments.services.proposing import support_add
+from amendments.services.rounds import chapter_round_set
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from manifesto.services import chapter_import
@@ -201,6 +202,23 @@ def _reworded(world: World) -> str:
     return world.paragraph.text.replace("hard winter", "cold winter")
 
 
+def in_congress(world: World) -> dict[str, Any]:
+    """The chapter, moved to its congress phase (votes are recorded only then)."""
+    chapter_round_set(
+        chapter=world.chapter,
+        editor=world.users["editor"],
+        phase="congress",
+        closes_at=None,
+        reason="Congress day.",
+    )
+    return _chapter(world)
+
+
+def _vote_on_amendment(world: World) -> dict[str, Any]:
+    in_congress(world)
+    return _amendment(world)
+
+
 def _batch(world: World) -> dict[str, Any]:
     return {"ids": [world.amendment.pk], "action": "accept"}
 
@@ -311,6 +329,22 @@ ROUTES: dict[str, Route] = {
     "amendments:chapter_round": Route(
         _chapter, lambda w: {f"c{w.chapter.pk}-phase": "open", f"c{w.chapter.pk}-reason": "Mine."}
     ),
+    "amendments:congress": Route(in_congress),
+    "amendments:congress_floor": Route(in_congress, lambda w: {"amendment": w.amendment.pk}),
+    "amendments:vote": Route(
+        _vote_on_amendment,
+        lambda w: {
+            f"v{w.amendment.pk}-result": "lost",
+            f"v{w.amendment.pk}-votes_for": 10,
+            f"v{w.amendment.pk}-votes_against": 20,
+            f"v{w.amendment.pk}-abstentions": 1,
+        },
+    ),
+    "amendments:projector": Route(_chapter),
+    "amendments:projector_now": Route(_chapter),
+    "amendments:protocol": Route(_chapter),
+    "amendments:protocol_html": Route(_chapter),
+    "amendments:protocol_docx": Route(_chapter),
     "amendments:reference": Route(
         _chapter,
         lambda w: {"milestone": w.chapter.reference_milestone_id, "reason": "Congress."},

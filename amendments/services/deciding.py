@@ -104,12 +104,21 @@ def amendments_accept(
             amendments=[item.amendment.pk for item in items],
             pending_on_paragraphs=True,
         )
-        chapter = locked.chapters[chapter_id]
-        before = guard_snapshot(chapter)
-        accepted = [_accept_one(chapter, item, editor, reason) for item in items]
-        guard_enforce(chapter=chapter, before=before)
-        for amendment in accepted:
-            notify_decided(amendment=amendment, actor=editor)
+        return accept_locked(
+            items, chapter=locked.chapters[chapter_id], editor=editor, reason=reason
+        )
+
+
+def accept_locked(
+    items: Sequence[AcceptItem], *, chapter: Chapter, editor: User, reason: str
+) -> list[Amendment]:
+    """The acceptance itself, for a caller holding the locks ``amendments_accept`` takes (it,
+    and the congress's vote, which locks once for the vote and the acceptance together)."""
+    before = guard_snapshot(chapter)
+    accepted = [_accept_one(chapter, item, editor, reason) for item in items]
+    guard_enforce(chapter=chapter, before=before)
+    for amendment in accepted:
+        notify_decided(amendment=amendment, actor=editor)
     return accepted
 
 
@@ -251,34 +260,40 @@ def amendments_reject(
         raise ValidationError("Choose at least one amendment to reject.", code="empty")
     with transaction.atomic():
         rows = lock_rows(chapters=[a.chapter_id for a in amendments], amendments=amendments)
-        locked = rows.amendments
-        for amendment in locked.values():
+        locked = list(rows.amendments.values())
+        for amendment in locked:
             amendment.chapter = rows.chapters[amendment.chapter_id]
-        refused = [a for a in locked.values() if not amendment_permissions(editor, a).reject]
-        problems = [
-            f"#{a.pk} is {a.get_status_display().lower()}"
-            for a in refused
-            if a.status not in Amendment.REVIEWABLE_STATUSES
-        ] + [f"#{a.pk} is your own" for a in refused if a.author_id == editor.pk]
-        if problems:
-            raise ValidationError(
-                "Nothing was rejected: " + "; ".join(problems) + ".", code="not_rejectable"
-            )
-        for amendment in locked.values():
-            amendment.status = Amendment.Status.REJECTED
-            amendment.decided_by = editor
-            amendment.decided_at = clock.now()
-            amendment.decision_reason = reason.strip()
-            save_amendment(amendment, f"rejected: {reason.strip()[:80]}", editor)
-            log_decision(
-                chapter=amendment.chapter,
-                action=Decision.Action.REJECTED,
-                actor=editor,
-                amendment=amendment,
-                reason=reason.strip(),
-            )
-            notify_decided(amendment=amendment, actor=editor)
-    return list(locked.values())
+        return reject_locked(locked, editor=editor, reason=reason)
+
+
+def reject_locked(locked: Sequence[Amendment], *, editor: User, reason: str) -> list[Amendment]:
+    """The rejection itself, of ``locked`` (rows ``lock_rows`` locked, their chapters set), for
+    a caller holding the locks ``amendments_reject`` takes (it, and the congress's vote)."""
+    refused = [a for a in locked if not amendment_permissions(editor, a).reject]
+    problems = [
+        f"#{a.pk} is {a.get_status_display().lower()}"
+        for a in refused
+        if a.status not in Amendment.REVIEWABLE_STATUSES
+    ] + [f"#{a.pk} is your own" for a in refused if a.author_id == editor.pk]
+    if problems:
+        raise ValidationError(
+            "Nothing was rejected: " + "; ".join(problems) + ".", code="not_rejectable"
+        )
+    for amendment in locked:
+        amendment.status = Amendment.Status.REJECTED
+        amendment.decided_by = editor
+        amendment.decided_at = clock.now()
+        amendment.decision_reason = reason.strip()
+        save_amendment(amendment, f"rejected: {reason.strip()[:80]}", editor)
+        log_decision(
+            chapter=amendment.chapter,
+            action=Decision.Action.REJECTED,
+            actor=editor,
+            amendment=amendment,
+            reason=reason.strip(),
+        )
+        notify_decided(amendment=amendment, actor=editor)
+    return list(locked)
 
 
 def amendment_reject(*, amendment: Amendment, editor: User, reason: str) -> Amendment:

@@ -32,6 +32,7 @@ from amendments.services import (
     revising,
     rounds,
     texts,
+    voting,
 )
 from amendments.services.deciding import (
     AcceptItem,
@@ -52,6 +53,7 @@ from amendments.services.proposing import amendment_edit, amendment_withdraw, su
 from amendments.services.revising import chapter_revise
 from amendments.services.rounds import chapter_round_set, manifesto_round_set
 from amendments.services.texts import chapter_update, manifesto_update
+from amendments.services.voting import congress_floor_set, vote_record
 from manifesto.models import Chapter, Manifesto, Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import ROOT
@@ -406,6 +408,32 @@ def _revised_draft(d: Desk) -> object:
     )
 
 
+def _congress(d: Desk) -> None:
+    chapter_round_set(
+        chapter=d.chapter, editor=d.editor, phase="congress", closes_at=None, reason=""
+    )
+
+
+def _vote_carried(d: Desk) -> object:
+    one = propose(d.member, d.p5, d.p5.text.replace("myriad", "multitude"))
+    propose(d.other_member, d.p5, d.p5.text.replace("myriad", "host"))  # falls
+    propose(d.other_member, d.p5, d.p5.text.replace("weakest link", "weakest point"))
+    _congress(d)
+    return lambda: vote_record(amendment=one, editor=d.editor, result="carried", show_of_hands=True)
+
+
+def _vote_lost(d: Desk) -> object:
+    one = propose(d.member, d.p5, d.p5.text.replace("myriad", "multitude"))
+    _congress(d)
+    return lambda: vote_record(amendment=one, editor=d.editor, result="lost", show_of_hands=True)
+
+
+def _put_under_vote(d: Desk) -> object:
+    one = propose(d.member, d.p5, d.p5.text.replace("myriad", "multitude"))
+    _congress(d)
+    return lambda: congress_floor_set(chapter=d.chapter, editor=d.editor, amendment=one)
+
+
 SERVICES: dict[str, Callable[[Desk], object]] = {
     "accept": _accept,
     "accept together": _accept_together,
@@ -433,6 +461,9 @@ SERVICES: dict[str, Callable[[Desk], object]] = {
     "delete a comment": _delete_comment,
     "hide a comment": _hide_comment,
     "import a revised draft": _revised_draft,
+    "record a carried vote": _vote_carried,
+    "record a lost vote": _vote_lost,
+    "put an item under vote": _put_under_vote,
 }
 
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
@@ -461,7 +492,8 @@ def test_every_service_locks_what_it_changes_up_front_in_one_call(
         calls.append((start, len(queries.captured_queries), rows))
         return rows
 
-    for module in (deciding, paragraphs, limits, proposing, discussion, texts, revising, rounds):
+    spied = (deciding, paragraphs, limits, proposing, discussion, texts, revising, rounds, voting)
+    for module in spied:
         monkeypatch.setattr(module, "lock_rows", spy)
     existing = {table: _existing(table) for table in LOCK_ORDER}
     with queries:
@@ -520,4 +552,5 @@ def test_every_service_module_that_takes_locks_is_spied_on() -> None:
         "amendments/services/texts.py",
         "amendments/services/revising.py",
         "amendments/services/rounds.py",
+        "amendments/services/voting.py",
     }

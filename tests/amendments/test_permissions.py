@@ -72,6 +72,9 @@ TABLE: dict[str, dict[str, str]] = {
         status: {"anonymous": "", "admin": EVERYONE_ELSE}
         for status in (S.ACCEPTED, S.ACCEPTED_WITH_CHANGES, S.WITHDRAWN)
     },
+    # Fell at the congress when a rival was carried: the rival's text is in the paragraph, so
+    # it is not reopened (the paragraph is reverted instead, as for an accepted one).
+    S.FALLEN: {"anonymous": "", "admin": EVERYONE_ELSE},
     S.REJECTED: {"anonymous": "", "admin": "comment reopen"},
     S.OBSOLETE: {"anonymous": "", "admin": "comment reopen"},
     S.DUPLICATE: {
@@ -180,7 +183,7 @@ def _in_every_status(chapter: Chapter, author: User, editor: User) -> dict[str, 
     amendment_reject(amendment=made[S.REJECTED], editor=editor, reason="No.")
     amendment_withdraw(amendment=made[S.WITHDRAWN], user=author)
     amendment_mark_duplicate(amendment=made[S.DUPLICATE], editor=editor, duplicate_of=original)
-    for status in (S.ACCEPTED_WITH_CHANGES, S.CONFLICT, S.OBSOLETE, S.COLLECTING):
+    for status in (S.ACCEPTED_WITH_CHANGES, S.CONFLICT, S.OBSOLETE, S.COLLECTING, S.FALLEN):
         # States that take an editor's wording or a change to the paragraph: set directly.
         amendment = made[status]
         amendment.status = status
@@ -215,7 +218,7 @@ def test_the_amendment_page_offers_exactly_the_actions_the_function_allows(
             offered = _offered(response.content.decode(), amendment)
             assert offered == allowed, f"{actor} on #{amendment.pk} ({amendment.status})"
             checked += 1
-    assert checked == 5 * 9 + 1
+    assert checked == 5 * 10 + 1
 
 
 # --- the services refuse what the function refuses --------------------------------------------

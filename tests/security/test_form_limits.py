@@ -36,7 +36,14 @@ from django.utils.http import urlsafe_base64_encode
 from amendments.services.discussion import comment_post
 from manifesto.selectors import latest_version
 from manifesto.staging import stage_upload
-from tests.test_permission_matrix import MATRIX, NEW_PASSWORD, ROUTES, World, build_world
+from tests.test_permission_matrix import (
+    MATRIX,
+    NEW_PASSWORD,
+    ROUTES,
+    World,
+    build_world,
+    in_congress,
+)
 from tests.textcore.export_fixtures import parse_html
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +174,7 @@ PAGES: dict[str, Page] = {
         "member", _named("amendments:chapter_pack", lambda w: {"slug": w.chapter.slug})
     ),
     "Manifesto's congress pack": Page("member", _named("amendments:manifesto_pack")),
+    "congress": Page("editor", _named("amendments:congress", in_congress)),
     "notifications": Page("author", _named("amendments:notifications")),
     "unsubscribe": Page("anonymous", lambda w: _unsubscribe_link(w)),
     "a chapter's reference text": Page(

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from amendments.congress_export import PROTOCOL_FORMATS, protocol_file
 from amendments.export_service import CHANGE_FORMATS, FORMATS, export_run
 from amendments.pack import PACK_FORMATS, pack_moment, pack_run
 from common import clock
@@ -36,9 +37,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             default="docx",
-            choices=sorted({**FORMATS, **PACK_FORMATS}),
+            choices=sorted({**FORMATS, **PACK_FORMATS, **PROTOCOL_FORMATS}),
             help="md, txt, html, docx, tracked-docx, changes-html, changes-docx; the congress "
-            "pack: booklet-pdf, booklet-docx, list-xlsx",
+            "pack: booklet-pdf, booklet-docx, list-xlsx; protocol-html, protocol-docx (a "
+            "chapter's congress votes)",
         )
         parser.add_argument(
             "--milestone",
@@ -87,6 +89,9 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
 
+        if fmt in PROTOCOL_FORMATS:
+            self._protocol(source, fmt, str(options["output"]))
+            return
         path = Path(source)
         if path.suffix == ".txt" or path.is_file():
             content = self._from_file(path, fmt, line_numbers)
@@ -152,6 +157,13 @@ class Command(BaseCommand):
         width = manifesto.line_width if manifesto is not None else DEFAULT_WIDTH
         document = document_from_parsed(parsed, generated_at=clock.now(), width=width)
         return render(document, TEXT_FORMATS[fmt], line_numbers=line_numbers)
+
+    def _protocol(self, slug: str, fmt: str, output: str) -> None:
+        chapter = Chapter.objects.select_related("manifesto").filter(slug=slug).first()
+        if chapter is None:
+            raise CommandError(f"A protocol is of one chapter: no chapter “{slug}”.")
+        content, name, _ = protocol_file(chapter, fmt)
+        self._write(output, content, name)
 
     def _progress(self, message: str) -> None:
         self.stderr.write(message)
