@@ -4,16 +4,18 @@ lines, status and author, in text order or another sort, in a fixed number of qu
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.safestring import SafeString
 
 from accounts.models import User
 from amendments.citations import amendment_place
 from amendments.filtering import AmendmentFilters, amendments_matching, sort_of
 from amendments.models import Amendment
+from amendments.row_cache import rendered_rows
 from amendments.selectors import support_count
 from manifesto.models import Chapter, Manifesto
 from manifesto.selectors import body_numbers, manifesto_chapter_list
@@ -35,6 +37,17 @@ _PAGE_DEFERS = (
     "change_spans",
     "paragraph__text",
 )
+# What a row of the page shows or its ¶ and lines are worked out from: nothing else is read.
+_ROW_FIELDS = (
+    "id", "chapter_id", "paragraph_id", "author_id", "kind", "title", "status", "word_delta",
+    "accepted_word_delta", "created_at", "cited_reference_id", "cited_label",
+    "cited_first_line", "cited_last_line",
+    "chapter__id", "chapter__title", "chapter__slug", "chapter__reference_milestone_id",
+    "paragraph__id", "paragraph__chapter_id", "paragraph__key", "paragraph__kind",
+    "paragraph__footnote_number", "paragraph__ref_first_line", "paragraph__ref_line_count",
+    "author__id", "author__username", "author__display_name", "author__role",
+    "author__is_active", "author__is_superuser",
+)  # fmt: skip
 # The texts a download does not write (it writes the proposed text, reason and decision).
 _EXPORT_DEFERS = (
     "base_text",
@@ -58,10 +71,11 @@ class ListedAmendment:
 
 @dataclass
 class AmendmentList:
-    page: Page[Amendment]
+    page: Page[int]  # of the amendments' numbers
     rows: list[ListedAmendment]
     chapters: list[Chapter]
     authors: list[str]
+    rows_html: list[SafeString] = field(default_factory=list)  # each row, rendered or cached
 
 
 def listed_amendments(
@@ -83,16 +97,32 @@ def amendment_list(
     viewer: User | AnonymousUser | None,
     page_number: int | None,
 ) -> AmendmentList:
-    """One page of the public list (five queries: chapters, authors, the count, the page,
-    the ¶ labels of the page's chapters)."""
+    """One page of the public list (six queries: chapters, authors, the count, the page's
+    numbers, its rows, the ¶ labels of the page's chapters), each row's HTML from the cache
+    where it is (amendments.row_cache)."""
     chapters = manifesto_chapter_list(manifesto)
-    queryset = listed_amendments(filters, viewer).defer(*_PAGE_DEFERS)
-    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(page_number)
-    amendments = list(page.object_list)
-    on_page = {amendment.chapter_id for amendment in amendments}
-    numbers = body_numbers([c for c in chapters if c.pk in on_page]) if on_page else {}
-    rows = [ListedAmendment(a, amendment_place(a, numbers.get(a.paragraph_id))) for a in amendments]
-    return AmendmentList(page, rows, chapters, author_names())
+    # The order is found on the numbers alone (in text order, from the index
+    # amendment_text_order, not the wide rows), then only the page's rows are read.
+    numbers_in_order = (
+        amendments_matching(filters, viewer)
+        .annotate(support_count=support_count())
+        .order_by(*sort_of(filters, "text"))
+        .values_list("pk", flat=True)
+    )
+    page = Paginator(numbers_in_order, LIST_PAGE_SIZE).get_page(page_number)
+    on_page = list(page.object_list)
+    by_number = (
+        Amendment.objects.filter(pk__in=on_page)
+        .annotate(support_count=support_count())
+        .select_related("author", "chapter", "paragraph")
+        .only(*_ROW_FIELDS)
+        .in_bulk()
+    )
+    amendments = [by_number[number] for number in on_page if number in by_number]
+    in_chapters = {amendment.chapter_id for amendment in amendments}
+    labels = body_numbers([c for c in chapters if c.pk in in_chapters]) if in_chapters else {}
+    rows = [ListedAmendment(a, amendment_place(a, labels.get(a.paragraph_id))) for a in amendments]
+    return AmendmentList(page, rows, chapters, author_names(), rendered_rows(rows))
 
 
 def author_names() -> list[str]:

@@ -9,8 +9,9 @@ On PostgreSQL it is full-text search with the English configuration: ``websearch
 (so "quoted phrases" and -exclusions work, and words are stemmed: "nationalised" finds
 "nationalisation"), each row's tsvector stored in a column that a trigger keeps, with a GIN
 index (the migrations ``manifesto 0005_search`` and ``amendments 0014_search``), ``ts_rank``
-order (an amendment's title weighs more than its reason and text), and ``ts_headline`` for
-the snippets.
+order (an amendment's title weighs more than its reason and text) among the newest ``RANKED``
+matches of each kind (a common word matches thousands, and ranking reads each row's vector),
+and ``ts_headline`` for the snippets of the rows shown.
 
 On SQLite it is a plain word match: every word must appear (case-insensitively; a crude stem
 strips common English endings, so "nationalised" finds "nationalisation" too), a quoted phrase
@@ -31,8 +32,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Model, Q, QuerySet, TextField
-from django.db.models.expressions import RawSQL
+from django.db.models import (
+    BooleanField,
+    Expression,
+    Field,
+    FloatField,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+)
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -47,6 +56,7 @@ PER_KIND = 5  # results of each kind on the page that shows every kind
 PER_PAGE = 20  # results on the page of one kind
 MAX_PAGE = 50
 CANDIDATES = 500  # SQLite: rows of each kind ranked in Python
+RANKED = 200  # PostgreSQL: the newest matches of each kind ranked (more for deeper pages)
 MAX_TERMS = 10
 
 TEXT, AMENDMENTS, COMMENTS = "text", "amendments", "comments"
@@ -224,26 +234,39 @@ _FIELDS: dict[str, tuple[tuple[str, int], ...]] = {
 Row = tuple[Any, SafeString, int | None]  # the object, its snippet, where the first match is
 
 
+class _OnTable(Expression):
+    """SQL of this module's constants about the searched table's own columns ({t}: the
+    table's alias and a dot, whatever alias the query gives it, in a subquery too); the
+    search is a parameter."""
+
+    def __init__(self, template: str, params: Sequence[str], output_field: Field[Any, Any]):
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, list(params)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str, ...]]:
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return self.template.format(t=f"{table}."), tuple(self.params)
+
+
 def _full_text(queryset: QuerySet[Any], kind: str, query: str, offset: int, size: int) -> list[Row]:
     """One page of ``kind`` matching ``query``, best first, with snippets (one query)."""
-    table = f'"{queryset.model._meta.db_table}".'
-    vector = VECTORS[kind].format(t=table)
+    vector = VECTORS[kind]
     token = secrets.token_hex(8)
     start, stop = f"{_START}{token}", f"{_STOP}{token}"
     options = (
         f'StartSel="{start}", StopSel="{stop}", MaxWords=35, MinWords=12, '
         'MaxFragments=2, FragmentDelimiter=" … "'
     )
-    headline = (
-        f"ts_headline('english'::regconfig, {_SNIPPET_SOURCES[kind].format(t=table)}, "
-        f"{_TSQUERY}, %s)"
-    )
-    # The SQL is this module's constants and the table's name; the query is a parameter.
-    matches = RawSQL(f"{vector} @@ {_TSQUERY}", [query], BooleanField())  # noqa: S611  # nosec B611
-    rank = RawSQL(f"ts_rank({vector}, {_TSQUERY})", [query], FloatField())  # noqa: S611  # nosec B611
-    marked = RawSQL(headline, [query, options], TextField())  # noqa: S611  # nosec B611
+    headline = f"ts_headline('english'::regconfig, {_SNIPPET_SOURCES[kind]}, {_TSQUERY}, %s)"
+    matches = _OnTable(f"{vector} @@ {_TSQUERY}", [query], BooleanField())
+    rank = _OnTable(f"ts_rank({vector}, {_TSQUERY})", [query], FloatField())
+    marked = _OnTable(headline, [query, options], TextField())
+    # Ranking reads each row's vector, so only the newest RANKED matches are ranked (a common
+    # word matches thousands): found newest first by the primary key, then ranked, and the
+    # snippets made only for the rows shown.
+    newest = queryset.filter(matches).order_by("-pk").values("pk")
     rows = (
-        queryset.filter(matches)
+        queryset.filter(pk__in=newest[: max(RANKED, offset + size + 1)])
         .annotate(search_rank=rank, search_headline=marked)
         .order_by("-search_rank", "pk")[offset : offset + size + 1]
     )
