@@ -86,12 +86,15 @@ class AmendmentList:
 
 
 def listed_amendments(
-    filters: AmendmentFilters, viewer: User | AnonymousUser | None
+    filters: AmendmentFilters,
+    viewer: User | AnonymousUser | None,
+    *,
+    among: QuerySet[Amendment] | None = None,
 ) -> QuerySet[Amendment]:
-    """The amendments the filters select, in the filters' order (text order by default),
-    with their supporters counted, their author, chapter and paragraph."""
+    """The amendments the filters select (or all of ``among``), in the filters' order (text
+    order by default), with their supporters counted, their author, chapter and paragraph."""
     return (
-        amendments_matching(filters, viewer)
+        (amendments_matching(filters, viewer) if among is None else among)
         .annotate(support_count=support_count())
         .select_related("author", "chapter", "paragraph")
         .order_by(*sort_of(filters, "text"))
@@ -104,29 +107,22 @@ def amendment_list(
     viewer: User | AnonymousUser | None,
     page_number: int | None,
 ) -> AmendmentList:
-    """One page of the public list (six queries: chapters, authors, the count, the page's
-    numbers, its rows, the ¶ labels of the page's chapters), each row's HTML from the cache
-    where it is (amendments.row_cache)."""
+    """One page of the public list (five queries: chapters, authors, the count, the page,
+    the ¶ labels of the page's chapters), each row's HTML from the cache where it is
+    (amendments.row_cache)."""
     chapters = manifesto_chapter_list(manifesto)
-    # The order is found on the numbers alone (in text order, from the index
-    # amendment_text_order, not the wide rows), then only the page's rows are read.
+    # The page is found on the numbers alone (in text order from the index
+    # amendment_text_order, not from the wide rows, which a sort of every amendment read);
+    # then only its rows are read, and only they are sorted again.
     numbers_in_order = (
-        amendments_matching(filters, viewer)
-        .annotate(support_count=support_count())
-        .order_by(*sort_of(filters, "text"))
-        .values_list("pk", flat=True)
+        listed_amendments(filters, viewer).select_related(None).values_list("pk", flat=True)
     )
     page = Paginator(numbers_in_order, LIST_PAGE_SIZE).get_page(page_number)
-    on_page = list(page.object_list)
-    by_number = (
-        Amendment.objects.filter(pk__in=on_page)
-        .annotate(support_count=support_count())
-        .select_related("author", "chapter", "paragraph")
+    amendments = list(
+        listed_amendments(filters, viewer, among=Amendment.objects.all())
+        .filter(pk__in=page.object_list)
         .only(*_ROW_FIELDS)
-        .order_by()  # put in order from the numbers: no sort in the database
-        .in_bulk()
     )
-    amendments = [by_number[number] for number in on_page if number in by_number]
     in_chapters = {amendment.chapter_id for amendment in amendments}
     labels = body_numbers([c for c in chapters if c.pk in in_chapters]) if in_chapters else {}
     rows = [ListedAmendment(a, amendment_place(a, labels.get(a.paragraph_id))) for a in amendments]

@@ -6,6 +6,7 @@ optionally a cProfile of each page.
     BENCH_DATABASE=desk_bench_speed python -m bench.inprocess build     # once, ~2 minutes
     BENCH_DATABASE=desk_bench_speed python -m bench.inprocess time [N]
     BENCH_DATABASE=desk_bench_speed python -m bench.inprocess profile list|search
+    BENCH_DATABASE=desk_bench_speed python -m bench.inprocess load [SECONDS]   # under gunicorn
 
 Ratios, not milliseconds, are what to compare between runs: other processes share the CPU.
 """
@@ -132,11 +133,30 @@ def profile(page: str) -> None:
     stats.sort_stats("tottime").print_stats(25)
 
 
+def load(seconds: int) -> None:
+    """The latency part of `make bench` (bench/latency.py: gunicorn, locust) for the reference,
+    the list and the search pages only; figures go to var/bench-inprocess/, not bench/results."""
+    _setup()
+    from bench import latency
+    from bench.queries import busiest
+
+    every_page = latency.pages
+    kept = ("reference", "amendment list", "search page")
+    latency.pages = lambda targets: [p for p in every_page(targets) if p[0].startswith(kept)]
+    results = ROOT / "var" / "bench-inprocess"
+    results.mkdir(parents=True, exist_ok=True)
+    measured = latency.measure(pg.url(DATABASE), busiest("editor01"), results, seconds=seconds)
+    for label, figures in measured["pages"].items():
+        print(f"{label:42} p95 {figures['p95_ms']:6.0f} ms   {figures['p95_ratio']:5.2f}x")
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "time"
     if command == "build":
         build()
     elif command == "profile":
         profile(sys.argv[2])
+    elif command == "load":
+        load(int(sys.argv[2]) if len(sys.argv) > 2 else 20)
     else:
         measure(int(sys.argv[2]) if len(sys.argv) > 2 else 20)
