@@ -67,9 +67,17 @@ class Listed(Protocol):
 
 
 @once
-def _templates_stamp() -> str:
-    sources = "\x00".join(get_template(name).template.source for name in ROW_TEMPLATES)  # type: ignore[attr-defined]
+def templates_stamp(names: tuple[str, ...] = ROW_TEMPLATES) -> str:
+    """A digest of the templates' source (read once per process)."""
+    sources = "\x00".join(get_template(name).template.source for name in names)  # type: ignore[attr-defined]
     return hashlib.sha256(sources.encode()).hexdigest()[:16]
+
+
+def filters_stamp(*shown: object) -> str:
+    """A key for the list's filter form (the chapters and author names it offers and the
+    values it shows, given by the view), with its template's source: for {% cache %}."""
+    stamp = repr((shown, templates_stamp(("amendments/_partials/list_filters.html",))))
+    return hashlib.sha256(stamp.encode()).hexdigest()
 
 
 def row_stamp(row: Listed) -> tuple[object, ...]:
@@ -97,7 +105,7 @@ def row_stamp(row: Listed) -> tuple[object, ...]:
 
 def row_key(row: Listed) -> str:
     """The cache key of the row: its stamp, the time zone of its date, the templates."""
-    stamp = repr((row_stamp(row), timezone.get_current_timezone_name(), _templates_stamp()))
+    stamp = repr((row_stamp(row), timezone.get_current_timezone_name(), templates_stamp()))
     return "list-row:" + hashlib.sha256(stamp.encode()).hexdigest()
 
 

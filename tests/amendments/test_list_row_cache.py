@@ -201,3 +201,19 @@ def test_escaping_survives_the_cache(seed_chapter) -> None:
         row = _row(amendment)
         assert "<script>" not in row and "&lt;script&gt;" in row
         assert "<b>Mallory" not in row
+
+
+def test_the_cached_filter_form_offers_a_new_author_and_keeps_each_visitors_values(
+    seed_chapter, on_three, other_member
+) -> None:
+    client = client_for(None)
+    assert '<option value="Alice Member">' in client.get(URL).content.decode()
+    assert '<option value="Bob Member">' not in client.get(URL).content.decode()
+    propose(other_member, body_paragraph(seed_chapter, 4), title="Bob's")
+    page = client.get(URL).content.decode()
+    assert '<option value="Bob Member">' in page
+    typed = client.get(URL + "?author=Bob&status=pending").content.decode()
+    assert 'value="Bob"' in typed and '<option value="pending" selected>' in typed
+    assert 'name="mine"' not in typed
+    member_page = client_for(other_member).get(URL).content.decode()
+    assert 'name="mine"' in member_page
