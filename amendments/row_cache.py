@@ -56,6 +56,11 @@ STAMPED_FIELDS = frozenset(
 )
 # A day: a row nobody asks for again leaves; one that is asked for is set again.
 ROW_TIMEOUT = 24 * 60 * 60
+# Part of every key, with the templates' source and the status and kind labels: raise it when
+# Python code that a row is rendered with changes what it prints (a template tag or filter),
+# so that a shared cache (CACHE_URL) serves no row of the code before.
+ROW_VERSION = 1
+_LABELS = repr((Amendment.Status.choices, Amendment.Kind.choices))
 
 
 class Listed(Protocol):
@@ -105,7 +110,15 @@ def row_stamp(row: Listed) -> tuple[object, ...]:
 
 def row_key(row: Listed) -> str:
     """The cache key of the row: its stamp, the time zone of its date, the templates."""
-    stamp = repr((row_stamp(row), timezone.get_current_timezone_name(), templates_stamp()))
+    stamp = repr(
+        (
+            row_stamp(row),
+            timezone.get_current_timezone_name(),
+            templates_stamp(),
+            ROW_VERSION,
+            _LABELS,
+        )
+    )
     return "list-row:" + hashlib.sha256(stamp.encode()).hexdigest()
 
 
