@@ -42,6 +42,7 @@ from django.db.models import (
     QuerySet,
     TextField,
 )
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -76,6 +77,12 @@ _SNIPPET_SOURCES = {
     AMENDMENTS: "{t}reason || ' … ' || {t}proposed_text",
     COMMENTS: "{t}body",
 }
+# A page of the newest matches ranked, by rank (the query that finds and ranks them is
+# Django's, put in for {newest}).
+_PAGE_OF_NEWEST = (
+    'SELECT newest."pk" FROM ({newest}) newest '
+    'ORDER BY newest."search_rank" DESC, newest."pk" LIMIT %s OFFSET %s'
+)
 _START, _STOP = "\ue000", "\ue001"
 _SNIPPET_CHARS = 240
 
@@ -271,13 +278,23 @@ def _full_text(queryset: QuerySet[Any], kind: str, query: str, offset: int, size
     rank = _OnTable(f"ts_rank({vector}, {_TSQUERY})", [query], FloatField())
     marked = _OnTable(headline, [query, options], TextField())
     # Ranking reads each row's vector, so only the newest RANKED matches are ranked (a common
-    # word matches thousands): found newest first by the primary key, then ranked, and the
-    # snippets made only for the rows shown.
-    newest = queryset.filter(matches).order_by("-pk").values("pk")
+    # word matches thousands): found newest first by the primary key and ranked in the same
+    # scan (each vector read once), the page's rows picked from them, and only those read
+    # whole, ranked again for their order and given their snippets.
+    newest = (
+        queryset.filter(matches)
+        .annotate(search_rank=rank)
+        .order_by("-pk")
+        .values("pk", "search_rank")[: max(RANKED, offset + size + 1)]
+    )
+    sql, params = newest.query.sql_with_params()
+    # The SQL is Django's own for the query above; the search and the numbers are parameters.
+    picked = _PAGE_OF_NEWEST.format(newest=sql)  # nosec B608
+    page = RawSQL(picked, (*params, size + 1, offset))  # noqa: S611  # nosec B611
     rows = (
-        queryset.filter(pk__in=newest[: max(RANKED, offset + size + 1)])
+        queryset.filter(pk__in=page)
         .annotate(search_rank=rank, search_headline=marked)
-        .order_by("-search_rank", "pk")[offset : offset + size + 1]
+        .order_by("-search_rank", "pk")
     )
     found = []
     for row in rows:
