@@ -4,16 +4,19 @@ lines, status and author, in text order or another sort, in a fixed number of qu
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from accounts.models import User
 from amendments.citations import amendment_place
 from amendments.filtering import AmendmentFilters, amendments_matching, sort_of
 from amendments.models import Amendment
+from amendments.row_cache import rendered_rows
 from amendments.selectors import support_count
 from manifesto.models import Chapter, Manifesto
 from manifesto.selectors import body_numbers, manifesto_chapter_list
@@ -35,6 +38,17 @@ _PAGE_DEFERS = (
     "change_spans",
     "paragraph__text",
 )
+# What a row of the page shows or its ¶ and lines are worked out from: nothing else is read.
+_ROW_FIELDS = (
+    "id", "chapter_id", "paragraph_id", "author_id", "kind", "title", "status", "word_delta",
+    "accepted_word_delta", "created_at", "cited_reference_id", "cited_label",
+    "cited_first_line", "cited_last_line",
+    "chapter__id", "chapter__title", "chapter__slug", "chapter__reference_milestone_id",
+    "paragraph__id", "paragraph__chapter_id", "paragraph__key", "paragraph__kind",
+    "paragraph__footnote_number", "paragraph__ref_first_line", "paragraph__ref_line_count",
+    "author__id", "author__username", "author__display_name", "author__role",
+    "author__is_active", "author__is_superuser",
+)  # fmt: skip
 # The texts a download does not write (it writes the proposed text, reason and decision).
 _EXPORT_DEFERS = (
     "base_text",
@@ -58,19 +72,29 @@ class ListedAmendment:
 
 @dataclass
 class AmendmentList:
-    page: Page[Amendment]
+    page: Page[int]  # of the amendments' numbers
     rows: list[ListedAmendment]
     chapters: list[Chapter]
     authors: list[str]
+    rows_html: list[SafeString] = field(default_factory=list)  # each row, rendered or cached
+
+    @property
+    def author_options(self) -> SafeString:
+        """The author filter's suggestions, escaped (hundreds: a template loop over them took
+        longer than the rest of the page's filters)."""
+        return format_html_join("", '<option value="{}"></option>', ((n,) for n in self.authors))
 
 
 def listed_amendments(
-    filters: AmendmentFilters, viewer: User | AnonymousUser | None
+    filters: AmendmentFilters,
+    viewer: User | AnonymousUser | None,
+    *,
+    among: QuerySet[Amendment] | None = None,
 ) -> QuerySet[Amendment]:
-    """The amendments the filters select, in the filters' order (text order by default),
-    with their supporters counted, their author, chapter and paragraph."""
+    """The amendments the filters select (or all of ``among``), in the filters' order (text
+    order by default), with their supporters counted, their author, chapter and paragraph."""
     return (
-        amendments_matching(filters, viewer)
+        (amendments_matching(filters, viewer) if among is None else among)
         .annotate(support_count=support_count())
         .select_related("author", "chapter", "paragraph")
         .order_by(*sort_of(filters, "text"))
@@ -84,15 +108,25 @@ def amendment_list(
     page_number: int | None,
 ) -> AmendmentList:
     """One page of the public list (five queries: chapters, authors, the count, the page,
-    the ¶ labels of the page's chapters)."""
+    the ¶ labels of the page's chapters), each row's HTML from the cache where it is
+    (amendments.row_cache)."""
     chapters = manifesto_chapter_list(manifesto)
-    queryset = listed_amendments(filters, viewer).defer(*_PAGE_DEFERS)
-    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(page_number)
-    amendments = list(page.object_list)
-    on_page = {amendment.chapter_id for amendment in amendments}
-    numbers = body_numbers([c for c in chapters if c.pk in on_page]) if on_page else {}
-    rows = [ListedAmendment(a, amendment_place(a, numbers.get(a.paragraph_id))) for a in amendments]
-    return AmendmentList(page, rows, chapters, author_names())
+    # The page is found on the numbers alone (in text order from the index
+    # amendment_text_order, not from the wide rows, which a sort of every amendment read);
+    # then only its rows are read, and only they are sorted again.
+    numbers_in_order = (
+        listed_amendments(filters, viewer).select_related(None).values_list("pk", flat=True)
+    )
+    page = Paginator(numbers_in_order, LIST_PAGE_SIZE).get_page(page_number)
+    amendments = list(
+        listed_amendments(filters, viewer, among=Amendment.objects.all())
+        .filter(pk__in=page.object_list)
+        .only(*_ROW_FIELDS)
+    )
+    in_chapters = {amendment.chapter_id for amendment in amendments}
+    labels = body_numbers([c for c in chapters if c.pk in in_chapters]) if in_chapters else {}
+    rows = [ListedAmendment(a, amendment_place(a, labels.get(a.paragraph_id))) for a in amendments]
+    return AmendmentList(page, rows, chapters, author_names(), rendered_rows(rows))
 
 
 def author_names() -> list[str]:

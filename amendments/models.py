@@ -160,6 +160,14 @@ class Amendment(models.Model):
             ),
             models.Index(fields=["paragraph", "status"]),
             models.Index(fields=["author", "-created_at"]),
+            # The public list in text order (its default) sorts every amendment that the
+            # filters select: read from this index alone, not from the wide rows (about 40 ms
+            # less at 10,000 amendments, bench/inprocess.py).
+            models.Index(
+                fields=["paragraph", "id"],
+                include=["chapter", "status"],
+                name="amendment_text_order",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

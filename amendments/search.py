@@ -9,8 +9,9 @@ On PostgreSQL it is full-text search with the English configuration: ``websearch
 (so "quoted phrases" and -exclusions work, and words are stemmed: "nationalised" finds
 "nationalisation"), each row's tsvector stored in a column that a trigger keeps, with a GIN
 index (the migrations ``manifesto 0005_search`` and ``amendments 0014_search``), ``ts_rank``
-order (an amendment's title weighs more than its reason and text), and ``ts_headline`` for
-the snippets.
+order (an amendment's title weighs more than its reason and text) among the newest ``RANKED``
+matches of each kind (a common word matches thousands, and ranking reads each row's vector),
+and ``ts_headline`` for the snippets of the rows shown.
 
 On SQLite it is a plain word match: every word must appear (case-insensitively; a crude stem
 strips common English endings, so "nationalised" finds "nationalisation" too), a quoted phrase
@@ -31,7 +32,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Model, Q, QuerySet, TextField
+from django.db.models import (
+    BooleanField,
+    Expression,
+    Field,
+    FloatField,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+)
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
@@ -47,6 +57,7 @@ PER_KIND = 5  # results of each kind on the page that shows every kind
 PER_PAGE = 20  # results on the page of one kind
 MAX_PAGE = 50
 CANDIDATES = 500  # SQLite: rows of each kind ranked in Python
+RANKED = 200  # PostgreSQL: the newest matches of each kind ranked (more for deeper pages)
 MAX_TERMS = 10
 
 TEXT, AMENDMENTS, COMMENTS = "text", "amendments", "comments"
@@ -66,6 +77,12 @@ _SNIPPET_SOURCES = {
     AMENDMENTS: "{t}reason || ' … ' || {t}proposed_text",
     COMMENTS: "{t}body",
 }
+# A page of the newest matches ranked, by rank (the query that finds and ranks them is
+# Django's, put in for {newest}).
+_PAGE_OF_NEWEST = (
+    'SELECT newest."pk" FROM ({newest}) newest '
+    'ORDER BY newest."search_rank" DESC, newest."pk" LIMIT %s OFFSET %s'
+)
 _START, _STOP = "\ue000", "\ue001"
 _SNIPPET_CHARS = 240
 
@@ -170,16 +187,19 @@ def _mark_titles(kinds: Iterable[KindResults], query: str) -> None:
 # --- what is searched -----------------------------------------------------------------------
 
 
+# Only what a result shows or links with is read (fewer columns: the query is also quicker
+# for Django to build, which cost more than running it on the data set of `make bench`).
 def _paragraphs(chapter: Chapter | None) -> QuerySet[Paragraph]:
-    queryset = Paragraph.objects.filter(is_deleted=False).select_related("chapter__manifesto")
+    queryset = (
+        Paragraph.objects.filter(is_deleted=False)
+        .select_related("chapter__manifesto")
+        .only(
+            "id", "chapter", "key", "kind", "footnote_number", "text", "ref_number",
+            "ref_first_line", "ref_line_count", "ref_text", "chapter__slug", "chapter__title",
+            "chapter__manifesto", "chapter__manifesto__line_width",
+        )
+    )  # fmt: skip
     return queryset.filter(chapter=chapter) if chapter else queryset
-
-
-# The long texts of an amendment that a comment's result never shows: left in the database.
-_AMENDMENT_TEXTS = (
-    "proposed_text", "base_text", "written_base_text", "written_text", "reason", "editor_text",
-    "decision_reason", "conflict_reason", "conflict_collisions", "change_spans",
-)  # fmt: skip
 
 
 def _amendments(chapter: Chapter | None) -> QuerySet[Amendment]:
@@ -199,8 +219,14 @@ def _comments(chapter: Chapter | None) -> QuerySet[Comment]:
         Comment.objects.filter(is_deleted=False, hidden_by__isnull=True)
         .exclude(amendment__status=Amendment.Status.WITHDRAWN)
         .select_related("author", "amendment", "paragraph__chapter")
-        .defer(*(f"amendment__{name}" for name in _AMENDMENT_TEXTS))
-    )
+        .only(
+            "id", "amendment", "paragraph", "author", "body", "created_at",
+            "author__username", "author__display_name", "author__role", "author__is_active",
+            "author__is_superuser", "amendment__title", "paragraph__key", "paragraph__kind",
+            "paragraph__ref_number", "paragraph__chapter", "paragraph__chapter__slug",
+            "paragraph__chapter__title",
+        )
+    )  # fmt: skip
     if chapter:
         queryset = queryset.filter(Q(amendment__chapter=chapter) | Q(paragraph__chapter=chapter))
     return queryset
@@ -224,28 +250,51 @@ _FIELDS: dict[str, tuple[tuple[str, int], ...]] = {
 Row = tuple[Any, SafeString, int | None]  # the object, its snippet, where the first match is
 
 
+class _OnTable(Expression):
+    """SQL of this module's constants about the searched table's own columns ({t}: the
+    table's alias and a dot, whatever alias the query gives it, in a subquery too); the
+    search is a parameter."""
+
+    def __init__(self, template: str, params: Sequence[str], output_field: Field[Any, Any]):
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, list(params)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str, ...]]:
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return self.template.format(t=f"{table}."), tuple(self.params)
+
+
 def _full_text(queryset: QuerySet[Any], kind: str, query: str, offset: int, size: int) -> list[Row]:
     """One page of ``kind`` matching ``query``, best first, with snippets (one query)."""
-    table = f'"{queryset.model._meta.db_table}".'
-    vector = VECTORS[kind].format(t=table)
+    vector = VECTORS[kind]
     token = secrets.token_hex(8)
     start, stop = f"{_START}{token}", f"{_STOP}{token}"
     options = (
         f'StartSel="{start}", StopSel="{stop}", MaxWords=35, MinWords=12, '
         'MaxFragments=2, FragmentDelimiter=" … "'
     )
-    headline = (
-        f"ts_headline('english'::regconfig, {_SNIPPET_SOURCES[kind].format(t=table)}, "
-        f"{_TSQUERY}, %s)"
-    )
-    # The SQL is this module's constants and the table's name; the query is a parameter.
-    matches = RawSQL(f"{vector} @@ {_TSQUERY}", [query], BooleanField())  # noqa: S611  # nosec B611
-    rank = RawSQL(f"ts_rank({vector}, {_TSQUERY})", [query], FloatField())  # noqa: S611  # nosec B611
-    marked = RawSQL(headline, [query, options], TextField())  # noqa: S611  # nosec B611
-    rows = (
+    headline = f"ts_headline('english'::regconfig, {_SNIPPET_SOURCES[kind]}, {_TSQUERY}, %s)"
+    matches = _OnTable(f"{vector} @@ {_TSQUERY}", [query], BooleanField())
+    rank = _OnTable(f"ts_rank({vector}, {_TSQUERY})", [query], FloatField())
+    marked = _OnTable(headline, [query, options], TextField())
+    # Ranking reads each row's vector, so only the newest RANKED matches are ranked (a common
+    # word matches thousands): found newest first by the primary key and ranked in the same
+    # scan (each vector read once), the page's rows picked from them, and only those read
+    # whole, ranked again for their order and given their snippets.
+    newest = (
         queryset.filter(matches)
+        .annotate(search_rank=rank)
+        .order_by("-pk")
+        .values("pk", "search_rank")[: max(RANKED, offset + size + 1)]
+    )
+    sql, params = newest.query.sql_with_params()
+    # The SQL is Django's own for the query above; the search and the numbers are parameters.
+    picked = _PAGE_OF_NEWEST.format(newest=sql)  # nosec B608
+    page = RawSQL(picked, (*params, size + 1, offset))  # noqa: S611  # nosec B611
+    rows = (
+        queryset.filter(pk__in=page)
         .annotate(search_rank=rank, search_headline=marked)
-        .order_by("-search_rank", "pk")[offset : offset + size + 1]
+        .order_by("-search_rank", "pk")
     )
     found = []
     for row in rows:

@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench import pg  # noqa: E402
 
-DATABASE = "desk_bench"
+# BENCH_DATABASE names another desk_* database, so that a session can keep its own copy.
+DATABASE = os.environ.get("BENCH_DATABASE", "desk_bench")
 RESULTS = ROOT / "bench" / "results"
 EDITOR = "editor01"
 EXPORT_FORMATS = ("md", "docx", "tracked-docx", "changes-html", "changes-docx")

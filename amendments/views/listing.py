@@ -11,6 +11,7 @@ from amendments.forms import AmendmentListFilterForm
 from amendments.list_export import csv_lines, xlsx_file
 from amendments.listing import amendment_list, amendments_for_export
 from amendments.models import Amendment
+from amendments.row_cache import filters_stamp
 from manifesto.selectors import manifesto_current
 
 MEMBERS_ONLY = (
@@ -35,6 +36,10 @@ def amendment_list_page(request: HttpRequest) -> HttpResponse:
     result = amendment_list(manifesto_current(), filters, request.user, form.page_number())
     query = request.GET.copy()
     query.pop("page", None)
+    filter_values = {name: request.GET.get(name, "")[:40] for name in ("paragraph", "lines")}
+    author_value = request.GET.get("author", "")[:150]
+    chapters = [(chapter.slug, chapter.title) for chapter in result.chapters]
+    shown = (chapters, result.authors, filters, filter_values, author_value, SORT_LABELS)
     return render(
         request,
         "amendments/list.html",
@@ -42,13 +47,14 @@ def amendment_list_page(request: HttpRequest) -> HttpResponse:
             "listing": result,
             "filters": filters,
             "filter_notices": notices,
-            "filter_values": {
-                name: request.GET.get(name, "")[:40] for name in ("paragraph", "lines")
-            },
-            "author_value": request.GET.get("author", "")[:150],
+            "filter_values": filter_values,
+            "author_value": author_value,
             "sort_labels": SORT_LABELS,
             "statuses": Amendment.Status.choices,
             "query": query.urlencode(),
+            "filters_stamp": filters_stamp(
+                *shown, Amendment.Status.choices, request.user.is_authenticated
+            ),
         },
     )
 

@@ -1,0 +1,138 @@
+"""The public list's rows, rendered once and kept in the cache (Django's cache framework, the
+CACHES setting) under a key that is a stamp of everything the row shows.
+
+The stamp is made of the values the list's one page query has already read (the number,
+title, status, kind, word changes, supporters, date, chapter, paragraph, the ¶ and lines,
+the author's name and role), the time zone the date is shown in and the row templates' own
+source. A change to any of them is a different key, so a cached row can never be stale and
+no service has to remember to clear anything; an old key is simply never asked for again
+and the cache lets it go. Nothing the row shows depends on who is looking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from functools import cache as once
+from typing import Protocol
+
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from amendments.models import Amendment
+
+ROW_TEMPLATE = "amendments/_partials/list_row.html"
+# Every template the row is rendered from: their source is part of the key, so a changed
+# template never shows an old fragment (with a shared cache such as Redis, after a deploy).
+ROW_TEMPLATES = (
+    ROW_TEMPLATE,
+    "amendments/_partials/status.html",
+    "amendments/_partials/word_change.html",
+    "amendments/_partials/delta.html",
+    "_partials/person.html",
+)
+# The fields of the amendment (and its related rows) that the row shows; a test checks the
+# row's templates name no other (tests/amendments/test_list_row_cache.py).
+STAMPED_FIELDS = frozenset(
+    {
+        "pk",
+        "title",
+        "status",
+        "get_status_display",
+        "kind",
+        "get_kind_display",
+        "word_delta",
+        "accepted_word_delta",
+        "support_count",
+        "created_at",
+        "get_absolute_url",
+        "chapter.title",
+        "chapter.get_absolute_url",
+        "paragraph.anchor",
+        "author",
+    }
+)
+# A day: a row nobody asks for again leaves; one that is asked for is set again.
+ROW_TIMEOUT = 24 * 60 * 60
+# Part of every key, with the templates' source and the status and kind labels: raise it when
+# Python code that a row is rendered with changes what it prints (a template tag or filter),
+# so that a shared cache (CACHE_URL) serves no row of the code before.
+ROW_VERSION = 1
+_LABELS = repr((Amendment.Status.choices, Amendment.Kind.choices))
+
+
+class Listed(Protocol):
+    @property
+    def amendment(self) -> Amendment: ...
+
+    @property
+    def place(self) -> str: ...
+
+
+@once
+def templates_stamp(names: tuple[str, ...] = ROW_TEMPLATES) -> str:
+    """A digest of the templates' source (read once per process)."""
+    sources = "\x00".join(get_template(name).template.source for name in names)  # type: ignore[attr-defined]
+    return hashlib.sha256(sources.encode()).hexdigest()[:16]
+
+
+def filters_stamp(*shown: object) -> str:
+    """A key for the list's filter form (the chapters and author names it offers and the
+    values it shows, given by the view), with its template's source: for {% cache %}."""
+    stamp = repr((shown, templates_stamp(("amendments/_partials/list_filters.html",))))
+    return hashlib.sha256(stamp.encode()).hexdigest()
+
+
+def row_stamp(row: Listed) -> tuple[object, ...]:
+    """Everything the row shows, as the page's query read it (no query)."""
+    amendment = row.amendment
+    author = amendment.author
+    return (
+        amendment.pk,
+        amendment.title,
+        amendment.status,
+        amendment.kind,
+        amendment.word_delta,
+        amendment.accepted_word_delta,
+        getattr(amendment, "support_count", None),
+        amendment.created_at.isoformat(),
+        amendment.chapter_id,
+        amendment.chapter.title,
+        amendment.chapter.slug,
+        amendment.paragraph.key,
+        row.place,
+        author.public_name,
+        author.role_label,
+    )
+
+
+def row_key(row: Listed) -> str:
+    """The cache key of the row: its stamp, the time zone of its date, the templates."""
+    stamp = repr(
+        (
+            row_stamp(row),
+            timezone.get_current_timezone_name(),
+            templates_stamp(),
+            ROW_VERSION,
+            _LABELS,
+        )
+    )
+    return "list-row:" + hashlib.sha256(stamp.encode()).hexdigest()
+
+
+def rendered_rows(rows: Sequence[Listed]) -> list[SafeString]:
+    """Each row's HTML, from the cache where it is, rendered (and kept) where it is not."""
+    keys = [row_key(row) for row in rows]
+    found: dict[str, str] = cache.get_many(keys)
+    missing = {
+        key: render_to_string(ROW_TEMPLATE, {"amendment": row.amendment, "place": row.place})
+        for key, row in zip(keys, rows, strict=True)
+        if key not in found
+    }
+    if missing:
+        cache.set_many(missing, timeout=ROW_TIMEOUT)
+        found.update(missing)
+    # What the cache holds is what render_to_string made: escaped already.
+    return [SafeString(found[key]) for key in keys]  # nosec B703
