@@ -124,9 +124,20 @@ def diff_html(old: str, new: str) -> str:
     or strike-through: screen readers speak them and they survive copy and paste. Both texts
     are shown without the spaces at their ends (``trim_edges``), as every output shows them.
     """
+    return ops_html(word_diff(trim_edges(old), trim_edges(new)))
+
+
+def stored_ops(old: str, new: str) -> list[list[int | str]]:
+    """The word diff ``diff_html`` shows, as JSON-ready ``[op, text]`` pairs to store with a
+    change, so a page can show it later without diffing (``ops_html``)."""
+    return [[op, text] for op, text in word_diff(trim_edges(old), trim_edges(new))]
+
+
+def ops_html(ops: list[Op] | list[list[int | str]]) -> str:
+    """Diff ops (computed now or stored by ``stored_ops``) as ``diff_html``'s escaped HTML."""
     parts: list[str] = []
-    for op, text in word_diff(trim_edges(old), trim_edges(new)):
-        escaped = html.escape(text)
+    for op, text in ops:
+        escaped = html.escape(str(text))
         if op == EQUAL:
             parts.append(escaped)
         elif op == DELETE:
