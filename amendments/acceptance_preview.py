@@ -82,7 +82,7 @@ class _Draft:
 
     amendment: Amendment
     status: str
-    base_version: Any
+    base_version: object  # a history id, or a version only this dry run wrote
     base_text: str
     proposed_text: str
 
@@ -92,9 +92,10 @@ class _Text:
     """A paragraph's state during the dry run."""
 
     paragraph: Paragraph
-    version: Any
+    version: object  # its newest history id, or a version only this dry run wrote
     text: str
     is_deleted: bool
+    seen_version: int  # its newest history id, as the preview showed it
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def acceptance_preview(amendments: list[Amendment], *, editor: User) -> Acceptan
         drafts.setdefault(amendment.pk, _draft(amendment))
     preview = AcceptancePreview(chapter, amendments)
     preview.seen = Seen(
-        {pk: text.version.history_id for pk, text in texts.items()},
+        {pk: text.seen_version for pk, text in texts.items()},
         {a.pk: wording_digest(a.proposed_text) for a in amendments},
     )
     before = {pk: (text.text, text.is_deleted) for pk, text in texts.items()}
@@ -203,7 +204,10 @@ def _texts(paragraph_ids: set[int]) -> dict[int, _Text]:
     )
     for version in versions.only("history_id", "id", "history_date"):
         latest.setdefault(version.id, version)
-    return {p.pk: _Text(p, latest[p.pk], p.text, p.is_deleted) for p in paragraphs}
+    return {
+        p.pk: _Text(p, latest[p.pk].history_id, p.text, p.is_deleted, latest[p.pk].history_id)
+        for p in paragraphs
+    }
 
 
 def _draft(amendment: Amendment) -> _Draft:
@@ -241,7 +245,7 @@ def _refusal(draft: _Draft, text: _Text, editor: User) -> str:
             f"#{amendment.pk} is {draft.amendment.get_status_display().lower()}, or would no "
             "longer be pending by its turn: it cannot be accepted."
         )
-    if amendment.kind != Amendment.Kind.INSERT and draft.base_version != text.version.history_id:
+    if amendment.kind != Amendment.Kind.INSERT and draft.base_version != text.version:
         return (
             f"#{amendment.pk} was written against an older version of the paragraph and has not "
             "been carried forward."
@@ -249,12 +253,6 @@ def _refusal(draft: _Draft, text: _Text, editor: User) -> str:
     if text.is_deleted:
         return f"The paragraph that #{amendment.pk} changes has been deleted."
     return ""
-
-
-class _NewVersion:
-    """The version an acceptance would write: no id yet, equal only to itself."""
-
-    history_id = None
 
 
 def _accept(
@@ -274,7 +272,7 @@ def _accept(
         text.text = draft.proposed_text
     else:
         text.is_deleted = True
-    text.version = _NewVersion()
+    text.version = object()  # the version the acceptance would write: equal only to itself
     for other in drafts.values():
         if other is draft or other.amendment.paragraph_id != text.paragraph.pk:
             continue
