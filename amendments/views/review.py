@@ -149,11 +149,17 @@ def accept_preview(request: HttpRequest, pk: int) -> HttpResponse:
     amendment = get_object_or_404(
         Amendment.objects.select_related("chapter", "paragraph", "author"), pk=pk
     )
+    return _accept_preview_page(request, amendment, AcceptForm())
+
+
+def _accept_preview_page(
+    request: HttpRequest, amendment: Amendment, form: AcceptForm
+) -> HttpResponse:
     preview = acceptance_preview([amendment], editor=signed_in(request))
     return render(
         request,
         "amendments/accept_preview.html",
-        {"preview": preview, "single": True, "form": AcceptForm(), "chapter": amendment.chapter},
+        {"preview": preview, "single": True, "form": form, "chapter": amendment.chapter},
     )
 
 
@@ -188,8 +194,9 @@ def _confirm_accept(request: HttpRequest, pk: int, form: AcceptForm) -> HttpResp
             seen=form.cleaned_data["seen"],
         )
     except ValidationError as error:
-        _refusal(request, error)
-        return redirect("amendments:accept_preview", pk=pk)
+        # The new preview, with the reason the editor typed, to confirm again.
+        form.add_error(None, error)
+        return _accept_preview_page(request, amendment, form)
     messages.success(request, f"Amendment #{pk} was accepted; the text is updated.")
     return redirect(amendment)
 
