@@ -173,16 +173,17 @@ def _notify_line(notify: dict[str, Any]) -> str:
 def _acceptance_rows(acceptance: dict[str, Any]) -> list[str]:
     """The committed acceptances' figures, each kind and all together, as a Markdown table."""
     rows = [
-        "| kind | acceptances | p50 | p95 | max | commit p50 | rebased (mean) |",
-        "|---|---|---|---|---|---|---|",
+        "| kind | acceptances | p50 | p95 | max | commit p50 | CPU p50 | CPU max | rebased |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     kinds = [*acceptance.get("by_kind", {}).items(), ("all together", acceptance)]
     for kind, figures in kinds:
         if not figures.get("acceptances"):
-            rows.append(f"| {kind} | 0 | | | | | |")
+            rows.append(f"| {kind} | 0 | | | | | | | |")
             continue
         rows.append(
             f"| {kind} | {figures['acceptances']} | {figures['p50_s']} | {figures['p95_s']} | "
-            f"{figures['max_s']} | {figures['commit_p50_s']} | {figures['rebased_mean']} |"
+            f"{figures['max_s']} | {figures['commit_p50_s']} | {figures['cpu_p50_s']} | "
+            f"{figures['cpu_max_s']} | {figures['rebased_mean']} |"
         )
     return rows
