@@ -18,6 +18,7 @@ from django.core.validators import validate_slug
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from amendments.acceptance_preview import Seen
 from amendments.filtering import SORT_LABELS, AmendmentFilters
 from amendments.models import Amendment, Comment
 from amendments.rules import (
@@ -165,8 +166,39 @@ class HideForm(DeskForm):
     )
 
 
+# What an acceptance preview showed ("p12:345 a7:…" for every paragraph and amendment).
+MAX_SEEN_CHARS = 4000
+SEEN_ALTERED = (
+    ALTERED + "what the preview showed is not as the preview wrote it. Nothing was accepted."
+)
+
+
+def _seen_field() -> DeskCharField:
+    return DeskCharField(
+        max_length=MAX_SEEN_CHARS,
+        required=False,
+        what="What the preview showed",
+        widget=forms.HiddenInput,
+    )
+
+
+def _seen_of(value: str) -> Seen | None:
+    """The preview's ``Seen`` from its hidden field (None if the form came without one)."""
+    if not value:
+        return None
+    seen = Seen.decode(value)
+    if seen is None:
+        raise forms.ValidationError(SEEN_ALTERED, code="seen")
+    return seen
+
+
 class AcceptForm(DeskForm):
     reason = _reason("Reason (optional)", limit=MAX_DECISION_REASON_CHARS)
+    # Sent by the acceptance preview, so that a confirmation of an outdated one is refused.
+    seen = _seen_field()
+
+    def clean_seen(self) -> Seen | None:
+        return _seen_of(self.cleaned_data["seen"])
 
 
 class RejectForm(DeskForm):
@@ -470,6 +502,18 @@ class BatchForm(DeskForm):
         what="The queue's address",
         widget=forms.HiddenInput,
     )
+    seen = _seen_field()
+
+    def clean_seen(self) -> Seen | None:
+        return _seen_of(self.cleaned_data["seen"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        confirmed = cleaned.get("confirmed") == "yes"
+        if cleaned.get("action") == "accept" and confirmed and not self.data.get("seen"):
+            # A confirmed acceptance always comes from its preview, which says what it showed.
+            raise forms.ValidationError(SEEN_ALTERED, code="seen")
+        return cleaned
 
     def clean_query(self) -> str:
         query = self.cleaned_data["query"]

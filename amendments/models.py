@@ -90,6 +90,13 @@ class Amendment(models.Model):
         help_text="Where the change touches base_text (textcore.rebase.change_spans), stored "
         "when it is written or carried forward so the review queue never diffs.",
     )
+    diff_ops = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The word diff of base_text to proposed_text as [op, text] pairs "
+        "(textcore.diff.stored_ops), stored with change_spans so the queue shows it undiffed.",
+    )
 
     editor_text = models.TextField(
         blank=True, help_text="The editor's wording, when accepted with changes."

@@ -7,6 +7,7 @@ import re
 
 from amendments.models import Amendment, Comment
 from common.columns import column_length
+from textcore.diff import stored_ops
 from textcore.oneline import strip_format_characters
 from textcore.rebase import change_spans
 from textcore.words import count_words
@@ -95,6 +96,12 @@ def change_spans_of(*, kind: str, base_text: str, proposed_text: str) -> list[li
     if kind != Amendment.Kind.REPLACE:
         return None
     return [[low, high] for low, high in change_spans(base_text, proposed_text)]
+
+
+def diff_ops_of(*, base_text: str, proposed_text: str) -> list[list[int | str]]:
+    """The word diff of the change as the review queue shows it, stored with the amendment
+    whenever its texts are written or carried forward, so the queue never diffs."""
+    return stored_ops(base_text, proposed_text)
 
 
 # A refusal after which the form must be written against another version of the paragraph

@@ -36,6 +36,7 @@ urlpatterns = [
     path("amendments/<int:pk>/support/", proposing.support, name="support"),
     path("amendments/<int:pk>/comment/", discussion.comment_on_amendment, name="comment_amendment"),
     path("amendments/<int:pk>/accept/", review.accept, name="accept"),
+    path("amendments/<int:pk>/accept/preview/", review.accept_preview, name="accept_preview"),
     path(
         "amendments/<int:pk>/accept-with-changes/",
         review.accept_with_changes,

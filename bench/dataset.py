@@ -316,7 +316,12 @@ def _fields(
     created: datetime,
     number: int,
 ) -> dict[str, Any]:
-    from amendments.rules import change_spans_of, proposed_paragraph_text, word_delta_of
+    from amendments.rules import (
+        change_spans_of,
+        diff_ops_of,
+        proposed_paragraph_text,
+        word_delta_of,
+    )
 
     base = "" if kind == "insert" else version.text
     text = proposed_paragraph_text(kind=kind, base_text=version.text, text=proposed)
@@ -337,6 +342,7 @@ def _fields(
         "written_text": text,
         "word_delta": word_delta_of(kind=kind, base_text=base, proposed_text=text),
         "change_spans": change_spans_of(kind=kind, base_text=base, proposed_text=text),
+        "diff_ops": diff_ops_of(base_text=base, proposed_text=text),
         "created_at": created,
         "updated_at": created,
     }
@@ -723,7 +729,7 @@ def _carried(world: World, prose: _Prose, pk: int, number: int, rebase: Any) -> 
     outcome = rebase(row["base_text"], row["proposed_text"], new.text)
     if not outcome.clean or outcome.text in (None, new.text):
         return None
-    from amendments.rules import change_spans_of, word_delta_of
+    from amendments.rules import change_spans_of, diff_ops_of, word_delta_of
 
     row.update(
         base_version_id=new.history_id,
@@ -733,6 +739,7 @@ def _carried(world: World, prose: _Prose, pk: int, number: int, rebase: Any) -> 
         change_spans=change_spans_of(
             kind="replace", base_text=new.text, proposed_text=outcome.text
         ),
+        diff_ops=diff_ops_of(base_text=new.text, proposed_text=outcome.text),
         carried_forward_at=new.date,
         carried_forward_by_id=new.by,
     )

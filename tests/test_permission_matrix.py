@@ -286,6 +286,7 @@ ROUTES: dict[str, Route] = {
     # The token is the editor's own upload: another user (the admin too) gets 404 for it.
     "amendments:import_preview": Route(_staged, lambda w: {"action": "cancel"}),
     "amendments:accept": Route(_amendment),
+    "amendments:accept_preview": Route(_amendment),
     "amendments:accept_with_changes": Route(
         _amendment,
         lambda w: {

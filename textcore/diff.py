@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Container
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from diff_match_patch import diff_match_patch
@@ -41,6 +42,13 @@ _PRIVATE_RANGES: Final = ((0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x100000, 0x10F
 
 def tokenize(text: str) -> list[str]:
     """Cut ``text`` into words, whitespace runs and single punctuation characters (lossless)."""
+    return list(_tokens(text))
+
+
+# An acceptance cuts the paragraph's new text once for every amendment it carries forward
+# (rebase, spans, the stored diff): the last texts' tokens are kept, as a copy is cheap.
+@lru_cache(maxsize=256)
+def _tokens(text: str) -> tuple[str, ...]:
     tokens: list[str] = []
     for token in _TOKEN.findall(text):
         # Python's \w leaves out combining marks (a decomposed "é", Devanagari vowel signs), so
@@ -54,17 +62,21 @@ def tokenize(text: str) -> list[str]:
             tokens[-1] += joiner + token
         else:
             tokens.append(token)
-    return tokens
+    return tuple(tokens)
 
 
 def _joins(left: str, joiner: str, right: str) -> bool:
-    # Only reached when a combining mark ended ``left``: the pattern joins all other cases.
-    if not is_word(left) or len(joiner) != 1:
+    # It joins only when a combining mark ended ``left`` (the pattern joins all other cases),
+    # but it is asked after every word that follows a word and one character (a space,
+    # mostly): the cheap tests first, the marks only looked for before "." or ",".
+    if len(joiner) != 1 or not is_word(left):
         return False
     if joiner in _APOSTROPHES_AND_HYPHENS:
         return True
+    if joiner not in ".," or not right[:1].isdigit():
+        return False
     base_char = left.rstrip("".join(ch for ch in left if _is_mark(ch)))[-1:]
-    return joiner in ".," and base_char.isdigit() and right[:1].isdigit()
+    return base_char.isdigit()
 
 
 def is_word(token: str) -> bool:
@@ -124,9 +136,20 @@ def diff_html(old: str, new: str) -> str:
     or strike-through: screen readers speak them and they survive copy and paste. Both texts
     are shown without the spaces at their ends (``trim_edges``), as every output shows them.
     """
+    return ops_html(word_diff(trim_edges(old), trim_edges(new)))
+
+
+def stored_ops(old: str, new: str) -> list[list[int | str]]:
+    """The word diff ``diff_html`` shows, as JSON-ready ``[op, text]`` pairs to store with a
+    change, so a page can show it later without diffing (``ops_html``)."""
+    return [[op, text] for op, text in word_diff(trim_edges(old), trim_edges(new))]
+
+
+def ops_html(ops: list[Op] | list[list[int | str]]) -> str:
+    """Diff ops (computed now or stored by ``stored_ops``) as ``diff_html``'s escaped HTML."""
     parts: list[str] = []
-    for op, text in word_diff(trim_edges(old), trim_edges(new)):
-        escaped = html.escape(text)
+    for op, text in ops:
+        escaped = html.escape(str(text))
         if op == EQUAL:
             parts.append(escaped)
         elif op == DELETE:

@@ -14,7 +14,7 @@ from typing import Any
 
 from accounts.models import User
 from amendments.models import Amendment, Decision
-from amendments.rules import change_spans_of, word_delta_of
+from amendments.rules import change_spans_of, diff_ops_of, word_delta_of
 from amendments.services.editorial import log_decision, save_amendment
 from amendments.services.notifications import notify_conflict, notify_decided
 from common import clock
@@ -111,6 +111,7 @@ def _rebase_replacement(
     other.change_spans = change_spans_of(
         kind=other.kind, base_text=other.base_text, proposed_text=other.proposed_text
     )
+    other.diff_ops = diff_ops_of(base_text=other.base_text, proposed_text=other.proposed_text)
     other.carried_forward_at = clock.now()
     other.carried_forward_by = cause
     save_amendment(other, f"carried forward after {by}")

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
+from amendments.acceptance_preview import Seen, wording_digest
 from amendments.models import Amendment, Decision
 from amendments.permissions import amendment_permissions
 from amendments.rules import (
@@ -37,7 +38,7 @@ from amendments.services.editorial import (
     save_paragraph,
 )
 from amendments.services.guard import guard_enforce, guard_snapshot
-from amendments.services.locking import lock_rows
+from amendments.services.locking import LockedRows, lock_rows
 from amendments.services.notifications import notify_decided
 from common import clock
 from manifesto.models import Chapter, Paragraph
@@ -59,9 +60,12 @@ class AcceptItem:
 # --- accepting -----------------------------------------------------------------------------
 
 
-def amendment_accept(*, amendment: Amendment, editor: User, reason: str = "") -> Amendment:
-    """Accept one amendment as proposed."""
-    return amendments_accept([AcceptItem(amendment)], editor=editor, reason=reason)[0]
+def amendment_accept(
+    *, amendment: Amendment, editor: User, reason: str = "", seen: Seen | None = None
+) -> Amendment:
+    """Accept one amendment as proposed (refused if ``seen``, what its preview showed, is
+    out of date)."""
+    return amendments_accept([AcceptItem(amendment)], editor=editor, reason=reason, seen=seen)[0]
 
 
 def amendment_accept_with_changes(
@@ -78,10 +82,12 @@ def amendment_accept_with_changes(
 
 
 def amendments_accept(
-    items: Sequence[AcceptItem], *, editor: User, reason: str = ""
+    items: Sequence[AcceptItem], *, editor: User, reason: str = "", seen: Seen | None = None
 ) -> list[Amendment]:
     """Accept several amendments of one chapter together, all or none: the word-count guard
-    judges their net effect, so an addition can be paid for by cuts accepted with it."""
+    judges their net effect, so an addition can be paid for by cuts accepted with it. With
+    ``seen`` (what the editor's preview showed), refused if a paragraph or an amendment's
+    wording changed since."""
     require_editor(editor)
     if not items:
         raise ValidationError("Choose at least one amendment to accept.", code="empty")
@@ -104,9 +110,10 @@ def amendments_accept(
             amendments=[item.amendment.pk for item in items],
             pending_on_paragraphs=True,
         )
-        return accept_locked(
-            items, chapter=locked.chapters[chapter_id], editor=editor, reason=reason
-        )
+        chapter = locked.chapters[chapter_id]
+        if seen is not None:
+            _refuse_changed_since_preview(locked, items, seen)
+        return accept_locked(items, chapter=chapter, editor=editor, reason=reason)
 
 
 def accept_locked(
@@ -164,6 +171,34 @@ def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -
     if amendment.kind != Amendment.Kind.INSERT:
         carry_forward(paragraph=paragraph, cause=amendment, version=version)
     return amendment
+
+
+def _refuse_changed_since_preview(
+    locked: LockedRows, items: Sequence[AcceptItem], seen: Seen
+) -> None:
+    """Refuse a confirmation whose preview is out of date: a paragraph has a newer version,
+    or an accepted amendment's wording changed, since the editor saw what accepting would do.
+    Read under the locks, before anything is written."""
+    accepted = sorted((locked.amendments[item.amendment.pk] for item in items), key=_number)
+    changed = [
+        f"the wording of #{a.pk}"
+        for a in accepted
+        if seen.wordings.get(a.pk) != wording_digest(a.proposed_text)
+    ]
+    for pk, paragraph in sorted(locked.paragraphs.items()):
+        if seen.versions.get(pk) != latest_version(paragraph).history_id:
+            numbers = ", ".join(f"#{a.pk}" for a in accepted if a.paragraph_id == pk)
+            changed.append(f"the paragraph of {numbers}")
+    if changed:
+        raise ValidationError(
+            "The text changed after you saw the preview (" + "; ".join(changed) + "), so "
+            "nothing was accepted. Look at the new preview and confirm again.",
+            code="stale_preview",
+        )
+
+
+def _number(amendment: Amendment) -> int:
+    return int(amendment.pk)
 
 
 def _refuse_deciding(amendment: Amendment, editor: User) -> NoReturn:

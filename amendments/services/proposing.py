@@ -20,6 +20,7 @@ from amendments.rules import (
     RESTART_FROM,
     UNSTORABLE_MESSAGE,
     change_spans_of,
+    diff_ops_of,
     has_unstorable_characters,
     normalise_text,
     proposed_paragraph_text,
@@ -312,6 +313,7 @@ def _write_against_today(
     amendment.proposed_text = amendment.written_text = proposed
     amendment.word_delta = word_delta_of(kind=kind, base_text=base_text, proposed_text=proposed)
     amendment.change_spans = change_spans_of(kind=kind, base_text=base_text, proposed_text=proposed)
+    amendment.diff_ops = diff_ops_of(base_text=base_text, proposed_text=proposed)
     amendment.paragraph = paragraph
     amendment.chapter = paragraph.chapter
     citation_record(

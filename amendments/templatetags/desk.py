@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from common import clock
 from manifesto.rounds import RoundShown, chapter_round, round_shown
 from textcore import words
+from textcore.diff import ops_html
 
 if TYPE_CHECKING:
     from amendments.models import Amendment
@@ -66,3 +68,11 @@ def supporters_needed(amendment: Amendment) -> int:
     queue (its ``support_count`` annotated, its chapter's Manifesto read with it)."""
     minimum = chapter_round(amendment.chapter).minimum_supporters
     return max(0, minimum - int(getattr(amendment, "support_count", 0) or 0))
+
+
+@register.filter
+def stored_diff(amendment: Amendment) -> SafeString:
+    """The amendment's change as its stored word diff (``diff_ops``), never diffed here; every
+    word is escaped by ``ops_html``. Empty for a row stored without one."""
+    ops = amendment.diff_ops
+    return mark_safe(ops_html(ops)) if ops is not None else mark_safe("")  # noqa: S308  # nosec B308 B703

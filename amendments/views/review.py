@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.auth import signed_in
 from accounts.models import User
 from amendments import selectors
+from amendments.acceptance_preview import acceptance_preview
 from amendments.filtering import SORT_LABELS
 from amendments.forms import (
     AcceptForm,
@@ -140,19 +141,64 @@ def _back(request: HttpRequest, amendment: Amendment) -> HttpResponse:
 
 
 @login_required
+@require_safe
+def accept_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """What accepting one amendment would do (its new text, the words, what becomes of the
+    other amendments on the paragraph), with the confirmation; nothing is written."""
+    require_editor(request.user)
+    amendment = get_object_or_404(
+        Amendment.objects.select_related("chapter", "paragraph", "author"), pk=pk
+    )
+    return _accept_preview_page(request, amendment, AcceptForm())
+
+
+def _accept_preview_page(
+    request: HttpRequest, amendment: Amendment, form: AcceptForm
+) -> HttpResponse:
+    preview = acceptance_preview([amendment], editor=signed_in(request))
+    return render(
+        request,
+        "amendments/accept_preview.html",
+        {"preview": preview, "single": True, "form": form, "chapter": amendment.chapter},
+    )
+
+
+@login_required
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     require_editor(request.user)
+    form = AcceptForm(request.POST)
+    if form.is_valid() and form.cleaned_data["seen"] is not None:
+        return _confirm_accept(request, pk, form)
     return _decide(
         request,
         pk,
-        AcceptForm(request.POST),
+        form,
         lambda amendment, editor, data: amendment_accept(
             amendment=amendment, editor=editor, reason=data["reason"]
         ),
         f"Amendment #{pk} was accepted; the text is updated.",
         "Accept",
     )
+
+
+def _confirm_accept(request: HttpRequest, pk: int, form: AcceptForm) -> HttpResponse:
+    """The confirmation sent from an acceptance preview: refused, back on a new preview, if
+    the text changed since the editor saw it."""
+    amendment = _get_amendment(pk)
+    try:
+        amendment_accept(
+            amendment=amendment,
+            editor=signed_in(request),
+            reason=form.cleaned_data["reason"],
+            seen=form.cleaned_data["seen"],
+        )
+    except ValidationError as error:
+        # The new preview, with the reason the editor typed, to confirm again.
+        form.add_error(None, error)
+        return _accept_preview_page(request, amendment, form)
+    messages.success(request, f"Amendment #{pk} was accepted; the text is updated.")
+    return redirect(amendment)
 
 
 @login_required
@@ -332,16 +378,29 @@ def _batch_refused(request: HttpRequest, form: BatchForm, back: str) -> HttpResp
 
 
 def _batch_accept(request: HttpRequest, form: BatchForm, back: str) -> HttpResponse:
-    """Accept the ticked amendments together (the guard judges their net effect)."""
+    """Accept the ticked amendments together (the guard judges their net effect), once the
+    preview of what that does was confirmed; a refused confirmation shows a new preview."""
     amendments = list(form.cleaned_data["ids"])
-    try:
-        amendments_accept([AcceptItem(a) for a in amendments], editor=signed_in(request))
-    except ValidationError as error:
-        _refusal(request, error)
-    else:
-        numbers = ", ".join(f"#{a.pk}" for a in amendments)
-        messages.success(request, f"Accepted together: {numbers}.")
-    return redirect(back)
+    editor = signed_in(request)
+    if form.cleaned_data.get("confirmed") == "yes":
+        try:
+            items = [AcceptItem(a) for a in amendments]
+            amendments_accept(items, editor=editor, seen=form.cleaned_data["seen"])
+        except ValidationError as error:
+            _refusal(request, error)
+        else:
+            numbers = ", ".join(f"#{a.pk}" for a in amendments)
+            messages.success(request, f"Accepted together: {numbers}.")
+            return redirect(back)
+    return render(
+        request,
+        "amendments/accept_preview.html",
+        {
+            "preview": acceptance_preview(amendments, editor=editor),
+            "single": False,
+            "query": form.cleaned_data.get("query", ""),
+        },
+    )
 
 
 def _batch_reject(request: HttpRequest, form: BatchForm, back: str) -> HttpResponse:

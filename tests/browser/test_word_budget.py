@@ -54,6 +54,9 @@ def test_over_limit_warning_refusal_and_a_cut_that_pays(
     editor_page.get_by_label(f"Select #{addition_pk}").check()
     editor_page.get_by_label(f"Select #{cut.pk}").check()
     editor_page.get_by_role("button", name="Accept together").click()
+    # The preview first: together they stay within the limit.
+    expect(editor_page.get_by_test_id("preview-words")).to_contain_text("within it")
+    editor_page.get_by_role("button", name="Yes, accept them together").click()
     expect(editor_page.locator(".message--success")).to_contain_text("Accepted together")
 
     editor_page.goto(seed_chapter.get_absolute_url())

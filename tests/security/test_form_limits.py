@@ -155,6 +155,14 @@ PAGES: dict[str, Page] = {
             ],
         ),
     ),
+    "preview an acceptance": Page(
+        "editor", _named("amendments:accept_preview", lambda w: {"pk": w.amendment.pk})
+    ),
+    "preview accepting together": Page(
+        "editor",
+        _named("amendments:batch"),
+        post=lambda w: {"ids": [w.amendment.pk], "action": "accept"},
+    ),
     "confirm a rejection": Page(
         "editor",
         _named("amendments:batch"),
@@ -556,6 +564,8 @@ SEEN_VERSION_SAYS = "is not one of its own"
 NOT_IN_THREAD = "is not in this discussion"
 NOT_THIS_PARAGRAPHS = "That version does not belong to this paragraph."
 NOT_THE_QUEUES = "are not ones the queue sets"
+PREVIEW_ALTERED = "what the preview showed is not as the preview wrote it"
+PREVIEW_OUTDATED = "changed after you saw the preview"
 
 
 @dataclass(frozen=True)
@@ -690,6 +700,32 @@ TAMPERINGS = [
         "amendments:batch",
         "action",
         lambda w: [(v, "Choose what to do with the ticked amendments.") for v in ("x", "")],
+    ),
+    Tampering(
+        "preview an acceptance",
+        "amendments:accept",
+        "seen",
+        lambda w: [
+            ("p1:x", PREVIEW_ALTERED),
+            ("a1:" + "z" * 20, PREVIEW_ALTERED),
+            (f"p{w.amendment.paragraph_id}:1 a{w.amendment.pk}:{'0' * 20}", PREVIEW_OUTDATED),
+        ],
+    ),
+    *(
+        Tampering(
+            "preview accepting together",
+            "amendments:batch",
+            name,
+            lambda w, values=values: values,  # type: ignore[misc]
+            status=302,
+        )
+        for name, values in (
+            ("seen", [("p1:x", PREVIEW_ALTERED), ("", PREVIEW_ALTERED)]),
+            ("ids", [("abc", "not a number"), ("999999", "there is no amendment #999999")]),
+            ("action", [("x", "Choose what to do with the ticked amendments.")]),
+            ("confirmed", [("no", "the rejection was not confirmed")]),
+            ("query", [("evil=1", NOT_THE_QUEUES)]),
+        )
     ),
     Tampering(
         "confirm a rejection",

@@ -20,11 +20,13 @@ from textcore.diff import (
     changed_regions,
     diff_html,
     is_word,
+    ops_html,
+    stored_ops,
     tokenize,
     word_delta,
     word_diff,
 )
-from textcore.words import count_words
+from textcore.words import count_words, trim_edges
 
 # Characters that make tokenising hard: quotes, apostrophes, hyphens and dashes, NBSP, digits
 # with decimal points and commas, HTML specials, a line break, a combining accent.
@@ -453,3 +455,23 @@ def test_diff_of_two_unrelated_long_paragraphs(seed_paragraphs: list[str]) -> No
     ops = word_diff(old, new)
     assert time.perf_counter() - started < 5
     assert (_old(ops), _new(ops)) == (old, new)
+
+
+@given(tricky_text)
+def test_tokenize_gives_a_list_of_its_own_each_time(text: str) -> None:
+    # The tokens of recent texts are kept: a caller that changes its list changes no other's.
+    first = tokenize(text)
+    expected = list(first)
+    first.append("changed")
+    assert tokenize(text) == expected
+    assert tokenize(text) is not tokenize(text)
+
+
+@given(tricky_text)
+def test_stored_ops_show_as_the_diff_does(text: str) -> None:
+    # The queue shows a stored diff as the amendment page shows one diffed now.
+    other = text[: len(text) // 2] + " and more" + text[len(text) // 2 :]
+    assert ops_html(stored_ops(text, other)) == diff_html(text, other)
+    assert "".join(str(piece) for op, piece in stored_ops(text, other) if op != 1) == (
+        trim_edges(text)
+    )
