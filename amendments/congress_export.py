@@ -1,6 +1,6 @@
 """The protocol of a chapter's congress as files: a standalone HTML document that prints well
-(and turns into PDF as it is) and a DOCX; the page, the downloads and ``manage.py export``
-share them."""
+(and is printed to PDF as it is, by WeasyPrint) and a DOCX; the page, the downloads and
+``manage.py export`` share them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from amendments.congress import protocol
 from manifesto.models import Chapter
+from textcore.export.pdf import html_to_pdf
 from textcore.export.protocol import render_protocol_docx
 
 PROTOCOL_FORMATS = {
@@ -16,6 +17,7 @@ PROTOCOL_FORMATS = {
         "docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
+    "protocol-pdf": ("pdf", "application/pdf"),
 }
 
 
@@ -29,8 +31,9 @@ def protocol_file(chapter: Chapter, fmt: str) -> tuple[bytes, str, str]:
     extension, content_type = PROTOCOL_FORMATS[fmt]
     document = protocol(chapter)
     if extension == "docx":
-        content = render_protocol_docx(document)
-    else:
-        html = render_to_string("amendments/protocol_document.html", {"protocol": document})
-        content = html.encode("utf-8")
+        return render_protocol_docx(document), protocol_filename(chapter, extension), content_type
+    html = render_to_string("amendments/protocol_document.html", {"protocol": document})
+    # The PDF is the same standalone document printed by WeasyPrint (its own @page CSS);
+    # it names no resource, so it needs no base URL.
+    content = html_to_pdf(html, base_url=None) if extension == "pdf" else html.encode("utf-8")
     return content, protocol_filename(chapter, extension), content_type

@@ -82,4 +82,5 @@ urlpatterns = [
     path("chapters/<slug:slug>/protocol/", congress.protocol_page, name="protocol"),
     path("chapters/<slug:slug>/protocol.html", congress.protocol_html, name="protocol_html"),
     path("chapters/<slug:slug>/protocol.docx", congress.protocol_docx, name="protocol_docx"),
+    path("chapters/<slug:slug>/protocol.pdf", congress.protocol_pdf, name="protocol_pdf"),
 ]

@@ -346,6 +346,7 @@ ROUTES: dict[str, Route] = {
     "amendments:protocol": Route(_chapter),
     "amendments:protocol_html": Route(_chapter),
     "amendments:protocol_docx": Route(_chapter),
+    "amendments:protocol_pdf": Route(_chapter),
     "amendments:reference": Route(
         _chapter,
         lambda w: {"milestone": w.chapter.reference_milestone_id, "reason": "Congress."},

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("amendments", "0017_following"),
+        ("amendments", "0019_congress"),
     ]
 
     operations = [

@@ -22,7 +22,7 @@ def store_diffs(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("amendments", "0017_following"),
+        ("amendments", "0020_render_stamps"),
     ]
 
     operations = [

@@ -165,3 +165,8 @@ def protocol_html(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def protocol_docx(request: HttpRequest, slug: str) -> HttpResponse:
     return _download(slug, "protocol-docx")
+
+
+@require_safe
+def protocol_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    return _download(slug, "protocol-pdf")

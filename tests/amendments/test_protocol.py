@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
 from amendments.services.voting import vote_record
 from tests.amendments.conftest import body_paragraph, propose
@@ -136,3 +137,20 @@ def test_the_protocol_reads_a_fixed_number_of_queries(
         with django_assert_num_queries(count):
             anonymous.get(url)
     assert few == [4, 4, 4]
+
+
+def test_the_protocol_downloads_as_a_pdf_with_its_votes_in_order(
+    seed_chapter, congress_held
+) -> None:
+    carried, rival, lost, _ = congress_held
+    response = client_for(None).get(reverse("amendments:protocol_pdf", args=[seed_chapter.slug]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="socialism-and-the-soviet-union-protocol.pdf"'
+    )
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert text.index(f"Vote 1: #{carried.pk}") < text.index(f"Vote 2: #{lost.pk}")
+    assert "Fewer <b>words</b>" in text  # the title as written, not as markup
+    assert "120 for, 30 against, 5 abstaining" in text
+    assert f"#{rival.pk}" in text

@@ -39,8 +39,8 @@ class Command(BaseCommand):
             default="docx",
             choices=sorted({**FORMATS, **PACK_FORMATS, **PROTOCOL_FORMATS}),
             help="md, txt, html, docx, tracked-docx, changes-html, changes-docx; the congress "
-            "pack: booklet-pdf, booklet-docx, list-xlsx; protocol-html, protocol-docx (a "
-            "chapter's congress votes)",
+            "pack: booklet-pdf, booklet-docx, list-xlsx; protocol-html, protocol-docx, "
+            "protocol-pdf (a chapter's congress votes)",
         )
         parser.add_argument(
             "--milestone",
