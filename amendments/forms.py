@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -18,7 +19,7 @@ from django.core.validators import validate_slug
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from amendments.filtering import SORT_LABELS, AmendmentFilters
+from amendments.filtering import RECOMMENDATION_FILTER_LABELS, SORT_LABELS, AmendmentFilters
 from amendments.models import Amendment, Comment
 from amendments.rules import (
     MAX_COMMENT_CHARS,
@@ -401,7 +402,16 @@ class AmendmentFilterForm(DeskForm):
 
 
 class QueueFilterForm(AmendmentFilterForm):
-    """The review queue's filters: open amendments, oldest first, unless the address says."""
+    """The review queue's filters: open amendments, oldest first, unless the address says;
+    and the committee's recommendations ("no recommendation yet", "proposer disagreed")."""
+
+    recommendation = forms.ChoiceField(
+        required=False, choices=list(RECOMMENDATION_FILTER_LABELS.items())
+    )
+
+    def filters(self) -> AmendmentFilters:
+        chosen = super().filters()
+        return replace(chosen, recommendation=self.cleaned_data.get("recommendation") or "")
 
 
 class AmendmentListFilterForm(AmendmentFilterForm):

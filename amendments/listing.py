@@ -14,6 +14,7 @@ from accounts.models import User
 from amendments.citations import amendment_place
 from amendments.filtering import AmendmentFilters, amendments_matching, sort_of
 from amendments.models import Amendment
+from amendments.recommendations import RECOMMENDATION_RELATED
 from amendments.selectors import support_count
 from manifesto.models import Chapter, Manifesto
 from manifesto.selectors import body_numbers, manifesto_chapter_list
@@ -86,7 +87,11 @@ def amendment_list(
     """One page of the public list (five queries: chapters, authors, the count, the page,
     the ¶ labels of the page's chapters)."""
     chapters = manifesto_chapter_list(manifesto)
-    queryset = listed_amendments(filters, viewer).defer(*_PAGE_DEFERS)
+    queryset = (
+        listed_amendments(filters, viewer)
+        .select_related(*RECOMMENDATION_RELATED)
+        .defer(*_PAGE_DEFERS)
+    )
     page = Paginator(queryset, LIST_PAGE_SIZE).get_page(page_number)
     amendments = list(page.object_list)
     on_page = {amendment.chapter_id for amendment in amendments}

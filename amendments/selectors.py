@@ -196,7 +196,14 @@ def amendment_for_page(pk: int, user: Viewer) -> Amendment:
 
     queryset = (
         with_support(Amendment.objects.all(), user)
-        .select_related("author", "chapter__manifesto", "paragraph", "decided_by")
+        .select_related(
+            "author",
+            "chapter__manifesto",
+            "chapter__recommendation_release",
+            "paragraph",
+            "decided_by",
+            "recommendation__target",
+        )
         .annotate(
             duplicate_of_title=title_of("duplicate_of"),
             conflict_with_title=title_of("conflict_with"),

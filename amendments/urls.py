@@ -6,6 +6,7 @@ from amendments.views import (
     importing,
     listing,
     proposing,
+    recommending,
     review,
     rounds,
     search,
@@ -69,4 +70,26 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("review/round/", rounds.rounds, name="rounds"),
     path("review/round/<slug:slug>/", rounds.chapter_round_change, name="chapter_round"),
+    path("amendments/<int:pk>/recommendation/", recommending.recommend, name="recommend"),
+    path(
+        "amendments/<int:pk>/recommendation/answer/",
+        recommending.answer,
+        name="recommendation_answer",
+    ),
+    path(
+        "chapters/<slug:slug>/recommendations/publish/",
+        recommending.publish,
+        name="recommendations_publish",
+    ),
+    path("chapters/<slug:slug>/voting-list/", recommending.voting_list_page, name="voting_list"),
+    path(
+        "chapters/<slug:slug>/voting-list.html",
+        recommending.voting_list_html,
+        name="voting_list_html",
+    ),
+    path(
+        "chapters/<slug:slug>/voting-list.csv",
+        recommending.voting_list_csv,
+        name="voting_list_csv",
+    ),
 ]

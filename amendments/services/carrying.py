@@ -17,6 +17,7 @@ from amendments.models import Amendment, Decision
 from amendments.rules import change_spans_of, word_delta_of
 from amendments.services.editorial import log_decision, save_amendment
 from amendments.services.notifications import notify_conflict, notify_decided
+from amendments.services.recommending import carry_recommendations
 from common import clock
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
@@ -71,6 +72,8 @@ def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, version: Any
             )
             continue
         _rebase_replacement(other, paragraph, version, cause, by)
+    # The committee's "accept as modified" texts on this paragraph move on the same way.
+    carry_recommendations(paragraph=paragraph, version=version, cause=cause)
 
 
 def _rebase_replacement(

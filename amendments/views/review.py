@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.auth import signed_in
 from accounts.models import User
 from amendments import selectors
-from amendments.filtering import SORT_LABELS
+from amendments.filtering import RECOMMENDATION_FILTER_LABELS, SORT_LABELS
 from amendments.forms import (
     AcceptForm,
     AcceptWithChangesForm,
@@ -93,6 +93,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 name: request.GET.get(name, "")[:40] for name in ("paragraph", "lines")
             },
             "sort_labels": SORT_LABELS,
+            "recommendation_labels": RECOMMENDATION_FILTER_LABELS,
             "statuses": Amendment.Status.choices,
             "query": query.urlencode(),
         },
