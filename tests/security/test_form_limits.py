@@ -36,7 +36,14 @@ from django.utils.http import urlsafe_base64_encode
 from amendments.services.discussion import comment_post
 from manifesto.selectors import latest_version
 from manifesto.staging import stage_upload
-from tests.test_permission_matrix import MATRIX, NEW_PASSWORD, ROUTES, World, build_world
+from tests.test_permission_matrix import (
+    MATRIX,
+    NEW_PASSWORD,
+    ROUTES,
+    World,
+    _recommended,
+    build_world,
+)
 from tests.textcore.export_fixtures import parse_html
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +143,13 @@ PAGES: dict[str, Page] = {
     ),
     "a duplicate, an editor": Page("editor", lambda w: w.duplicate.get_absolute_url()),
     "review queue": Page("editor", _named("amendments:queue")),
+    "recommend": Page("editor", _named("amendments:recommend", lambda w: {"pk": w.amendment.pk})),
+    "publish recommendations": Page(
+        "editor", _named("amendments:recommendations_publish", lambda w: {"slug": w.chapter.slug})
+    ),
+    "a published recommendation, its proposer": Page(
+        "author", lambda w: reverse("amendments:detail", kwargs=_recommended(w))
+    ),
     "import a chapter": Page("editor", _named("amendments:import")),
     "preview an import": Page(
         "editor",
