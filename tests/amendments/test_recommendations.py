@@ -296,3 +296,187 @@ def test_no_answer_for_a_chapter_not_published_even_if_another_is(
     recommendations_publish(chapter=other, editor=editor)
     with pytest.raises(ValidationError):
         recommendation_answer(amendment=amendment, member=member, agree=True)
+
+
+# --- the pages ----------------------------------------------------------------------------------
+
+MARKER = "Zebracrossing <b>bold</b> & reasons"
+ESCAPED = "Zebracrossing &lt;b&gt;bold&lt;/b&gt; &amp; reasons"
+
+
+def _body(response):  # type: ignore[no-untyped-def]
+    return response.streaming_content if response.streaming else [response.content]
+
+
+def _everything_a_visitor_reads(client, amendment) -> str:  # type: ignore[no-untyped-def]
+    """Every page and download a visitor or member reads that could show a recommendation."""
+    import io
+    import zipfile
+
+    from django.urls import reverse
+
+    slug = amendment.chapter.slug
+    texts = [
+        b"".join(_body(client.get(url))).decode()
+        for url in (
+            amendment.get_absolute_url(),
+            reverse("amendments:list"),
+            reverse("amendments:list") + "?status=all&sort=text",
+            reverse("amendments:list_csv"),
+            reverse("amendments:search") + "?q=Zebracrossing",
+            reverse("manifesto:chapter", args=[slug]),
+            reverse("amendments:log", args=[slug]),
+            reverse("amendments:voting_list", args=[slug]),
+            reverse("amendments:voting_list_csv", args=[slug]),
+            reverse("amendments:voting_list_html", args=[slug]),
+            reverse("amendments:mine"),
+        )
+    ]
+    xlsx = client.get(reverse("amendments:list_xlsx"))
+    with zipfile.ZipFile(io.BytesIO(b"".join(_body(xlsx)))) as book:
+        texts += [book.read(name).decode() for name in book.namelist()]
+    return "\n".join(texts)
+
+
+def test_drafts_are_seen_by_editors_only_until_published(
+    amendment, editor, member, other_member
+) -> None:
+    from tests.conftest import client_for
+
+    _recommend(amendment, editor, reason=MARKER, contested=True)
+    for user in (None, member, other_member):
+        seen = _everything_a_visitor_reads(client_for(user), amendment)
+        # (the search page repeats the word searched for, so the test looks for the rest)
+        assert "bold" not in seen
+        assert "Recommendation:" not in seen
+        assert "recommendation-kind" not in seen
+    assert ESCAPED in client_for(editor).get(amendment.get_absolute_url()).content.decode()
+    recommendations_publish(chapter=amendment.chapter, editor=editor)
+    for user in (None, member, other_member):
+        page = client_for(user).get(amendment.get_absolute_url()).content.decode()
+        assert ESCAPED in page and MARKER not in page
+        listed = client_for(user).get("/amendments/").content.decode()
+        assert "Recommendation: <strong>Reject</strong> (contested)" in listed
+
+
+def test_an_editor_records_one_through_the_page_and_a_member_cannot(
+    amendment, editor, other_member
+) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    url = reverse("amendments:recommend", args=[amendment.pk])
+    data = {"kind": "reject", "reason": "", "text": "Kept <i>as typed</i>"}
+    refused = client_for(editor).post(url, data)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Give the reason to reject it." in page
+    assert "Kept &lt;i&gt;as typed&lt;/i&gt;" in page
+    assert client_for(other_member).post(url, {**data, "reason": "x"}).status_code == 403
+    assert not Recommendation.objects.exists()
+    done = client_for(editor).post(url, {**data, "reason": "Out of scope."})
+    assert done.status_code == 302
+    assert Recommendation.objects.get().reason == "Out of scope."
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"kind": "nonsense"},
+        {"kind": "merged", "target": "abc"},
+        {"kind": "merged", "target": "99999999999999999999999999"},
+        {"kind": "covered", "target": "-3"},
+        {"kind": "modified", "text": "\x00"},
+        {"kind": "refer", "refer_to": "x\x00"},
+        {},
+    ],
+)
+def test_odd_input_never_answers_500(amendment, editor, odd) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    client = client_for(editor)
+    answer = client.post(reverse("amendments:recommend", args=[amendment.pk]), odd)
+    assert answer.status_code == 200
+    publish = reverse("amendments:recommendations_publish", args=[amendment.chapter.slug])
+    assert client.post(publish, {"publish_at": odd.get("target", "garbage")}).status_code == 200
+    queue = client.get(reverse("amendments:queue") + "?recommendation=" + odd.get("kind", ""))
+    assert queue.status_code == 200
+    assert not Recommendation.objects.exists()
+
+
+def test_the_proposer_answers_on_the_amendment_page(amendment, editor, member) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    _recommend(amendment, editor)
+    client = client_for(member)
+    assert "Your answer" not in client.get(amendment.get_absolute_url()).content.decode()
+    recommendations_publish(chapter=amendment.chapter, editor=editor)
+    assert "Your answer" in client.get(amendment.get_absolute_url()).content.decode()
+    url = reverse("amendments:recommendation_answer", args=[amendment.pk])
+    refused = client.post(url, {"answer": "disagree", "comment": ""})
+    assert refused.status_code == 200
+    assert "Say why you disagree" in refused.content.decode()
+    assert (
+        client.post(url, {"answer": "disagree", "comment": "<script>x</script>"}).status_code == 302
+    )
+    page = client.get(amendment.get_absolute_url()).content.decode()
+    assert "<strong>disagreed</strong>" in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x" not in page
+
+
+def test_the_queue_filters_by_recommendation(editor, member, other_member, seed_chapter) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    none = propose(member, body_paragraph(seed_chapter, 3), title="Nothing yet")
+    agreed = propose(member, body_paragraph(seed_chapter, 4), title="Agreed one")
+    disagreed = propose(member, body_paragraph(seed_chapter, 6), title="Disagreed one")
+    for each in (agreed, disagreed):
+        _recommend(each, editor)
+    recommendations_publish(chapter=seed_chapter, editor=editor)
+    recommendation_answer(amendment=agreed, member=member, agree=True)
+    recommendation_answer(amendment=disagreed, member=member, agree=False, comment="No.")
+    client = client_for(editor)
+    queue = reverse("amendments:queue")
+    without = client.get(queue + "?recommendation=none").content.decode()
+    assert none.title in without and agreed.title not in without
+    against = client.get(queue + "?recommendation=disagreed").content.decode()
+    assert disagreed.title in against and agreed.title not in against
+    assert none.title not in against
+    assert 'value="disagreed" selected' in against  # the filter stays in the address's form
+    everything = client.get(queue).content.decode()
+    assert "Proposer: <strong>agreed</strong>" in everything
+    assert other_member.pk  # (the actors exist; the queue is the editors')
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_queue_and_list_with_recommendations_use_a_fixed_number_of_queries(
+    editor, other_editor, seed_chapter, count, django_assert_num_queries
+) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import client_for, make_user
+
+    authors = [make_user(f"m{i}") for i in range(4)]
+    for index in range(count):
+        paragraph = body_paragraph(seed_chapter, 1 + index % 25)
+        proposed = propose(authors[index % 4], paragraph, paragraph.text + f" Words {index}.")
+        _recommend(proposed, editor if index % 2 else other_editor, contested=index % 3 == 0)
+    recommendations_publish(chapter=seed_chapter, editor=editor)
+    as_editor, as_visitor = client_for(editor), client_for(None)
+    # The queue's eleven (tests/amendments/test_review_views.py), none more for recommendations.
+    with django_assert_num_queries(11):
+        queue = as_editor.get(reverse("amendments:queue")).content.decode()
+    shown = queue.count('<li class="queue-item ')
+    assert shown >= min(count, 20)
+    assert queue.count('data-testid="recommendation-line"') == shown
+    # The list's six for a visitor (tests/amendments/test_amendment_list.py).
+    with django_assert_num_queries(6):
+        page = as_visitor.get(reverse("amendments:list")).content.decode()
+    assert page.count('data-testid="recommendation-line"') == count
