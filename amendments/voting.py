@@ -70,6 +70,8 @@ def voting_list(chapter: Chapter) -> VotingList:
         .order_by(*TEXT_ORDER)
     )
     numbers = body_numbers([chapter])
+    for amendment in amendments:
+        amendment.chapter = chapter  # for their places, read without a query each
     by_paragraph: dict[int, list[Amendment]] = defaultdict(list)
     for amendment in amendments:
         by_paragraph[amendment.paragraph_id].append(amendment)
