@@ -82,9 +82,7 @@ def test_an_agreed_recommendation_leaves_the_voting_list(seed_chapter, scene, me
     assert scene["rival_a"].pk in [i.amendment.pk for b in listing.blocks for i in b.items]
     recommendation_answer(amendment=scene["rival_a"], member=member, agree=True)
     listing = voting_list(seed_chapter)
-    assert [[i.amendment.pk for i in b.items] for b in listing.blocks] == [
-        [scene["contested"].pk]
-    ]
+    assert [[i.amendment.pk for i in b.items] for b in listing.blocks] == [[scene["contested"].pk]]
     assert scene["rival_a"].pk in [item.amendment.pk for item in listing.agreed]
 
 
