@@ -335,7 +335,7 @@ class Decision(models.Model):
         CHAPTER_IMPORTED = "chapter_imported", "imported"
         ROUND_CHANGED = "round_changed", "changed the phase or deadline of"
         MANIFESTO_ROUND_CHANGED = "manifesto_round", "changed the Manifesto's round"
-        RECOMMENDATIONS_PUBLISHED = "recs_published", "published the recommendations on"
+        RECOMMENDATIONS_PUBLISHED = "recs_published", "published the chapter's recommendations"
         PROPOSER_AGREED = "proposer_agreed", "agreed with the recommendation on"
         PROPOSER_DISAGREED = "proposer_disagreed", "disagreed with the recommendation on"
 
