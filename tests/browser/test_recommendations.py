@@ -27,8 +27,8 @@ def test_recommend_publish_disagree_and_the_voting_list(
 
     log_in(page, "erin", PASSWORD)
     page.goto(f"/amendments/{amendment.pk}/")
-    page.get_by_label("Accept as modified").check()
-    page.get_by_label("Modified text").fill(
+    page.get_by_role("radio", name="Accept as modified").check()
+    page.get_by_role("textbox", name="Modified text").fill(
         p5.text.replace("a myriad of problems", "several problems")
     )
     page.get_by_role("button", name="Save the recommendation").click()
@@ -49,8 +49,10 @@ def test_recommend_publish_disagree_and_the_voting_list(
 
     phone_page.goto(f"/amendments/{amendment.pk}/")
     expect(phone_page.get_by_test_id("recommendation-kind")).to_contain_text("Accept as modified")
-    phone_page.get_by_label("I disagree").check()
-    phone_page.get_by_label("Comment").fill("Many is the word we need.")
+    phone_page.get_by_role("radio", name="I disagree").check()
+    phone_page.get_by_role("textbox", name="Comment (needed if you disagree").fill(
+        "Many is the word we need."
+    )
     phone_page.get_by_role("button", name="Send my answer").click()
     expect(phone_page.get_by_test_id("recommendation-answer")).to_contain_text("disagreed")
 
