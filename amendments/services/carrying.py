@@ -207,6 +207,8 @@ def back_to_pending(
         # Only this amendment is carried: pass the others as "cause" exclusions would be
         # wrong, so rebase it alone.
         _carry_one(locked, paragraph)
+    # Its recommendation's modified text waited too (only open amendments' are carried).
+    carry_recommendations(paragraph=paragraph, version=latest_version(paragraph), cause=None)
     locked.refresh_from_db()
     return locked
 

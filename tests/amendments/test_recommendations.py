@@ -480,3 +480,22 @@ def test_the_queue_and_list_with_recommendations_use_a_fixed_number_of_queries(
     with django_assert_num_queries(6):
         page = as_visitor.get(reverse("amendments:list")).content.decode()
     assert page.count('data-testid="recommendation-line"') == count
+
+
+def test_a_reopened_amendment_has_its_modified_text_carried_too(
+    amendment, editor, other_editor, admin_user, member, p5
+) -> None:
+    from amendments.services.deciding import amendment_reject, amendment_reopen
+
+    modified = p5.text.replace("a myriad of problems", "several problems")
+    _recommend(amendment, editor, kind="modified", text=modified, reason="")
+    amendment_reject(amendment=amendment, editor=other_editor, reason="Not now.")
+    last_word = p5.text.split()[-1]
+    elsewhere = propose(member, p5, p5.text.replace(last_word, "end."), title="Elsewhere")
+    amendment_accept(amendment=elsewhere, editor=editor)
+    assert Recommendation.objects.get(amendment=amendment).modified_text == modified
+    amendment_reopen(amendment=_reload(amendment), admin=admin_user, reason="Again.")
+    today = _reload(p5).text
+    recommendation = Recommendation.objects.get(amendment=amendment)
+    assert recommendation.modified_base_text == today
+    assert recommendation.modified_text == today.replace("a myriad of problems", "several problems")
