@@ -216,7 +216,17 @@ def voting_list_html(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-CSV_HEADER = ["block", "amendment", "place", "title", "proposer", "recommendation", "answer", "why"]
+CSV_HEADER = [
+    "block",
+    "amendment",
+    "place",
+    "title",
+    "proposer",
+    "recommendation",
+    "answer",
+    "proposer's comment",
+    "why",
+]
 
 
 @require_safe
@@ -245,7 +255,20 @@ def _csv_row(block: str, item: VotingItem) -> list[str]:
         item.place,
         str(guarded(item.amendment.title)),
         str(guarded(item.amendment.author.public_name)),
-        recommendation.get_kind_display() if recommendation else "",
+        _in_words(recommendation),
         recommendation.get_answer_display() if recommendation else "",
+        str(guarded(recommendation.answer_comment)) if recommendation else "",
         item.why,
     ]
+
+
+def _in_words(recommendation: Recommendation | None) -> str:
+    """ "Merged into another amendment #12", "Refer to the 2027 congress", "Reject"."""
+    if recommendation is None:
+        return ""
+    words = recommendation.get_kind_display()
+    if recommendation.target_id:
+        words += f" #{recommendation.target_id}"
+    if recommendation.refer_to:
+        words += f" to {recommendation.refer_to}"
+    return str(guarded(words))
