@@ -14,7 +14,7 @@ from amendments.recommendations import (
     MAX_RECOMMENDATION_REASON_CHARS,
     MAX_REFER_TO_CHARS,
 )
-from amendments.rules import MAX_TEXT_CHARS
+from amendments.rules import MAX_TEXT_CHARS, NOT_A_VERSION_MESSAGE
 from common.fields import DeskCharField
 from common.forms import DeskForm
 
@@ -63,6 +63,17 @@ class RecommendationForm(DeskForm):
     contested = forms.BooleanField(
         label="Contested: put it to a vote whatever the proposer answers", required=False
     )
+    # The paragraph version the modified text was written against (the page's); the service
+    # carries the text onto a newer one, or refuses.
+    seen_version = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={
+            key: NOT_A_VERSION_MESSAGE for key in ("invalid", "min_value", "max_value")
+        },
+    )
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -73,16 +84,19 @@ class RecommendationForm(DeskForm):
             "target_number": data.get("target"),
             "refer_to": data.get("refer_to") or "",
             "contested": bool(data.get("contested")),
+            "seen_version_id": data.get("seen_version"),
         }
 
 
 def recommendation_initial(
-    recommendation: Recommendation | None, start_text: str
+    recommendation: Recommendation | None, start_text: str, seen_version: int
 ) -> dict[str, Any]:
-    """What the form starts with: the recommendation as it is, or the text to modify."""
+    """What the form starts with: the recommendation as it is, or the text to modify, and
+    the paragraph version the page shows."""
     if recommendation is None:
-        return {"text": start_text}
+        return {"text": start_text, "seen_version": seen_version}
     return {
+        "seen_version": seen_version,
         "kind": recommendation.kind,
         "text": recommendation.modified_text or start_text,
         "target": recommendation.target_id,

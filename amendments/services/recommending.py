@@ -23,6 +23,8 @@ from amendments.recommendations import (
     recommendations_published,
 )
 from amendments.rules import (
+    NOT_A_VERSION_MESSAGE,
+    RESTART_FROM,
     UNSTORABLE_MESSAGE,
     has_unstorable_characters,
     normalise_text,
@@ -76,7 +78,40 @@ def _modified_base(amendment: Amendment, paragraph: Paragraph) -> str:
     return paragraph.text
 
 
-def _modified(amendment: Amendment, paragraph: Paragraph, text: str) -> dict[str, Any]:
+def _seen_version(paragraph: Paragraph, seen_version_id: int | None) -> Any:
+    """The paragraph version the editor's page showed (None: today's), refused if it is
+    not one of the paragraph's own."""
+    if seen_version_id is None:
+        return None
+    seen = paragraph.history.filter(history_id=seen_version_id).first()
+    if seen is None:
+        raise ValidationError(
+            NOT_A_VERSION_MESSAGE,
+            code="version",
+            params={RESTART_FROM: latest_version(paragraph).history_id},
+        )
+    return seen
+
+
+def _onto_today(paragraph: Paragraph, seen: Any, shaped: str) -> str:
+    """A modified text written on an older page, carried onto today's paragraph (or refused):
+    recorded as written, it would undo what changed meanwhile."""
+    latest = latest_version(paragraph)
+    if seen is None or seen.history_id == latest.history_id:
+        return shaped
+    outcome = rebase(seen.text, shaped, paragraph.text)
+    if not outcome.clean or outcome.text is None:
+        raise ValidationError(
+            "The paragraph was changed while you were writing, where the modified text "
+            "changes it. Your text is kept below; compare it with today's text and send it "
+            "again.",
+            code="paragraph_changed",
+            params={RESTART_FROM: latest.history_id},
+        )
+    return outcome.text
+
+
+def _modified(amendment: Amendment, paragraph: Paragraph, text: str, seen: Any) -> dict[str, Any]:
     refuse_long_text(text)
     base = _modified_base(amendment, paragraph)
     kind = Amendment.Kind.INSERT if amendment.kind == Amendment.Kind.INSERT else "replace"
@@ -87,7 +122,9 @@ def _modified(amendment: Amendment, paragraph: Paragraph, text: str) -> dict[str
         raise _field_error(
             "text", "The paragraph was deleted: there is no text to modify.", "paragraph_deleted"
         )
-    version = latest_version(paragraph) if amendment.kind != Amendment.Kind.INSERT else None
+    version = None
+    if amendment.kind != Amendment.Kind.INSERT:
+        shaped, version = _onto_today(paragraph, seen, shaped), latest_version(paragraph)
     return {
         "modified_text": shaped,
         "modified_base_text": base,
@@ -106,8 +143,10 @@ def _fields(
     target_number: int | None,
     refer_to: str,
     contested: bool,
+    seen_version_id: int | None,
 ) -> dict[str, Any]:
     """The recommendation's new fields, validated."""
+    seen = _seen_version(paragraph, seen_version_id)
     if kind not in Recommendation.Kind.values:
         raise _field_error("kind", "Choose a recommendation.", "kind_unknown")
     reason = reason.strip()
@@ -132,7 +171,7 @@ def _fields(
     if kind in Recommendation.TARGETED_KINDS:
         fields["target"] = _target_of(amendment, target_number)
     if kind == Recommendation.Kind.ACCEPT_MODIFIED:
-        fields.update(_modified(amendment, paragraph, text))
+        fields.update(_modified(amendment, paragraph, text, seen))
     return fields
 
 
@@ -146,9 +185,11 @@ def recommendation_set(
     target_number: int | None = None,
     refer_to: str = "",
     contested: bool = False,
+    seen_version_id: int | None = None,
 ) -> Recommendation:
-    """Record (or change) the committee's recommendation on an open amendment. A change after
-    the proposer answered resets the answer."""
+    """Record (or change) the committee's recommendation on an open amendment. A modified
+    text written against an older version of the paragraph (``seen_version_id``) is carried
+    onto today's. A change after the proposer answered resets the answer."""
     require_editor(editor)
     with transaction.atomic():
         locked = lock_rows(paragraphs=[amendment.paragraph_id], amendments=[amendment.pk])
@@ -173,6 +214,7 @@ def recommendation_set(
             target_number=target_number,
             refer_to=refer_to,
             contested=contested,
+            seen_version_id=seen_version_id,
         )
         recommendation = recommendation_of(current) or Recommendation(amendment=current)
         changed = any(getattr(recommendation, name) != value for name, value in fields.items())

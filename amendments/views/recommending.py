@@ -42,11 +42,17 @@ from amendments.views._helpers import (
     form_again,
     get_chapter,
     require_editor,
+    start_again_from,
 )
 from amendments.voting import VotingItem, VotingList, voting_list
 from common import clock
 from manifesto.models import Chapter
+from manifesto.selectors import latest_version
 from textcore.diff import diff_html
+
+
+def _shown_version(amendment: Amendment) -> int:
+    return int(latest_version(amendment.paragraph).history_id)
 
 
 def _start_text(amendment: Amendment) -> str:
@@ -67,7 +73,9 @@ def recommendation_context(request: HttpRequest, amendment: Amendment) -> dict[s
     editing = sees_drafts(request.user) and amendment.status in Amendment.OPEN_STATUSES
     if editing and amendment.author_id != request.user.pk:
         context["recommend_form"] = RecommendationForm(
-            initial=recommendation_initial(recommendation, _start_text(amendment)),
+            initial=recommendation_initial(
+                recommendation, _start_text(amendment), _shown_version(amendment)
+            ),
             auto_id="recommend-%s",
         )
     if may_answer(request.user, amendment):
@@ -110,8 +118,11 @@ def recommend(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"The recommendation on #{pk} was recorded.")
                 return redirect(f"{amendment.get_absolute_url()}#recommendation")
+        start_again_from(form, _shown_version(amendment))
     else:
-        initial = recommendation_initial(recommendation, _start_text(amendment))
+        initial = recommendation_initial(
+            recommendation, _start_text(amendment), _shown_version(amendment)
+        )
         form = RecommendationForm(initial=initial, auto_id="recommend-%s")
     context = {
         "amendment": amendment,

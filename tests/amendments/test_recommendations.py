@@ -499,3 +499,27 @@ def test_a_reopened_amendment_has_its_modified_text_carried_too(
     recommendation = Recommendation.objects.get(amendment=amendment)
     assert recommendation.modified_base_text == today
     assert recommendation.modified_text == today.replace("a myriad of problems", "several problems")
+
+
+def test_a_modified_text_written_on_an_older_page_is_carried_onto_todays_text(
+    amendment, editor, member, other_editor, p5
+) -> None:
+    from manifesto.selectors import latest_version
+
+    shown = latest_version(p5).history_id
+    written = p5.text.replace("a myriad of problems", "several problems")
+    last_word = p5.text.split()[-1]
+    meanwhile = propose(member, p5, p5.text.replace(last_word, "end."), title="Meanwhile")
+    amendment_accept(amendment=meanwhile, editor=other_editor)
+    today = _reload(p5).text
+    recommendation = _recommend(
+        amendment, editor, kind="modified", text=written, reason="", seen_version_id=shown
+    )
+    assert recommendation.modified_text == today.replace("a myriad of problems", "several problems")
+    clashing = p5.text.replace(last_word, "finish.")
+    with pytest.raises(ValidationError) as refused:
+        _recommend(amendment, editor, kind="modified", text=clashing, seen_version_id=shown)
+    assert _code(refused.value) == "paragraph_changed"
+    with pytest.raises(ValidationError) as refused:
+        _recommend(amendment, editor, seen_version_id=10**12)
+    assert _code(refused.value) == "version"

@@ -620,6 +620,7 @@ TAMPERINGS = [
         lambda w: [("no", "Yes, mark"), ("", "Yes, mark")],
     ),
     Tampering("propose", "amendments:propose", "seen_version", _versions_not_of_the_paragraph),
+    Tampering("recommend", "amendments:recommend", "seen_version", _versions_not_of_the_paragraph),
     Tampering("edit", "amendments:edit", "seen_version", _versions_not_of_the_paragraph),
     Tampering(
         "edit",
