@@ -523,3 +523,22 @@ def test_a_modified_text_written_on_an_older_page_is_carried_onto_todays_text(
     with pytest.raises(ValidationError) as refused:
         _recommend(amendment, editor, seen_version_id=10**12)
     assert _code(refused.value) == "version"
+
+
+def test_my_amendments_and_the_paragraph_page_show_it_once_published(
+    amendment, editor, member, p5
+) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    _recommend(amendment, editor, kind="refer", refer_to="The 2027 congress", reason="")
+    client = client_for(member)
+    pages = (reverse("amendments:mine"), p5.get_absolute_url())
+    for url in pages:
+        assert "recommendation-line" not in client.get(url).content.decode()
+    recommendations_publish(chapter=amendment.chapter, editor=editor)
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "Recommendation: <strong>Refer</strong>" in page
+        assert "Proposer: not answered yet" in page
