@@ -56,9 +56,10 @@ def _shown_version(amendment: Amendment) -> int:
 
 
 def _start_text(amendment: Amendment) -> str:
+    # Without the paragraph's edge spacing (a leading indent): the service puts it back.
     if amendment.kind == Amendment.Kind.INSERT:
-        return amendment.proposed_text
-    return amendment.proposed_text or amendment.paragraph.text
+        return amendment.proposed_text.strip()
+    return (amendment.proposed_text or amendment.paragraph.text).strip()
 
 
 def recommendation_context(request: HttpRequest, amendment: Amendment) -> dict[str, Any]:
