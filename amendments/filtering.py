@@ -34,6 +34,13 @@ SORT_LABELS = {
     "delta_asc": "Cuts most words",
 }
 
+# The review queue's filters on the committee's recommendations (editors only: drafts count).
+RECOMMENDATION_FILTERS = {
+    "none": Q(recommendation__isnull=True),
+    "disagreed": Q(recommendation__answer="disagreed"),
+}
+RECOMMENDATION_FILTER_LABELS = {"none": "No recommendation yet", "disagreed": "Proposer disagreed"}
+
 
 @dataclass(frozen=True)
 class AmendmentFilters:
@@ -49,6 +56,7 @@ class AmendmentFilters:
     sort: str = "oldest"
     mine: bool = False
     supported: bool = False
+    recommendation: str = ""  # the queue's: "none" (no recommendation yet) or "disagreed"
 
 
 def amendments_matching(
@@ -73,6 +81,8 @@ def amendments_matching(
         queryset = queryset.filter(_on_lines(*filters.lines))
     if filters.author:
         queryset = queryset.filter(shown_name_is(filters.author, "author__"))
+    if in_review and filters.recommendation in RECOMMENDATION_FILTERS:
+        queryset = queryset.filter(RECOMMENDATION_FILTERS[filters.recommendation])
     if viewer is not None and viewer.is_authenticated:
         if filters.mine:
             queryset = queryset.filter(author=viewer)

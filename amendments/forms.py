@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -19,7 +20,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from amendments.acceptance_preview import Seen
-from amendments.filtering import SORT_LABELS, AmendmentFilters
+from amendments.filtering import RECOMMENDATION_FILTER_LABELS, SORT_LABELS, AmendmentFilters
 from amendments.models import Amendment, Comment
 from amendments.rules import (
     MAX_COMMENT_CHARS,
@@ -433,7 +434,16 @@ class AmendmentFilterForm(DeskForm):
 
 
 class QueueFilterForm(AmendmentFilterForm):
-    """The review queue's filters: open amendments, oldest first, unless the address says."""
+    """The review queue's filters: open amendments, oldest first, unless the address says;
+    and the committee's recommendations ("no recommendation yet", "proposer disagreed")."""
+
+    recommendation = forms.ChoiceField(
+        required=False, choices=list(RECOMMENDATION_FILTER_LABELS.items())
+    )
+
+    def filters(self) -> AmendmentFilters:
+        chosen = super().filters()
+        return replace(chosen, recommendation=self.cleaned_data.get("recommendation") or "")
 
 
 class AmendmentListFilterForm(AmendmentFilterForm):

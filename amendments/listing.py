@@ -15,7 +15,8 @@ from django.utils.safestring import SafeString
 from accounts.models import User
 from amendments.citations import amendment_place
 from amendments.filtering import AmendmentFilters, amendments_matching, sort_of
-from amendments.models import Amendment
+from amendments.models import Amendment, Recommendation
+from amendments.recommendations import RECOMMENDATION_RELATED, visible_recommendation
 from amendments.row_cache import rendered_rows
 from amendments.selectors import support_count
 from manifesto.models import Chapter, Manifesto
@@ -48,6 +49,12 @@ _ROW_FIELDS = (
     "paragraph__footnote_number", "paragraph__ref_first_line", "paragraph__ref_line_count",
     "author__id", "author__username", "author__display_name", "author__role",
     "author__is_active", "author__is_superuser",
+    # What the row's recommendation line shows (amendments.recommendations).
+    "recommendation__id", "recommendation__amendment_id", "recommendation__kind",
+    "recommendation__target_id", "recommendation__contested", "recommendation__answer",
+    "recommendation__modified_text", "recommendation__conflict_reason",
+    "chapter__recommendation_release__id", "chapter__recommendation_release__chapter_id",
+    "chapter__recommendation_release__published_at",
 )  # fmt: skip
 # The texts a download does not write (it writes the proposed text, reason and decision).
 _EXPORT_DEFERS = (
@@ -68,6 +75,8 @@ EXPORT_CHUNK = 500
 class ListedAmendment:
     amendment: Amendment
     place: str  # "¶ 9, lines 123–125" in the chapter's reference numbering
+    # The committee's recommendation as this viewer may see it (drafts: editors only).
+    recommendation: Recommendation | None = None
 
 
 @dataclass
@@ -121,11 +130,17 @@ def amendment_list(
     amendments = list(
         listed_amendments(filters, viewer, among=Amendment.objects.all())
         .filter(pk__in=page.object_list)
+        .select_related(*RECOMMENDATION_RELATED)
         .only(*_ROW_FIELDS)
     )
     in_chapters = {amendment.chapter_id for amendment in amendments}
     labels = body_numbers([c for c in chapters if c.pk in in_chapters]) if in_chapters else {}
-    rows = [ListedAmendment(a, amendment_place(a, labels.get(a.paragraph_id))) for a in amendments]
+    rows = [
+        ListedAmendment(
+            a, amendment_place(a, labels.get(a.paragraph_id)), visible_recommendation(a, viewer)
+        )
+        for a in amendments
+    ]
     return AmendmentList(page, rows, chapters, author_names(), rendered_rows(rows))
 
 

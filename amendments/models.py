@@ -354,6 +354,9 @@ class Decision(models.Model):
         MANIFESTO_ROUND_CHANGED = "manifesto_round", "changed the Manifesto's round"
         FALLEN = "fallen", "marked as fallen"
         VOTE_NOT_APPLIED = "vote_not_applied", "recorded a carried vote it could not apply to"
+        RECOMMENDATIONS_PUBLISHED = "recs_published", "published the chapter's recommendations"
+        PROPOSER_AGREED = "proposer_agreed", "agreed with the recommendation on"
+        PROPOSER_DISAGREED = "proposer_disagreed", "disagreed with the recommendation on"
 
     manifesto = models.ForeignKey(
         "manifesto.Manifesto", on_delete=models.CASCADE, related_name="decisions"
@@ -661,3 +664,106 @@ class CongressFloor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chapter_id} voting on #{self.amendment_id}"
+
+
+class Recommendation(models.Model):
+    """The committee's advice on one amendment for the congress (a "procedural proposal").
+
+    Drafted by editors and seen by them alone until its chapter's recommendations are
+    published (``RecommendationRelease``). "Accept as modified" carries ``modified_text``,
+    the whole paragraph as the committee would have it, written against ``modified_base_text``
+    (the paragraph's text then; for an insertion, the amendment's own text): it is carried
+    forward onto the paragraph's new text like a pending amendment, or marked in conflict
+    (``conflict_reason``) when it no longer fits. The proposer answers once it is published:
+    agreed (no vote needed) or disagreed (with a comment); changing it resets the answer."""
+
+    class Kind(models.TextChoices):
+        ACCEPT = "accept", "Accept"
+        ACCEPT_MODIFIED = "modified", "Accept as modified"
+        REJECT = "reject", "Reject"
+        MERGED = "merged", "Merged into another amendment"
+        COVERED = "covered", "Covered by another amendment"
+        REFER = "refer", "Refer"
+
+    class Answer(models.TextChoices):
+        NONE = "", "Not answered yet"
+        AGREED = "agreed", "Agreed"
+        DISAGREED = "disagreed", "Disagreed"
+
+    # The kinds that point at another amendment of the same chapter (``target``).
+    TARGETED_KINDS = (Kind.MERGED, Kind.COVERED)
+
+    amendment = models.OneToOneField(
+        Amendment, on_delete=models.CASCADE, related_name="recommendation"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    modified_text = models.TextField(blank=True)
+    modified_base_text = models.TextField(blank=True)
+    modified_base_version = models.ForeignKey(
+        "manifesto.HistoricalParagraph",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    conflict_reason = models.TextField(
+        blank=True, help_text="Why the modified text no longer fits the paragraph (empty: fits)."
+    )
+    reason = models.TextField(blank=True)
+    target = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    refer_to = models.CharField(max_length=200, blank=True)
+    contested = models.BooleanField(
+        default=False, help_text="The committee wants a vote on it whatever the proposer says."
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    drafted_at = models.DateTimeField()
+    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    answer_comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    _change_reason: str
+    _history_user: User | None
+    _history_date: datetime
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=["accept", "modified", "reject", "merged", "covered", "refer"]
+                ),
+                name="recommendation_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=["merged", "covered"])
+                | models.Q(target__isnull=False),
+                name="recommendation_merged_points_somewhere",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.amendment_id}"
+
+    @property
+    def in_conflict(self) -> bool:
+        return bool(self.conflict_reason)
+
+
+class RecommendationRelease(models.Model):
+    """When a chapter's recommendations are (or will be) published: members and visitors see
+    them from ``published_at`` on (the clock decides; nothing needs to run at that time)."""
+
+    chapter = models.OneToOneField(
+        "manifesto.Chapter", on_delete=models.CASCADE, related_name="recommendation_release"
+    )
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.chapter_id} from {self.published_at:%Y-%m-%d %H:%M}"

@@ -4,9 +4,9 @@ delegates (PDF and DOCX) and the amendment list (XLSX).
 One context function, ``booklet_of``, gathers what the booklet prints: the text at the moment
 (manifesto.exports, numbered by the reference as the chapter page is) and the open amendments
 in the desk's text order (amendments.filtering.TEXT_ORDER), each cited as the amendment page
-cites it (amendments.citations). The committee's recommendation of each amendment
-(``_recommendation_of``) and the voting list (``_voting_list_of``) are seams: they give None
-until the desk records recommendations, and the booklet prints those sections only when given.
+cites it (amendments.citations), with the committee's recommendation and the proposer's
+answer (``_recommendation_of``) and the voting list (``_voting_list_of``, amendments.voting)
+once the chapter's recommendations are published: before that the booklet prints neither.
 
 Which amendments: the open ones the editors still have to decide, pending and in conflict.
 Those still collecting support are not before the congress; decided, withdrawn and fallen
@@ -25,8 +25,14 @@ from amendments.export_service import ExportResult
 from amendments.filtering import TEXT_ORDER
 from amendments.list_export import xlsx_file
 from amendments.listing import ListedAmendment
-from amendments.models import Amendment, Support
+from amendments.models import Amendment, Recommendation, Support
+from amendments.recommendations import (
+    RECOMMENDATION_RELATED,
+    recommendations_published,
+    visible_recommendation,
+)
 from amendments.selectors import support_count
+from amendments.voting import VotingItem, voting_list
 from manifesto.exports import (
     NOW,
     TEXT_FORMATS,
@@ -99,6 +105,7 @@ def open_amendments(chapters: Sequence[Chapter]) -> QuerySet[Amendment]:
         Amendment.objects.filter(chapter__in=list(chapters), status__in=PACK_STATUSES)
         .annotate(support_count=support_count())
         .select_related("author", "chapter", "paragraph", "decided_by")
+        .select_related(*RECOMMENDATION_RELATED)
         .order_by(*TEXT_ORDER)
     )
 
@@ -124,14 +131,60 @@ def _shown_name(user: object) -> str:
 
 
 def _recommendation_of(amendment: Amendment) -> BookletRecommendation | None:
-    """The committee's published recommendation and the proposer's answer: none yet (the
-    desk records no recommendations; this is where they go in)."""
-    return None
+    """The committee's recommendation and the proposer's answer, once the chapter's
+    recommendations are published (a draft is never printed: the booklet goes to delegates)."""
+    shown = visible_recommendation(amendment, None)
+    if shown is None:
+        return None
+    verdict = shown.get_kind_display()
+    if shown.kind in Recommendation.TARGETED_KINDS and shown.target_id:
+        verdict = f"{verdict}: #{shown.target_id}"
+    elif shown.kind == Recommendation.Kind.REFER and shown.refer_to:
+        verdict = f"{verdict} to {shown.refer_to}"
+    if shown.contested:
+        verdict += " (contested: the congress votes on it)"
+    text = shown.modified_text if shown.kind == Recommendation.Kind.ACCEPT_MODIFIED else ""
+    text = "\n".join(part for part in (text, shown.reason) if part)
+    answer = ""
+    if shown.answer == Recommendation.Answer.AGREED:
+        answer = "The proposer agrees."
+    elif shown.answer == Recommendation.Answer.DISAGREED:
+        answer = f"The proposer disagrees: {shown.answer_comment}".rstrip(": ")
+    return BookletRecommendation(verdict, text, answer)
 
 
 def _voting_list_of(chapters: Sequence[Chapter]) -> tuple[VotingBlock, ...] | None:
-    """The voting list of ``chapters`` in text order: none yet (as above)."""
-    return None
+    """The voting lists of those of ``chapters`` whose recommendations are published, in text
+    order (three queries a chapter); None when none is, and the booklet prints no list."""
+    published = [chapter for chapter in chapters if recommendations_published(chapter)]
+    if not published:
+        return None
+    blocks: list[VotingBlock] = []
+    for chapter in published:
+        listed = voting_list(chapter)
+        prefix = f"{chapter.title}: " if len(chapters) > 1 else ""
+        for block in listed.blocks:
+            blocks.append(
+                VotingBlock(
+                    heading=f"{prefix}Block {len(blocks) + 1}, {block.items[0].place}",
+                    items=tuple(_voting_line(item) for item in block.items),
+                    consequence=" ".join(block.consequences),
+                )
+            )
+        if listed.agreed:
+            blocks.append(
+                VotingBlock(
+                    heading=f"{prefix}The committee's recommendations as agreed, in one vote",
+                    items=tuple(_voting_line(item) for item in listed.agreed),
+                )
+            )
+    return tuple(blocks)
+
+
+def _voting_line(item: VotingItem) -> str:
+    """ "#12 Nationalise the banks, ¶ 9, lines 123–125 (the proposer disagreed …)"."""
+    amendment = item.amendment
+    return f"#{amendment.pk} {amendment.title}, {item.place} ({item.why})"
 
 
 def _booklet_amendment(
@@ -172,7 +225,7 @@ def booklet_of(
     voting_list: tuple[VotingBlock, ...] | None = None,
 ) -> Booklet:
     """What the booklet of ``chapters`` at ``moment`` prints (the module docstring says
-    which amendments); ``voting_list`` when given, else the desk's (none yet)."""
+    which amendments); ``voting_list`` when given, else the desk's."""
     document = export_document(manifesto, chapters, moment, lines=True)
     labels = body_numbers(chapters)
     supporters = _supporter_names(chapters)

@@ -164,7 +164,9 @@ def review_queue(
                     row.pk for s in slices for row in by_paragraph[s.paragraph_id][s.start : s.stop]
                 ]
             )
-        ).select_related("author", "chapter__reference_milestone", "paragraph__chapter")
+        ).select_related(
+            "author", "chapter__reference_milestone", "paragraph__chapter", "recommendation"
+        )
     }
     width = manifesto.line_width if manifesto else 0
     chapters = manifesto_chapter_list(manifesto)

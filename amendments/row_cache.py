@@ -3,10 +3,12 @@ CACHES setting) under a key that is a stamp of everything the row shows.
 
 The stamp is made of the values the list's one page query has already read (the number,
 title, status, kind, word changes, supporters, date, chapter, paragraph, the ¶ and lines,
-the author's name and role), the time zone the date is shown in and the row templates' own
-source. A change to any of them is a different key, so a cached row can never be stale and
-no service has to remember to clear anything; an old key is simply never asked for again
-and the cache lets it go. Nothing the row shows depends on who is looking.
+the author's name and role, and the committee's recommendation as the viewer may see it), the
+time zone the date is shown in and the row templates' own source. A change to any of them is
+a different key, so a cached row can never be stale and no service has to remember to clear
+anything; an old key is simply never asked for again and the cache lets it go. The one thing
+that depends on who is looking, a recommendation not yet published (editors see it), is in
+the key as what this viewer is shown.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from amendments.models import Amendment
+from amendments.models import Amendment, Recommendation
 
 ROW_TEMPLATE = "amendments/_partials/list_row.html"
 # Every template the row is rendered from: their source is part of the key, so a changed
@@ -32,6 +34,7 @@ ROW_TEMPLATES = (
     "amendments/_partials/word_change.html",
     "amendments/_partials/delta.html",
     "_partials/person.html",
+    "amendments/_partials/recommendation_text.html",
 )
 # The fields of the amendment (and its related rows) that the row shows; a test checks the
 # row's templates name no other (tests/amendments/test_list_row_cache.py).
@@ -60,7 +63,14 @@ ROW_TIMEOUT = 24 * 60 * 60
 # Python code that a row is rendered with changes what it prints (a template tag or filter),
 # so that a shared cache (CACHE_URL) serves no row of the code before.
 ROW_VERSION = 1
-_LABELS = repr((Amendment.Status.choices, Amendment.Kind.choices))
+_LABELS = repr(
+    (
+        Amendment.Status.choices,
+        Amendment.Kind.choices,
+        Recommendation.Kind.choices,
+        Recommendation.Answer.choices,
+    )
+)
 
 
 class Listed(Protocol):
@@ -69,6 +79,9 @@ class Listed(Protocol):
 
     @property
     def place(self) -> str: ...
+
+    @property
+    def recommendation(self) -> Recommendation | None: ...
 
 
 @once
@@ -105,7 +118,15 @@ def row_stamp(row: Listed) -> tuple[object, ...]:
         row.place,
         author.public_name,
         author.role_label,
+        _recommendation_stamp(row.recommendation),
     )
+
+
+def _recommendation_stamp(shown: Recommendation | None) -> tuple[object, ...] | None:
+    """What the row's recommendation line shows (recommendation_text.html)."""
+    if shown is None:
+        return None
+    return (shown.kind, shown.target_id, shown.contested, shown.answer)
 
 
 def row_key(row: Listed) -> str:
@@ -127,7 +148,10 @@ def rendered_rows(rows: Sequence[Listed]) -> list[SafeString]:
     keys = [row_key(row) for row in rows]
     found: dict[str, str] = cache.get_many(keys)
     missing = {
-        key: render_to_string(ROW_TEMPLATE, {"amendment": row.amendment, "place": row.place})
+        key: render_to_string(
+            ROW_TEMPLATE,
+            {"amendment": row.amendment, "place": row.place, "recommendation": row.recommendation},
+        )
         for key, row in zip(keys, rows, strict=True)
         if key not in found
     }

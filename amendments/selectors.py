@@ -124,7 +124,13 @@ def member_amendments(user: User) -> list[Amendment]:
     """A member's own amendments, newest first, with their chapter and support counts."""
     return list(
         with_support(Amendment.objects.filter(author=user))
-        .select_related("chapter__manifesto", "paragraph", "cited_reference")
+        .select_related(
+            "chapter__manifesto",
+            "paragraph",
+            "cited_reference",
+            "recommendation",
+            "chapter__recommendation_release",
+        )
         .order_by("-created_at", "-id")
     )
 
@@ -153,7 +159,7 @@ def paragraph_amendments(
     open_first = Case(When(status__in=Amendment.OPEN_STATUSES, then=Value(0)), default=Value(1))
     queryset = (
         with_support(Amendment.objects.filter(paragraph=paragraph), user)
-        .select_related("author")
+        .select_related("author", "recommendation", "chapter__recommendation_release")
         .defer(*_LIST_DEFERS)
         .order_by(open_first, "-created_at", "-id")
     )
@@ -196,7 +202,14 @@ def amendment_for_page(pk: int, user: Viewer) -> Amendment:
 
     queryset = (
         with_support(Amendment.objects.all(), user)
-        .select_related("author", "chapter__manifesto", "paragraph", "decided_by")
+        .select_related(
+            "author",
+            "chapter__manifesto",
+            "chapter__recommendation_release",
+            "paragraph",
+            "decided_by",
+            "recommendation__target",
+        )
         .annotate(
             duplicate_of_title=title_of("duplicate_of"),
             conflict_with_title=title_of("conflict_with"),

@@ -8,6 +8,7 @@ from amendments.views import (
     listing,
     pack,
     proposing,
+    recommending,
     review,
     rounds,
     search,
@@ -83,4 +84,26 @@ urlpatterns = [
     path("chapters/<slug:slug>/protocol.html", congress.protocol_html, name="protocol_html"),
     path("chapters/<slug:slug>/protocol.docx", congress.protocol_docx, name="protocol_docx"),
     path("chapters/<slug:slug>/protocol.pdf", congress.protocol_pdf, name="protocol_pdf"),
+    path("amendments/<int:pk>/recommendation/", recommending.recommend, name="recommend"),
+    path(
+        "amendments/<int:pk>/recommendation/answer/",
+        recommending.answer,
+        name="recommendation_answer",
+    ),
+    path(
+        "chapters/<slug:slug>/recommendations/publish/",
+        recommending.publish,
+        name="recommendations_publish",
+    ),
+    path("chapters/<slug:slug>/voting-list/", recommending.voting_list_page, name="voting_list"),
+    path(
+        "chapters/<slug:slug>/voting-list.html",
+        recommending.voting_list_html,
+        name="voting_list_html",
+    ),
+    path(
+        "chapters/<slug:slug>/voting-list.csv",
+        recommending.voting_list_csv,
+        name="voting_list_csv",
+    ),
 ]

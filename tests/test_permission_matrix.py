@@ -30,11 +30,12 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from accounts.unsubscribe import unsubscribe_token
-from amendments.models import Amendment, Comment, Notification
+from amendments.models import Amendment, Comment, Notification, Recommendation
 from amendments.services.deciding import amendment_mark_duplicate, amendment_reject
 from amendments.services.discussion import comment_post
 from amendments.services.paragraphs import paragraph_edit
 from amendments.services.proposing import support_add
+from amendments.services.recommending import recommendation_set, recommendations_publish
 from amendments.services.rounds import chapter_round_set
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
@@ -219,6 +220,15 @@ def _vote_on_amendment(world: World) -> dict[str, Any]:
     return _amendment(world)
 
 
+def _recommended(world: World) -> dict[str, Any]:
+    """The amendment, with a published recommendation its author may answer."""
+    if not Recommendation.objects.filter(amendment=world.amendment).exists():
+        editor = world.users["editor"]
+        recommendation_set(amendment=world.amendment, editor=editor, kind="reject", reason="No.")
+        recommendations_publish(chapter=world.chapter, editor=editor)
+    return {"pk": world.amendment.pk}
+
+
 def _batch(world: World) -> dict[str, Any]:
     return {"ids": [world.amendment.pk], "action": "accept"}
 
@@ -351,6 +361,16 @@ ROUTES: dict[str, Route] = {
         _chapter,
         lambda w: {"milestone": w.chapter.reference_milestone_id, "reason": "Congress."},
     ),
+    "amendments:recommend": Route(
+        _amendment, lambda w: {"kind": "refer", "refer_to": "The next congress.", "reason": ""}
+    ),
+    "amendments:recommendation_answer": Route(
+        _recommended, lambda w: {"answer": "disagree", "comment": "It needs a vote."}
+    ),
+    "amendments:recommendations_publish": Route(_chapter, lambda w: {"publish_at": ""}),
+    "amendments:voting_list": Route(_chapter),
+    "amendments:voting_list_html": Route(_chapter),
+    "amendments:voting_list_csv": Route(_chapter),
     "amendments:notifications": Route(),
     "amendments:notifications_read": Route(),
     "amendments:notification_open": Route(

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('amendments', '0017_following'),
+        ('amendments', '0018_recommendations'),
         ('manifesto', '0006_round_phases'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

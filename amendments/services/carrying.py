@@ -17,6 +17,7 @@ from amendments.models import Amendment, Decision
 from amendments.rules import change_spans_of, diff_ops_of, word_delta_of
 from amendments.services.editorial import log_decision, save_amendment
 from amendments.services.notifications import notify_conflict, notify_decided
+from amendments.services.recommending import carry_recommendations
 from common import clock
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
@@ -71,6 +72,8 @@ def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, version: Any
             )
             continue
         _rebase_replacement(other, paragraph, version, cause, by)
+    # The committee's "accept as modified" texts on this paragraph move on the same way.
+    carry_recommendations(paragraph=paragraph, version=version, cause=cause)
 
 
 def _rebase_replacement(
@@ -205,6 +208,8 @@ def back_to_pending(
         # Only this amendment is carried: pass the others as "cause" exclusions would be
         # wrong, so rebase it alone.
         _carry_one(locked, paragraph)
+    # Its recommendation's modified text waited too (only open amendments' are carried).
+    carry_recommendations(paragraph=paragraph, version=latest_version(paragraph), cause=None)
     locked.refresh_from_db()
     return locked
 

@@ -22,7 +22,8 @@ from amendments.congress import (
     MAX_VOTE_COUNT,
     counts_in_words,
 )
-from amendments.models import Amendment, CongressFloor, CongressVote, Decision
+from amendments.models import Amendment, CongressFloor, CongressVote, Decision, Recommendation
+from amendments.recommendations import recommendation_of, recommended_text
 from amendments.review_queue import competing_pairs
 from amendments.services.deciding import AcceptItem, accept_locked, reject_locked
 from amendments.services.editorial import (
@@ -165,9 +166,13 @@ def _text_of(amendment: Amendment, paragraph: Paragraph) -> str:
 
 
 def _text_to_apply(amendment: Amendment) -> str | None:
-    """The wording a carried vote applies: None for the amendment's own text. (The committee's
-    "accept as modified" text will come from its recommendation here.)"""
-    return None
+    """The wording a carried vote applies: the committee's "accept as modified" text when the
+    proposer agreed to it (the congress then votes on the amendment as modified), else None,
+    the amendment's own text. A disagreeing proposer's amendment is voted on as they wrote it."""
+    recommendation = recommendation_of(amendment)
+    if recommendation is None or recommendation.answer != Recommendation.Answer.AGREED:
+        return None
+    return recommended_text(amendment)
 
 
 def _reject(vote: CongressVote, amendment: Amendment, editor: User) -> None:

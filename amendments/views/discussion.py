@@ -31,6 +31,7 @@ from amendments.views._helpers import (
     require_editor,
     show_instead,
 )
+from amendments.views.recommending import recommendation_context
 from common.moments import received_at
 from manifesto.models import CURRENT_TEXT, Paragraph
 from manifesto.selectors import body_numbers
@@ -62,6 +63,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comment_url": reverse("amendments:comment_amendment", args=[amendment.pk]),
         "may": may,
     }
+    context.update(recommendation_context(request, amendment))
     if may.reopen:
         context["reopen_form"] = ReopenForm(auto_id="reopen-%s")
     if may.decide:

@@ -18,7 +18,7 @@ from accounts.auth import signed_in
 from accounts.models import User
 from amendments import selectors
 from amendments.acceptance_preview import acceptance_preview
-from amendments.filtering import SORT_LABELS
+from amendments.filtering import RECOMMENDATION_FILTER_LABELS, SORT_LABELS
 from amendments.forms import (
     AcceptForm,
     AcceptWithChangesForm,
@@ -94,6 +94,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 name: request.GET.get(name, "")[:40] for name in ("paragraph", "lines")
             },
             "sort_labels": SORT_LABELS,
+            "recommendation_labels": RECOMMENDATION_FILTER_LABELS,
             "statuses": Amendment.Status.choices,
             "query": query.urlencode(),
         },

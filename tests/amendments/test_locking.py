@@ -29,6 +29,7 @@ from amendments.services import (
     locking,
     paragraphs,
     proposing,
+    recommending,
     revising,
     rounds,
     texts,
@@ -50,6 +51,11 @@ from amendments.services.limits import chapter_set_limit, manifesto_set_limit
 from amendments.services.locking import LockedRows, lock_rows
 from amendments.services.paragraphs import paragraph_edit, paragraph_revert
 from amendments.services.proposing import amendment_edit, amendment_withdraw, support_add
+from amendments.services.recommending import (
+    recommendation_answer,
+    recommendation_set,
+    recommendations_publish,
+)
 from amendments.services.revising import chapter_revise
 from amendments.services.rounds import chapter_round_set, manifesto_round_set
 from amendments.services.texts import chapter_update, manifesto_update
@@ -434,6 +440,27 @@ def _put_under_vote(d: Desk) -> object:
     return lambda: congress_floor_set(chapter=d.chapter, editor=d.editor, amendment=one)
 
 
+def _recommend(d: Desk) -> object:
+    one = propose(d.member, d.p5, d.p5.text.replace("myriad", "multitude"))
+    modified = d.p5.text.replace("myriad", "host")
+    return lambda: recommendation_set(
+        amendment=one, editor=d.editor, kind="modified", text=modified
+    )
+
+
+def _publish_recommendations(d: Desk) -> object:
+    return lambda: recommendations_publish(chapter=d.chapter, editor=d.editor)
+
+
+def _answer_recommendation(d: Desk) -> object:
+    one = propose(d.member, d.p5, d.p5.text.replace("myriad", "multitude"))
+    recommendation_set(amendment=one, editor=d.editor, kind="reject", reason="No.")
+    recommendations_publish(chapter=d.chapter, editor=d.editor)
+    return lambda: recommendation_answer(
+        amendment=one, member=d.member, agree=False, comment="Vote."
+    )
+
+
 SERVICES: dict[str, Callable[[Desk], object]] = {
     "accept": _accept,
     "accept together": _accept_together,
@@ -464,6 +491,9 @@ SERVICES: dict[str, Callable[[Desk], object]] = {
     "record a carried vote": _vote_carried,
     "record a lost vote": _vote_lost,
     "put an item under vote": _put_under_vote,
+    "record a recommendation": _recommend,
+    "publish the recommendations": _publish_recommendations,
+    "answer a recommendation": _answer_recommendation,
 }
 
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
@@ -492,7 +522,18 @@ def test_every_service_locks_what_it_changes_up_front_in_one_call(
         calls.append((start, len(queries.captured_queries), rows))
         return rows
 
-    spied = (deciding, paragraphs, limits, proposing, discussion, texts, revising, rounds, voting)
+    spied = (
+        deciding,
+        paragraphs,
+        limits,
+        proposing,
+        discussion,
+        texts,
+        revising,
+        rounds,
+        voting,
+        recommending,
+    )
     for module in spied:
         monkeypatch.setattr(module, "lock_rows", spy)
     existing = {table: _existing(table) for table in LOCK_ORDER}
@@ -553,4 +594,5 @@ def test_every_service_module_that_takes_locks_is_spied_on() -> None:
         "amendments/services/revising.py",
         "amendments/services/rounds.py",
         "amendments/services/voting.py",
+        "amendments/services/recommending.py",
     }

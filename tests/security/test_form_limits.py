@@ -41,6 +41,7 @@ from tests.test_permission_matrix import (
     NEW_PASSWORD,
     ROUTES,
     World,
+    _recommended,
     build_world,
     in_congress,
 )
@@ -143,6 +144,13 @@ PAGES: dict[str, Page] = {
     ),
     "a duplicate, an editor": Page("editor", lambda w: w.duplicate.get_absolute_url()),
     "review queue": Page("editor", _named("amendments:queue")),
+    "recommend": Page("editor", _named("amendments:recommend", lambda w: {"pk": w.amendment.pk})),
+    "publish recommendations": Page(
+        "editor", _named("amendments:recommendations_publish", lambda w: {"slug": w.chapter.slug})
+    ),
+    "a published recommendation, its proposer": Page(
+        "author", lambda w: reverse("amendments:detail", kwargs=_recommended(w))
+    ),
     "import a chapter": Page("editor", _named("amendments:import")),
     "preview an import": Page(
         "editor",
@@ -628,6 +636,7 @@ TAMPERINGS = [
         lambda w: [("no", "Yes, mark"), ("", "Yes, mark")],
     ),
     Tampering("propose", "amendments:propose", "seen_version", _versions_not_of_the_paragraph),
+    Tampering("recommend", "amendments:recommend", "seen_version", _versions_not_of_the_paragraph),
     Tampering("edit", "amendments:edit", "seen_version", _versions_not_of_the_paragraph),
     Tampering(
         "edit",
