@@ -58,13 +58,16 @@ def _pages(pdf: bytes) -> int:
 
 
 # A booklet not made by then is reported as not made (its time as at least this); one that the
-# system stops for its memory likewise, so the rest of the benchmark goes on.
+# system stops for its memory likewise, so the rest of the benchmark goes on. BENCH_BOOKLET_SECONDS
+# sets another limit (the target is 30 s: a shorter wait still says whether it is met).
 TIMEOUT_SECONDS = 900
 
 
-def measure(database_url: str, timeout: int = TIMEOUT_SECONDS) -> dict[str, Any]:
+def measure(database_url: str, timeout: int | None = None) -> dict[str, Any]:
     """Run ``main`` in a process of its own against ``database_url``; its figures, or
     ``failed`` with why and no peak memory."""
+    if timeout is None:
+        timeout = int(os.environ.get("BENCH_BOOKLET_SECONDS", TIMEOUT_SECONDS))
     start = time.perf_counter()
     try:
         output = subprocess.run(

@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.models import User
+from amendments.models import Amendment
+from amendments.services.recommending import recommendation_set, recommendations_publish
 from manifesto.models import Chapter
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user
@@ -116,8 +118,19 @@ def test_the_booklets_content_is_read_in_a_fixed_number_of_queries(
                 support_add(amendment=amendment, user=supporter)
     manifesto = seed_chapter.manifesto
     # The text (the chapters' records, paragraphs and numbering), the ¶ labels, the
-    # supporters, the amendments: whatever the number of amendments and supporters.
-    with django_assert_num_queries(6):
+    # supporters, the amendments (with their recommendations), whether the chapter's
+    # recommendations are published: whatever the number of amendments and supporters.
+    with django_assert_num_queries(7):
         booklet = booklet_of(manifesto=manifesto, chapters=[seed_chapter], moment=NOW)
     assert len(booklet.amendments) == 6
     assert all(len(a.supporters) == 5 for a in booklet.amendments)
+    # Published, the voting list adds two (its amendments with their recommendations, the ¶
+    # labels; the publication is read once), still whatever the number of amendments.
+    editor = make_user("committee", role="editor")
+    for amendment in Amendment.objects.filter(chapter=seed_chapter):
+        recommendation_set(amendment=amendment, editor=editor, kind="reject", reason="No.")
+    recommendations_publish(chapter=seed_chapter, editor=editor)
+    chapter = Chapter.objects.get(pk=seed_chapter.pk)
+    with django_assert_num_queries(9):
+        booklet = booklet_of(manifesto=manifesto, chapters=[chapter], moment=NOW)
+    assert all(a.recommendation is not None for a in booklet.amendments)
