@@ -14,7 +14,7 @@ from amendments.services.recommending import recommendation_answer, recommendati
 from manifesto.models import Paragraph
 from tests.amendments.conftest import body_paragraph, propose
 from tests.amendments.test_congress_votes import to_congress
-from tests.browser.conftest import assert_no_serious_axe_violations, log_in
+from tests.browser.conftest import assert_no_serious_axe_violations, log_in, screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,6 +82,7 @@ def test_recommendations_voting_list_votes_and_the_record_agree(
     for amendment in (accepted, modified, rejected):
         expect(agreed).to_contain_text(f"#{amendment.pk}")
     assert_no_serious_axe_violations(page)
+    screenshot(page, "voting-list")
 
     to_congress(seed_chapter, editor)
     page.goto(f"/chapters/{seed_chapter.slug}/congress/")
