@@ -25,20 +25,6 @@ from manifesto.selectors import body_numbers, manifesto_chapter_list
 LIST_PAGE_SIZE = 50
 # The author names offered while typing: the first this many, in alphabetical order.
 MAX_AUTHOR_NAMES = 300
-# The texts the list page never shows: left in the database.
-_PAGE_DEFERS = (
-    "proposed_text",
-    "base_text",
-    "written_base_text",
-    "written_text",
-    "reason",
-    "editor_text",
-    "decision_reason",
-    "conflict_reason",
-    "conflict_collisions",
-    "change_spans",
-    "paragraph__text",
-)
 # What a row of the page shows or its ¶ and lines are worked out from: nothing else is read.
 _ROW_FIELDS = (
     "id", "chapter_id", "paragraph_id", "author_id", "kind", "title", "status", "word_delta",
@@ -52,7 +38,6 @@ _ROW_FIELDS = (
     # What the row's recommendation line shows (amendments.recommendations).
     "recommendation__id", "recommendation__amendment_id", "recommendation__kind",
     "recommendation__target_id", "recommendation__contested", "recommendation__answer",
-    "recommendation__modified_text", "recommendation__conflict_reason",
     "chapter__recommendation_release__id", "chapter__recommendation_release__chapter_id",
     "chapter__recommendation_release__published_at",
 )  # fmt: skip

@@ -21,7 +21,7 @@ from amendments.services.recommending import (
 from amendments.services.voting import vote_record
 from manifesto.exports import NOW
 from manifesto.models import Paragraph
-from tests.amendments.conftest import propose
+from tests.amendments.conftest import body_paragraph, propose
 from tests.amendments.test_congress_votes import to_congress
 from tests.conftest import client_for
 
@@ -123,3 +123,18 @@ def test_the_lists_cached_row_shows_each_viewer_the_recommendation_they_may_see(
     assert "Recommendation: <strong>Reject</strong>" in page and "not answered yet" in page
     recommendation_answer(amendment=amendment, member=member, agree=True)
     assert "<strong>agreed</strong>" in client_for(None).get(url).content.decode()
+
+
+def test_the_list_reads_published_recommendations_without_a_query_more(
+    seed_chapter, member, other_member, editor, django_assert_num_queries
+) -> None:
+    for number in (3, 4, 5, 6):
+        paragraph = body_paragraph(seed_chapter, number)
+        amendment = propose(
+            member if number % 2 else other_member, paragraph, paragraph.text + " X."
+        )
+        recommendation_set(amendment=amendment, editor=editor, kind="reject", reason="No.")
+    recommendations_publish(chapter=seed_chapter, editor=editor)
+    with django_assert_num_queries(6):  # as without recommendations (test_amendment_list.py)
+        page = client_for(None).get(reverse("amendments:list")).content.decode()
+    assert page.count("Recommendation: <strong>Reject</strong>") == 4
