@@ -9,28 +9,18 @@ import io
 import json
 import os
 import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.export_one import _peak_mb
-
-ROOT = Path(__file__).resolve().parent.parent
+from bench.export_one import _peak_mb, run_apart, whole_manifesto
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "desk.settings")
-    import django
-
-    django.setup()
+    manifesto, chapters = whole_manifesto()
+    # Django is set up now.
     from amendments.pack import open_amendments, pack_run
     from manifesto.exports import NOW
-    from manifesto.models import Chapter
-    from manifesto.services import manifesto_get_or_create
 
-    manifesto = manifesto_get_or_create()
-    chapters = list(Chapter.objects.filter(manifesto=manifesto).order_by("order", "id"))
     before = _peak_mb()
     start = time.perf_counter()
     result = pack_run(manifesto=manifesto, chapters=chapters, fmt="booklet-pdf", moment=NOW)
@@ -70,19 +60,8 @@ def measure(database_url: str, timeout: int | None = None) -> dict[str, Any]:
         timeout = int(os.environ.get("BENCH_BOOKLET_SECONDS", TIMEOUT_SECONDS))
     start = time.perf_counter()
     try:
-        output = subprocess.run(
-            [sys.executable, "-m", "bench.booklet"],
-            cwd=ROOT,
-            env={
-                **os.environ,
-                "DATABASE_URL": database_url,
-                "DEBUG": "0",
-                "PYTHONPATH": str(ROOT),
-            },
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=timeout,
+        figures: dict[str, Any] = run_apart(
+            "bench.booklet", database_url=database_url, timeout=timeout
         )
     except subprocess.TimeoutExpired:
         return {"failed": f"not made in {timeout} s", "seconds": timeout, "peak_rss_mb": None}
@@ -90,7 +69,6 @@ def measure(database_url: str, timeout: int | None = None) -> dict[str, Any]:
         last = (error.stderr or "").strip().splitlines()[-1:] or [f"exit {error.returncode}"]
         seconds = round(time.perf_counter() - start, 2)
         return {"failed": last[0][:200], "seconds": seconds, "peak_rss_mb": None}
-    figures: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
     return figures
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import pg  # noqa: E402
+from bench.export_one import run_apart  # noqa: E402
 
 # BENCH_DATABASE names another desk_* database, so that a session can keep its own copy.
 DATABASE = os.environ.get("BENCH_DATABASE", "desk_bench")
@@ -95,20 +95,7 @@ def _vacuum() -> None:
 def _exports(database_url: str) -> dict[str, Any]:
     measured = {}
     for fmt in EXPORT_FORMATS:
-        output = subprocess.run(
-            [sys.executable, "-m", "bench.export_one", fmt],
-            cwd=ROOT,
-            env={
-                **os.environ,
-                "DATABASE_URL": database_url,
-                "DEBUG": "0",
-                "PYTHONPATH": str(ROOT),
-            },
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        figures = json.loads(output.stdout.strip().splitlines()[-1])
+        figures = run_apart("bench.export_one", fmt, database_url=database_url)
         measured[fmt] = figures
         print(
             f"  {fmt:14} {figures['seconds']:6.2f} s   peak {figures['peak_rss_mb']:6.1f} MB "
