@@ -149,7 +149,8 @@ def _recommendation_of(amendment: Amendment) -> BookletRecommendation | None:
     if shown.answer == Recommendation.Answer.AGREED:
         answer = "The proposer agrees."
     elif shown.answer == Recommendation.Answer.DISAGREED:
-        answer = f"The proposer disagrees: {shown.answer_comment}".rstrip(": ")
+        comment = shown.answer_comment
+        answer = f"The proposer disagrees: {comment}" if comment else "The proposer disagrees."
     return BookletRecommendation(verdict, text, answer)
 
 
@@ -182,7 +183,8 @@ def _voting_list_of(chapters: Sequence[Chapter]) -> tuple[VotingBlock, ...] | No
 
 
 def _voting_line(item: VotingItem) -> str:
-    """ "#12 Nationalise the banks, ¶ 9, lines 123–125 (the proposer disagreed …)"."""
+    """One item of a voting block as printed: "#12 Nationalise the banks, ¶ 9, lines 123–125
+    (the proposer disagreed …)"."""
     amendment = item.amendment
     return f"#{amendment.pk} {amendment.title}, {item.place} ({item.why})"
 
