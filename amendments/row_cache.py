@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from functools import cache as once
 from typing import Protocol
 
-from django.core.cache import cache
-from django.template.loader import get_template, render_to_string
-from django.utils import timezone
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from amendments.models import Amendment, Recommendation
+from common.fragments import FRAGMENT_TIMEOUT, cached_fragments, fragment_key, templates_stamp
 
 ROW_TEMPLATE = "amendments/_partials/list_row.html"
 # Every template the row is rendered from: their source is part of the key, so a changed
@@ -57,8 +55,7 @@ STAMPED_FIELDS = frozenset(
         "author",
     }
 )
-# A day: a row nobody asks for again leaves; one that is asked for is set again.
-ROW_TIMEOUT = 24 * 60 * 60
+ROW_TIMEOUT = FRAGMENT_TIMEOUT
 # Part of every key, with the templates' source and the status and kind labels: raise it when
 # Python code that a row is rendered with changes what it prints (a template tag or filter),
 # so that a shared cache (CACHE_URL) serves no row of the code before.
@@ -82,13 +79,6 @@ class Listed(Protocol):
 
     @property
     def recommendation(self) -> Recommendation | None: ...
-
-
-@once
-def templates_stamp(names: tuple[str, ...] = ROW_TEMPLATES) -> str:
-    """A digest of the templates' source (read once per process)."""
-    sources = "\x00".join(get_template(name).template.source for name in names)  # type: ignore[attr-defined]
-    return hashlib.sha256(sources.encode()).hexdigest()[:16]
 
 
 def filters_stamp(*shown: object) -> str:
@@ -131,32 +121,19 @@ def _recommendation_stamp(shown: Recommendation | None) -> tuple[object, ...] | 
 
 def row_key(row: Listed) -> str:
     """The cache key of the row: its stamp, the time zone of its date, the templates."""
-    stamp = repr(
-        (
-            row_stamp(row),
-            timezone.get_current_timezone_name(),
-            templates_stamp(),
-            ROW_VERSION,
-            _LABELS,
-        )
-    )
-    return "list-row:" + hashlib.sha256(stamp.encode()).hexdigest()
+    return fragment_key("list-row", ROW_TEMPLATES, row_stamp(row), ROW_VERSION, _LABELS)
 
 
 def rendered_rows(rows: Sequence[Listed]) -> list[SafeString]:
     """Each row's HTML, from the cache where it is, rendered (and kept) where it is not."""
-    keys = [row_key(row) for row in rows]
-    found: dict[str, str] = cache.get_many(keys)
-    missing = {
-        key: render_to_string(
-            ROW_TEMPLATE,
-            {"amendment": row.amendment, "place": row.place, "recommendation": row.recommendation},
-        )
-        for key, row in zip(keys, rows, strict=True)
-        if key not in found
-    }
-    if missing:
-        cache.set_many(missing, timeout=ROW_TIMEOUT)
-        found.update(missing)
-    # What the cache holds is what render_to_string made: escaped already.
-    return [SafeString(found[key]) for key in keys]  # nosec B703
+
+    def render(i: int) -> str:
+        row = rows[i]
+        context = {
+            "amendment": row.amendment,
+            "place": row.place,
+            "recommendation": row.recommendation,
+        }
+        return render_to_string(ROW_TEMPLATE, context)
+
+    return cached_fragments([row_key(row) for row in rows], render, timeout=ROW_TIMEOUT)
