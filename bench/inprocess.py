@@ -1,12 +1,16 @@
-"""The list and search pages timed in-process, against a benchmark database kept for the
+"""The pages of `make bench` timed in-process, against a benchmark database kept for the
 purpose (not part of `make bench`): median of N requests through Django's test client with
 DEBUG off, each as a ratio to the bare reference page measured in the same run, and
 optionally a cProfile of each page.
 
     BENCH_DATABASE=desk_bench_speed python -m bench.inprocess build     # once, ~2 minutes
-    BENCH_DATABASE=desk_bench_speed python -m bench.inprocess time [N]
-    BENCH_DATABASE=desk_bench_speed python -m bench.inprocess profile list|search
-    BENCH_DATABASE=desk_bench_speed python -m bench.inprocess load [SECONDS]   # under gunicorn
+    BENCH_DATABASE=desk_bench_speed python -m bench.inprocess time [N] [PAGE…]
+    BENCH_DATABASE=desk_bench_speed python -m bench.inprocess profile PAGE
+    BENCH_DATABASE=desk_bench_speed python -m bench.inprocess load [SECONDS] [PAGE…]  # gunicorn
+
+PAGE is one of chapter, paragraph, queue, list, amendment, search (all by default); the
+reference is always measured too. The queue and the amendment page are read as editor01, as
+the load test reads them.
 
 Ratios, not milliseconds, are what to compare between runs: other processes share the CPU.
 """
@@ -19,6 +23,7 @@ import pstats
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,18 +68,39 @@ def build() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def _pages() -> dict[str, str]:
-    from django.urls import reverse
+# Short names for the pages of bench/latency.py, for the command line.
+SHORT = {
+    "reference": "reference",
+    "chapter page": "chapter",
+    "paragraph page": "paragraph",
+    "review queue": "queue",
+    "amendment list": "list",
+    "amendment page": "amendment",
+    "search page": "search",
+}
 
-    from bench.latency import SEARCH_QUERY
+
+def _pages() -> dict[str, tuple[str, str]]:
+    """{short name: (path, who)} of the pages `make bench` measures under load."""
+    from bench.latency import pages
     from bench.queries import busiest
 
-    slug = busiest("editor01").chapter_slug
-    return {
-        "reference": f"/bench/reference/{slug}/",
-        "list": reverse("amendments:list"),
-        "search": reverse("amendments:search") + SEARCH_QUERY,
-    }
+    found = {}
+    for label, path, who in pages(busiest("editor01")):
+        short = next(name for prefix, name in SHORT.items() if label.startswith(prefix))
+        found[short] = (path, who)
+    return found
+
+
+def _clients() -> dict[str, object]:
+    """A client for each kind of viewer: anonymous, and the editor the load test logs in."""
+    from django.test import Client
+
+    from accounts.models import User
+
+    editor = Client()
+    editor.force_login(User.objects.get(username="editor01"))
+    return {"anonymous": Client(), "editor": editor}
 
 
 def _request_ms(client: object, path: str) -> tuple[float, float]:
@@ -87,21 +113,23 @@ def _request_ms(client: object, path: str) -> tuple[float, float]:
     return figures
 
 
-def measure(n: int = 20) -> dict[str, float]:
+def measure(n: int = 20, only: Sequence[str] = ()) -> dict[str, float]:
     """Median ms of each page (after 3 warm-up requests) and its ratio to the reference."""
     _setup()
-    from django.test import Client
-
-    client = Client()
-    pages = _pages()
-    for path in pages.values():
+    clients = _clients()
+    pages = {
+        name: (clients[who], path)
+        for name, (path, who) in _pages().items()
+        if name == "reference" or not only or name in only
+    }
+    for client, path in pages.values():
         for _ in range(3):
-            client.get(path)
+            client.get(path)  # type: ignore[attr-defined]
     # Round by round, each page once: a burst of load from elsewhere weighs on all of them.
     walls: dict[str, list[float]] = {name: [] for name in pages}
     cpus: dict[str, list[float]] = {name: [] for name in pages}
     for _ in range(n):
-        for name, path in pages.items():
+        for name, (client, path) in pages.items():
             wall, cpu = _request_ms(client, path)
             walls[name].append(wall)
             cpus[name].append(cpu)
@@ -118,31 +146,31 @@ def measure(n: int = 20) -> dict[str, float]:
 
 def profile(page: str) -> None:
     _setup()
-    from django.test import Client
-
-    client = Client()
-    path = _pages()[page]
-    client.get(path)
+    path, who = _pages()[page]
+    client = _clients()[who]
+    client.get(path)  # type: ignore[attr-defined]
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(5):
-        client.get(path)
+        client.get(path)  # type: ignore[attr-defined]
     profiler.disable()
     stats = pstats.Stats(profiler).sort_stats("cumulative")
     stats.print_stats(45)
     stats.sort_stats("tottime").print_stats(25)
 
 
-def load(seconds: int) -> None:
-    """The latency part of `make bench` (bench/latency.py: gunicorn, locust) for the reference,
-    the list and the search pages only; figures go to var/bench-inprocess/, not bench/results."""
+def load(seconds: int, only: Sequence[str] = ()) -> None:
+    """The latency part of `make bench` (bench/latency.py: gunicorn, locust) for the reference
+    and the pages named (all by default); figures go to var/bench-inprocess/, not bench/results."""
     _setup()
     from bench import latency
     from bench.queries import busiest
 
     every_page = latency.pages
-    kept = ("reference", "amendment list", "search page")
-    latency.pages = lambda targets: [p for p in every_page(targets) if p[0].startswith(kept)]
+    kept = [
+        label for label, name in SHORT.items() if name == "reference" or not only or name in only
+    ]
+    latency.pages = lambda targets: [p for p in every_page(targets) if p[0].startswith(tuple(kept))]
     results = ROOT / "var" / "bench-inprocess"
     results.mkdir(parents=True, exist_ok=True)
     measured = latency.measure(pg.url(DATABASE), busiest("editor01"), results, seconds=seconds)
@@ -152,11 +180,13 @@ def load(seconds: int) -> None:
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "time"
+    numbers = [arg for arg in sys.argv[2:] if arg.isdigit()]
+    names = [arg for arg in sys.argv[2:] if not arg.isdigit()]
     if command == "build":
         build()
     elif command == "profile":
         profile(sys.argv[2])
     elif command == "load":
-        load(int(sys.argv[2]) if len(sys.argv) > 2 else 20)
+        load(int(numbers[0]) if numbers else 20, names)
     else:
-        measure(int(sys.argv[2]) if len(sys.argv) > 2 else 20)
+        measure(int(numbers[0]) if numbers else 20, names)
