@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.auth import signed_in
 from accounts.limits import rate_limit
-from amendments import selectors
+from amendments import reading_cache, selectors
 from amendments.citations import amendment_citation, cited_otherwise
 from amendments.forms import (
     CommentEditForm,
@@ -33,16 +33,44 @@ from amendments.views._helpers import (
 )
 from amendments.views.recommending import recommendation_context
 from common.moments import received_at
-from manifesto.models import CURRENT_TEXT, Paragraph
+from manifesto.models import CURRENT_TEXT, Chapter, Paragraph
 from manifesto.selectors import body_numbers
 
 
 @require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        amendment = selectors.amendment_for_page(pk, request.user)
-    except Amendment.DoesNotExist:
-        raise Http404("No such amendment.") from None
+    """The amendment with its change, state, recommendation, supporters and discussion, and
+    what the viewer may do with it; the title and the page's text come from the cache under a
+    stamp of all they show."""
+    chapter = (
+        Chapter.objects.select_related("manifesto", "reference_milestone", "recommendation_release")
+        .filter(amendments=pk)
+        .first()
+    )
+    if chapter is None:
+        raise Http404("No such amendment.")
+    shown = (
+        selectors.chapter_page_stamp(chapter),
+        chapter.reference_name,
+        pk,
+        reading_cache.amendment_stamp(chapter, pk),
+        reading_cache.viewer_stamp(request, chapter),
+        selectors.is_following(request.user, amendment_id=pk),
+    )
+    title, content = reading_cache.cached_parts(
+        request,
+        "amendment-page",
+        reading_cache.AMENDMENT_TEMPLATES,
+        reading_cache.AMENDMENT_TEMPLATES[:2],
+        shown,
+        lambda: _detail_context(request, pk),
+    )
+    return render(request, "amendments/detail.html", {"page_title": title, "content": content})
+
+
+def _detail_context(request: HttpRequest, pk: int) -> dict[str, object]:
+    """Everything the amendment page's cached parts show (read only when they are missing)."""
+    amendment = selectors.amendment_for_page(pk, request.user)
     may = amendment_permissions(request.user, amendment)
     chapter = amendment.chapter
     number = body_numbers([chapter]).get(amendment.paragraph_id)
@@ -73,7 +101,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["note_losses"] = selectors.notes_losing_references([amendment]).get(
             amendment.pk, []
         )
-    return render(request, "amendments/detail.html", context)
+    return context
 
 
 def _thread_redirect(comment: Comment) -> HttpResponse:

@@ -18,7 +18,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
-from amendments import history
+from amendments import history, reading_cache
 from amendments import selectors as desk
 from amendments.export_service import FORM_CHOICES, export_run
 from amendments.forms import CommentEditForm, RevertForm
@@ -27,7 +27,7 @@ from amendments.services.milestones import milestone_mark
 from amendments.views._helpers import FormPage, add_service_errors, form_again
 from manifesto import exports, selectors
 from manifesto.forms import MilestoneForm
-from manifesto.models import Chapter, Manifesto
+from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.reference import paragraph_citation
 from manifesto.services import DEFAULT_MANIFESTO_TITLE
 
@@ -134,27 +134,57 @@ def _paragraph_page(slug: str, key: int) -> dict[str, Any]:
 
 @require_safe
 def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
-    page = _paragraph_page(slug, key)
-    chapter, paragraph = page["chapter"], page["paragraph"]
-    return render(
-        request,
-        "manifesto/paragraph.html",
-        {
-            **page,
-            "versions": selectors.paragraph_versions(paragraph),
-            "amendments": desk.paragraph_amendments(
-                paragraph, request.user, request.GET.get("page")
-            ),
-            "thread": desk.comment_thread(paragraph=paragraph),
-            "comment_form": CommentEditForm(),
-            "comment_url": reverse(
-                "amendments:comment_paragraph", args=[chapter.slug, paragraph.key]
-            ),
-            "following": SimpleLazyObject(
-                lambda: desk.is_following(request.user, paragraph=paragraph)
-            ),
-        },
+    """The paragraph, its amendments a page at a time, its discussion and its history; the
+    title and the page's text come from the cache under a stamp of all they show."""
+    chapter = get_object_or_404(
+        Chapter.objects.select_related(
+            "manifesto", "reference_milestone", "recommendation_release"
+        ),
+        slug=slug,
     )
+    paragraph = get_object_or_404(chapter.paragraphs, key=key)
+    paragraph.chapter = chapter
+    page_number = request.GET.get("page")
+    following = desk.is_following(request.user, paragraph=paragraph)
+    shown = (
+        desk.chapter_page_stamp(chapter),
+        chapter.reference_name,
+        paragraph.pk,
+        reading_cache.paragraph_stamp(chapter, paragraph.pk),
+        reading_cache.viewer_stamp(request, chapter),
+        following,
+        page_number,
+    )
+    title, content = reading_cache.cached_parts(
+        request,
+        "paragraph-page",
+        reading_cache.PARAGRAPH_TEMPLATES,
+        reading_cache.PARAGRAPH_TEMPLATES[:2],
+        shown,
+        lambda: _paragraph_context(request, chapter, paragraph, following),
+    )
+    return render(request, "manifesto/paragraph.html", {"page_title": title, "content": content})
+
+
+def _paragraph_context(
+    request: HttpRequest, chapter: Chapter, paragraph: Paragraph, following: bool
+) -> dict[str, Any]:
+    """Everything the paragraph page's cached parts show (read only when they are missing)."""
+    number = selectors.body_numbers([chapter]).get(paragraph.pk)
+    return {
+        "chapter": chapter,
+        "paragraph": paragraph,
+        "number": number,
+        "citation": str(paragraph_citation(paragraph, number)),
+        "shown": selectors.shown_paragraph(paragraph, number, chapter.manifesto.line_width),
+        "reference_name": chapter.reference_name,
+        "versions": selectors.paragraph_versions(paragraph),
+        "amendments": desk.paragraph_amendments(paragraph, request.user, request.GET.get("page")),
+        "thread": desk.comment_thread(paragraph=paragraph),
+        "comment_form": CommentEditForm(),
+        "comment_url": reverse("amendments:comment_paragraph", args=[chapter.slug, paragraph.key]),
+        "following": following,
+    }
 
 
 @require_safe

@@ -1,0 +1,216 @@
+"""The main part of the paragraph page and of the amendment page, rendered once and kept in the
+cache (common/fragments.py) under a key that is a stamp of everything it shows.
+
+The stamp is read in two or three small written-out queries instead of the pages' own
+(the rows, their people and their counts, which cost more to build and render than to
+stamp): the chapter page's stamp (amendments/selectors.py: the newest history rows of the
+chapter's paragraphs, amendments and paragraph comments, of its chapters and Manifesto),
+the newest history rows of what else the part shows (an amendment's comments, the
+recommendations), the supports as their number and newest id (a support is added or taken
+back, never changed: any change moves one or the other), and the name, username and role of
+every person the part can show (they have no history). What depends on the viewer (who they
+are, their role, whether they follow) and on the clock (whether the round takes proposals,
+supports and comments, whether the recommendations are published yet) is in the key as what
+this viewer is shown now. A change to any of them is a different key, so a part is never
+stale and no service has to clear anything.
+
+The part's forms carry a placeholder for the CSRF token, replaced with the viewer's own
+token each time the part is served: a cached part holds no one's token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import User
+from amendments.models import Amendment, Recommendation
+from amendments.recommendations import recommendations_published
+from common import clock
+from common.fragments import cached_fragments, fragment_key
+from manifesto.models import Chapter
+from manifesto.rounds import chapter_round, round_shown
+
+# Raise it when Python code a part is rendered with changes what it prints (a template tag or
+# filter, a form's widgets), so that a shared cache (CACHE_URL) serves no part of the code before.
+READING_VERSION = 1
+_LABELS = repr(
+    (
+        Amendment.Status.choices,
+        Amendment.Kind.choices,
+        Recommendation.Kind.choices,
+        Recommendation.Answer.choices,
+        User.Role.choices,
+    )
+)
+# What {% csrf_token %} prints with the placeholder as the token: the quotes around it are
+# escaped in anything a person wrote, so only the tag itself can print this.
+CSRF_PLACEHOLDER = "reading-cache-csrf-token"
+_PLACEHOLDER_INPUT = format_html(
+    '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', CSRF_PLACEHOLDER
+)
+
+PARAGRAPH_TEMPLATES = (
+    "manifesto/_partials/paragraph_title.html",
+    "manifesto/_partials/paragraph_page.html",
+    "manifesto/_partials/reference_note.html",
+    "manifesto/_partials/paragraph_text.html",
+    "amendments/_partials/follow_button.html",
+    "amendments/_partials/amendment_row.html",
+    "amendments/_partials/status.html",
+    "amendments/_partials/word_change.html",
+    "amendments/_partials/delta.html",
+    "_partials/person.html",
+    "amendments/_partials/recommendation_line.html",
+    "amendments/_partials/recommendation_text.html",
+    "amendments/_partials/pagination.html",
+    "amendments/_partials/thread.html",
+    "amendments/_partials/comment.html",
+)
+
+
+AMENDMENT_TEMPLATES = (
+    "amendments/_partials/detail_title.html",
+    "amendments/_partials/detail_page.html",
+    "amendments/_partials/status.html",
+    "amendments/_partials/word_change.html",
+    "amendments/_partials/delta.html",
+    "_partials/person.html",
+    "amendments/_partials/citation.html",
+    "amendments/_partials/amendment_state.html",
+    "amendments/_partials/conflict_collisions.html",
+    "amendments/_partials/conflict_remedy.txt",
+    "amendments/_partials/diff_legend.html",
+    "amendments/_partials/recommendation_panel.html",
+    "amendments/_partials/recommendation.html",
+    "_partials/form_fields.html",
+    "amendments/_partials/decision_panel.html",
+    "amendments/_partials/thread.html",
+    "amendments/_partials/comment.html",
+    "amendments/_partials/follow_button.html",
+)
+
+# The stamps' queries, written out: the ORM spends longer compiling queries of this shape than
+# PostgreSQL running them. Every value is a parameter; the table names are the models' own
+# (tests/amendments/test_reading_cache.py checks them).
+_PEOPLE = (
+    "SELECT u.id, u.username, u.display_name, u.role, u.is_active, u.is_superuser "
+    "FROM accounts_user u WHERE {where} ORDER BY u.id"
+)
+# The paragraph page: the supports of its amendments (how many, the newest id), the newest
+# history row of their recommendations, the chapter's release; and the people it can show.
+PARAGRAPH_STAMP_SQL = (
+    "SELECT (SELECT COUNT(*) FROM amendments_support s JOIN amendments_amendment a "
+    "ON a.id = s.amendment_id WHERE a.paragraph_id = %(p)s), "
+    # Amendment by amendment: over a join, PostgreSQL read every support to find the newest.
+    "(SELECT MAX((SELECT MAX(s.id) FROM amendments_support s WHERE s.amendment_id = a.id)) "
+    "FROM amendments_amendment a WHERE a.paragraph_id = %(p)s), "
+    "(SELECT h.history_id FROM amendments_historicalrecommendation h JOIN amendments_amendment a "
+    "ON a.id = h.amendment_id WHERE a.paragraph_id = %(p)s ORDER BY h.history_id DESC LIMIT 1), "
+    "(SELECT h.history_date FROM amendments_historicalrecommendation h JOIN amendments_amendment a "
+    "ON a.id = h.amendment_id WHERE a.paragraph_id = %(p)s ORDER BY h.history_id DESC LIMIT 1), "
+    "(SELECT r.published_at FROM amendments_recommendationrelease r WHERE r.chapter_id = %(c)s)"
+)
+PARAGRAPH_PEOPLE_SQL = _PEOPLE.format(
+    where="u.id IN (SELECT a.author_id FROM amendments_amendment a WHERE a.paragraph_id = %(p)s) "
+    "OR u.id IN (SELECT c.author_id FROM amendments_comment c WHERE c.paragraph_id = %(p)s)"
+)
+# The amendment page: its supports, the newest history rows of its comments and of its
+# recommendation, the chapter's release; and the people it can show.
+AMENDMENT_STAMP_SQL = (
+    "SELECT (SELECT COUNT(*) FROM amendments_support s WHERE s.amendment_id = %(a)s), "
+    "(SELECT MAX(s.id) FROM amendments_support s WHERE s.amendment_id = %(a)s), "
+    "(SELECT h.history_id FROM amendments_historicalcomment h WHERE h.amendment_id = %(a)s "
+    "ORDER BY h.history_id DESC LIMIT 1), "
+    "(SELECT h.history_date FROM amendments_historicalcomment h WHERE h.amendment_id = %(a)s "
+    "ORDER BY h.history_id DESC LIMIT 1), "
+    "(SELECT h.history_id FROM amendments_historicalrecommendation h "
+    "WHERE h.amendment_id = %(a)s ORDER BY h.history_id DESC LIMIT 1), "
+    "(SELECT h.history_date FROM amendments_historicalrecommendation h "
+    "WHERE h.amendment_id = %(a)s ORDER BY h.history_id DESC LIMIT 1), "
+    "(SELECT r.published_at FROM amendments_recommendationrelease r WHERE r.chapter_id = %(c)s)"
+)
+AMENDMENT_PEOPLE_SQL = _PEOPLE.format(
+    where="u.id IN (SELECT a.author_id FROM amendments_amendment a WHERE a.id = %(a)s) "
+    "OR u.id IN (SELECT a.decided_by_id FROM amendments_amendment a WHERE a.id = %(a)s) "
+    "OR u.id IN (SELECT s.user_id FROM amendments_support s WHERE s.amendment_id = %(a)s) "
+    "OR u.id IN (SELECT c.author_id FROM amendments_comment c WHERE c.amendment_id = %(a)s)"
+)
+
+
+def _read(stamp_sql: str, people_sql: str, params: dict[str, int]) -> tuple[object, ...]:
+    with connection.cursor() as cursor:
+        cursor.execute(stamp_sql, params)
+        stamp = tuple(str(value) for value in cursor.fetchone())
+        cursor.execute(people_sql, params)
+        people = tuple(tuple(row) for row in cursor.fetchall())
+    return stamp, people
+
+
+def viewer_stamp(request: HttpRequest, chapter: Chapter) -> tuple[object, ...]:
+    """What the part shows differently by viewer and by the clock: who is looking and their
+    role, and what the round takes now and whether the recommendations are out."""
+    user = request.user
+    viewer = (user.pk, user.is_editor, user.is_admin) if isinstance(user, User) else None
+    now = clock.now()
+    shown = round_shown(chapter_round(chapter), now)
+    return (
+        viewer,
+        shown.takes_proposals,
+        shown.takes_supports,
+        shown.takes_comments,
+        shown.why_closed,
+        recommendations_published(chapter, now),
+    )
+
+
+def paragraph_stamp(chapter: Chapter, paragraph_pk: int) -> tuple[object, ...]:
+    """The paragraph page's part beyond the chapter's stamp (two queries)."""
+    return _read(PARAGRAPH_STAMP_SQL, PARAGRAPH_PEOPLE_SQL, {"p": paragraph_pk, "c": chapter.pk})
+
+
+def amendment_stamp(chapter: Chapter, amendment_pk: int) -> tuple[object, ...]:
+    """The amendment page's part beyond the chapter's stamp (two queries)."""
+    return _read(AMENDMENT_STAMP_SQL, AMENDMENT_PEOPLE_SQL, {"a": amendment_pk, "c": chapter.pk})
+
+
+def cached_parts(
+    request: HttpRequest,
+    prefix: str,
+    templates: tuple[str, ...],
+    rendered: tuple[str, ...],
+    shown: tuple[object, ...],
+    context: Callable[[], dict[str, Any]],
+) -> list[SafeString]:
+    """The parts rendered from the templates named in ``rendered`` (all of them read from
+    ``templates``), from the cache under a key of ``shown``, or rendered with ``context()``
+    (called once, only on a miss) and kept; the CSRF token put in for this viewer."""
+    keys = [
+        fragment_key(f"{prefix}:{name}", templates, shown, READING_VERSION, _LABELS)
+        for name in rendered
+    ]
+    made: dict[str, Any] = {}
+
+    def render(i: int) -> str:
+        if not made:
+            made.update(context(), csrf_token=CSRF_PLACEHOLDER)
+        return render_to_string(rendered[i], made, request=request)
+
+    return [_with_token(request, part) for part in cached_fragments(keys, render)]
+
+
+def _with_token(request: HttpRequest, part: SafeString) -> SafeString:
+    if _PLACEHOLDER_INPUT not in part:
+        return part
+    real = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    # Both are the tag's own output around a token of letters and digits.
+    return mark_safe(part.replace(_PLACEHOLDER_INPUT, real))  # noqa: S308  # nosec B308 B703
