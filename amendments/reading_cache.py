@@ -104,10 +104,13 @@ _PEOPLE = (
     "SELECT u.id, u.username, u.display_name, u.role, u.is_active, u.is_superuser "
     "FROM accounts_user u WHERE {where} ORDER BY u.id"
 )
-# The paragraph page: the supports of its amendments (how many, the newest id), the newest
-# history row of their recommendations, the chapter's release; and the people it can show.
+# The paragraph page: whether the viewer follows it, the supports of its amendments (how
+# many, the newest id), the newest history row of their recommendations, the chapter's
+# release; and the people it can show.
 PARAGRAPH_STAMP_SQL = (
-    "SELECT (SELECT COUNT(*) FROM amendments_support s JOIN amendments_amendment a "
+    "SELECT (SELECT COUNT(*) FROM amendments_follow f WHERE f.paragraph_id = %(p)s "
+    "AND f.user_id = %(u)s AND f.active), "
+    "(SELECT COUNT(*) FROM amendments_support s JOIN amendments_amendment a "
     "ON a.id = s.amendment_id WHERE a.paragraph_id = %(p)s), "
     # Amendment by amendment: over a join, PostgreSQL read every support to find the newest.
     "(SELECT MAX((SELECT MAX(s.id) FROM amendments_support s WHERE s.amendment_id = a.id)) "
@@ -123,9 +126,12 @@ PARAGRAPH_PEOPLE_SQL = _PEOPLE.format(
     "OR u.id IN (SELECT c.author_id FROM amendments_comment c WHERE c.paragraph_id = %(p)s)"
 )
 # The amendment page: its supports, the newest history rows of its comments and of its
-# recommendation, the chapter's release; and the people it can show.
+# recommendation, the chapter's release, whether the viewer follows it; and the people it can
+# show.
 AMENDMENT_STAMP_SQL = (
-    "SELECT (SELECT COUNT(*) FROM amendments_support s WHERE s.amendment_id = %(a)s), "
+    "SELECT (SELECT COUNT(*) FROM amendments_follow f WHERE f.amendment_id = %(a)s "
+    "AND f.user_id = %(u)s AND f.active), "
+    "(SELECT COUNT(*) FROM amendments_support s WHERE s.amendment_id = %(a)s), "
     "(SELECT MAX(s.id) FROM amendments_support s WHERE s.amendment_id = %(a)s), "
     "(SELECT h.history_id FROM amendments_historicalcomment h WHERE h.amendment_id = %(a)s "
     "ORDER BY h.history_id DESC LIMIT 1), "
@@ -145,7 +151,7 @@ AMENDMENT_PEOPLE_SQL = _PEOPLE.format(
 )
 
 
-def _read(stamp_sql: str, people_sql: str, params: dict[str, int]) -> tuple[object, ...]:
+def _read(stamp_sql: str, people_sql: str, params: dict[str, int | None]) -> tuple[object, ...]:
     with connection.cursor() as cursor:
         cursor.execute(stamp_sql, params)
         stamp = tuple(str(value) for value in cursor.fetchone())
@@ -171,14 +177,24 @@ def viewer_stamp(request: HttpRequest, chapter: Chapter) -> tuple[object, ...]:
     )
 
 
-def paragraph_stamp(chapter: Chapter, paragraph_pk: int) -> tuple[object, ...]:
-    """The paragraph page's part beyond the chapter's stamp (two queries)."""
-    return _read(PARAGRAPH_STAMP_SQL, PARAGRAPH_PEOPLE_SQL, {"p": paragraph_pk, "c": chapter.pk})
+def paragraph_stamp(
+    request: HttpRequest, chapter: Chapter, paragraph_pk: int
+) -> tuple[object, ...]:
+    """The paragraph page's part beyond the chapter's stamp, with whether the viewer follows
+    the paragraph (two queries)."""
+    viewer = request.user.pk if isinstance(request.user, User) else None
+    params = {"p": paragraph_pk, "c": chapter.pk, "u": viewer}
+    return _read(PARAGRAPH_STAMP_SQL, PARAGRAPH_PEOPLE_SQL, params)
 
 
-def amendment_stamp(chapter: Chapter, amendment_pk: int) -> tuple[object, ...]:
-    """The amendment page's part beyond the chapter's stamp (two queries)."""
-    return _read(AMENDMENT_STAMP_SQL, AMENDMENT_PEOPLE_SQL, {"a": amendment_pk, "c": chapter.pk})
+def amendment_stamp(
+    request: HttpRequest, chapter: Chapter, amendment_pk: int
+) -> tuple[object, ...]:
+    """The amendment page's part beyond the chapter's stamp, with whether the viewer follows
+    the amendment (two queries)."""
+    viewer = request.user.pk if isinstance(request.user, User) else None
+    params = {"a": amendment_pk, "c": chapter.pk, "u": viewer}
+    return _read(AMENDMENT_STAMP_SQL, AMENDMENT_PEOPLE_SQL, params)
 
 
 def cached_parts(

@@ -53,9 +53,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.chapter_page_stamp(chapter),
         chapter.reference_name,
         pk,
-        reading_cache.amendment_stamp(chapter, pk),
+        reading_cache.amendment_stamp(request, chapter, pk),
         reading_cache.viewer_stamp(request, chapter),
-        selectors.is_following(request.user, amendment_id=pk),
     )
     title, content = reading_cache.cached_parts(
         request,

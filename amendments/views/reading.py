@@ -145,14 +145,12 @@ def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     paragraph = get_object_or_404(chapter.paragraphs, key=key)
     paragraph.chapter = chapter
     page_number = request.GET.get("page")
-    following = desk.is_following(request.user, paragraph=paragraph)
     shown = (
         desk.chapter_page_stamp(chapter),
         chapter.reference_name,
         paragraph.pk,
-        reading_cache.paragraph_stamp(chapter, paragraph.pk),
+        reading_cache.paragraph_stamp(request, chapter, paragraph.pk),
         reading_cache.viewer_stamp(request, chapter),
-        following,
         page_number,
     )
     title, content = reading_cache.cached_parts(
@@ -161,13 +159,13 @@ def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
         reading_cache.PARAGRAPH_TEMPLATES,
         reading_cache.PARAGRAPH_TEMPLATES[:2],
         shown,
-        lambda: _paragraph_context(request, chapter, paragraph, following),
+        lambda: _paragraph_context(request, chapter, paragraph),
     )
     return render(request, "manifesto/paragraph.html", {"page_title": title, "content": content})
 
 
 def _paragraph_context(
-    request: HttpRequest, chapter: Chapter, paragraph: Paragraph, following: bool
+    request: HttpRequest, chapter: Chapter, paragraph: Paragraph
 ) -> dict[str, Any]:
     """Everything the paragraph page's cached parts show (read only when they are missing)."""
     number = selectors.body_numbers([chapter]).get(paragraph.pk)
@@ -183,7 +181,7 @@ def _paragraph_context(
         "thread": desk.comment_thread(paragraph=paragraph),
         "comment_form": CommentEditForm(),
         "comment_url": reverse("amendments:comment_paragraph", args=[chapter.slug, paragraph.key]),
-        "following": following,
+        "following": desk.is_following(request.user, paragraph=paragraph),
     }
 
 
