@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import NoticeEmail
 from amendments.models import Amendment, Notification, Recommendation
@@ -179,7 +180,7 @@ def test_the_email_says_what_is_recommended_and_asks_the_proposer(
     assert amendment.title in to_proposer.subject
     body = to_proposer.body
     assert f"Amendment #{amendment.pk}, " in body
-    assert "The committee recommends: accept as modified." in body
+    assert "the committee recommends: accept as modified." in body
     assert "several problems" in body
     assert "The committee's reason: \u2068Shorter still.\u2069" in body
     assert "You proposed it: say on its page whether you agree or disagree" in body
@@ -197,4 +198,23 @@ def test_the_notifications_page_says_it(amendment, member, editor, client) -> No
     client.force_login(member)
     page = client.get("/notifications/").content.decode()
     assert f"Amendment #{amendment.pk} " in page
-    assert "The committee recommends: reject" in page
+    assert "the committee recommends: reject" in page
+
+
+# The worker closes its database connection as it ends: it needs committed data.
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_queue_the_worker_tells_at_the_time_set(
+    amendment, member, editor, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _reject(amendment, editor)
+    later = clock.now() + timedelta(hours=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        recommendations_publish(chapter=amendment.chapter, editor=editor, at=later)
+    [queued] = DBTaskResult.objects.filter(task_path__endswith="tell_recommendations")
+    assert queued.run_after == later
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO())
+    assert _told() == []  # not yet its time
+    with time_machine.travel(later + timedelta(seconds=1), tick=False):
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO())
+    assert _told() == [("alice", amendment.pk, "The committee recommends: reject")]
