@@ -181,6 +181,19 @@ def _fields(
     return fields
 
 
+def _refuse_recommending(amendment: Amendment, editor: User) -> None:
+    if amendment.author_id == editor.pk:
+        raise ValidationError(
+            "You proposed this amendment: another editor recommends on it.",
+            code="own_amendment",
+        )
+    if amendment.status not in Amendment.OPEN_STATUSES:
+        raise ValidationError(
+            "Only an open amendment (pending or in conflict) gets a recommendation.",
+            code="not_open",
+        )
+
+
 def recommendation_set(
     *,
     amendment: Amendment,
@@ -201,16 +214,7 @@ def recommendation_set(
         locked = lock_rows(paragraphs=[amendment.paragraph_id], amendments=[amendment.pk])
         current = locked.amendments[amendment.pk]
         paragraph = locked.paragraphs[amendment.paragraph_id]
-        if current.author_id == editor.pk:
-            raise ValidationError(
-                "You proposed this amendment: another editor recommends on it.",
-                code="own_amendment",
-            )
-        if current.status not in Amendment.OPEN_STATUSES:
-            raise ValidationError(
-                "Only an open amendment (pending or in conflict) gets a recommendation.",
-                code="not_open",
-            )
+        _refuse_recommending(current, editor)
         fields = _fields(
             current,
             paragraph,
@@ -253,8 +257,9 @@ def _save(recommendation: Recommendation, reason: str, user: User | None) -> Non
 def recommendations_publish(
     *, chapter: Chapter, editor: User, at: datetime | None = None
 ) -> RecommendationRelease:
-    """Publish the chapter's recommendations now, or from ``at`` on (no job runs then: the
-    pages compare it with the clock). Published ones stay published."""
+    """Publish the chapter's recommendations now, or from ``at`` on (the pages compare it with
+    the clock; the proposers and followers are told now, or by a task at that time).
+    Published ones stay published."""
     require_editor(editor)
     now = clock.now()
     when = max(at, now) if at is not None else now
