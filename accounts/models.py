@@ -24,6 +24,8 @@ class User(AbstractUser):
         MEMBER = "member", "Member"
         EDITOR = "editor", "Editor"
         ADMIN = "admin", "Admin"
+        # Records the congress's votes and drives the projector; otherwise a member.
+        CHAIR = "chair", "Congress chair"
 
     display_name = models.CharField(
         max_length=80, blank=True, help_text="The name shown beside your amendments and comments."
@@ -51,7 +53,8 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=["member", "editor", "admin"]), name="user_role_valid"
+                condition=models.Q(role__in=["member", "editor", "admin", "chair"]),
+                name="user_role_valid",
             )
         ]
 
@@ -68,7 +71,9 @@ class User(AbstractUser):
         nobody can pass for one by the name alone; members show none."""
         if self.is_admin:
             return "admin"
-        return "editor" if self.is_editor else ""
+        if self.is_editor:
+            return "editor"
+        return "congress chair" if self.is_congress_chair else ""
 
     @property
     def is_editor(self) -> bool:
@@ -79,6 +84,16 @@ class User(AbstractUser):
     @property
     def is_admin(self) -> bool:
         return self.is_active and (self.role == self.Role.ADMIN or self.is_superuser)
+
+    @property
+    def is_congress_chair(self) -> bool:
+        return self.is_active and self.role == self.Role.CHAIR
+
+    @property
+    def records_votes(self) -> bool:
+        """Records the congress's votes and chooses the item under vote: editors (and admins)
+        and the congress chair."""
+        return self.is_editor or self.is_congress_chair
 
 
 class NameClaim(models.Model):

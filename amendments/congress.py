@@ -55,6 +55,32 @@ class CongressDesk:
     votes: list[CongressVote]
     now_voting_id: int | None
 
+    @property
+    def summary(self) -> str:
+        """What the record holds so far, in one line."""
+        return record_summary(self.votes)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def record_summary(votes: list[CongressVote]) -> str:
+    """ "3 votes: 1 carried, 1 carried but not applied, 1 lost; 2 amendments fell." (reads
+    the votes' prefetched ``fallen``)."""
+    if not votes:
+        return ""
+    outcomes = [vote.outcome for vote in votes]
+    counted = [
+        (outcomes.count(CongressVote.Outcome.APPLIED), "carried"),
+        (outcomes.count(CongressVote.Outcome.NOT_APPLIED), "carried but not applied"),
+        (outcomes.count(CongressVote.Outcome.REJECTED), "lost"),
+    ]
+    said = ", ".join(f"{count} {what}" for count, what in counted if count)
+    fell = sum(len(vote.fallen.all()) for vote in votes)
+    fallen = f"; {_plural(fell, 'amendment', 'amendments')} fell" if fell else ""
+    return f"{_plural(len(votes), 'vote', 'votes')}: {said}{fallen}."
+
 
 @dataclass(frozen=True)
 class ProjectorView:
@@ -78,7 +104,10 @@ def _item(amendment: Amendment, labels: dict[int, str], width: int) -> CongressI
 
 
 def _votes(chapter: Chapter) -> list[CongressVote]:
-    fallen = Prefetch("fallen", queryset=Amendment.objects.only("id", "title").order_by("id"))
+    fallen = Prefetch(
+        "fallen",
+        queryset=Amendment.objects.only("id", "title", "decision_reason").order_by("id"),
+    )
     return list(
         CongressVote.objects.filter(chapter=chapter)
         .select_related("amendment__paragraph", "recorded_by")

@@ -493,6 +493,7 @@ class Notification(models.Model):
         DECIDED = "decided", "Decision"
         CONFLICT = "conflict", "Conflict"
         PHASE = "phase", "Phase change"
+        RECOMMENDATION = "recommend", "Recommendation"
 
     class Email(models.TextChoices):
         PENDING = "pending", "To send"
@@ -755,7 +756,9 @@ class Recommendation(models.Model):
 
 class RecommendationRelease(models.Model):
     """When a chapter's recommendations are (or will be) published: members and visitors see
-    them from ``published_at`` on (the clock decides; nothing needs to run at that time)."""
+    them from ``published_at`` on (the clock decides what the pages show). ``told_at`` is when
+    the proposers and followers were told (null until then): a publication set for later is
+    told by a task that runs at that time, or by the daily ``send_digest`` if it was lost."""
 
     chapter = models.OneToOneField(
         "manifesto.Chapter", on_delete=models.CASCADE, related_name="recommendation_release"
@@ -764,6 +767,7 @@ class RecommendationRelease(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    told_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.chapter_id} from {self.published_at:%Y-%m-%d %H:%M}"

@@ -19,3 +19,12 @@ def deliver_notifications(notification_ids: list[int]) -> dict[str, int]:
             # A backend that cannot wait (the tests' immediate one) tries again at once.
             deliver_notifications.enqueue(delivery.retry)
     return {"sent": delivery.sent, "skipped": delivery.skipped, "failed": delivery.failed}
+
+
+@task()
+def tell_recommendations() -> int:
+    """Tell of the recommendations whose publication time has come (enqueued to run then)."""
+    # recommending imports the notices, which import this module: imported here, not above.
+    from amendments.services.recommending import recommendations_tell_due
+
+    return recommendations_tell_due()

@@ -45,7 +45,7 @@ from tests.amendments.conftest import propose
 from tests.conftest import PASSWORD, make_user
 
 MATRIX_PAGE = Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
-ACTORS = ("anonymous", "member", "author", "other member", "editor", "admin")
+ACTORS = ("anonymous", "member", "author", "other member", "chair", "editor", "admin")
 OUTCOMES = {"200", "302", "403", "404", "405", "login", "admin login"}
 REFUSALS = {"login", "admin login", "403", "404", "405"}
 NEW_PASSWORD = "a brand new passphrase, 42 words long"
@@ -433,6 +433,7 @@ def build_world(member, other_member, editor, admin_user) -> World:  # type: ign
         "member": make_user("carol", display_name="Carol Member"),
         "author": member,
         "other member": other_member,
+        "chair": make_user("chris", role="chair", display_name="Chris Chair"),
         "editor": editor,
         "admin": admin_user,
     }

@@ -117,31 +117,42 @@ def amendments_accept(
 
 
 def accept_locked(
-    items: Sequence[AcceptItem], *, chapter: Chapter, editor: User, reason: str
+    items: Sequence[AcceptItem],
+    *,
+    chapter: Chapter,
+    editor: User,
+    reason: str,
+    by_congress: bool = False,
 ) -> list[Amendment]:
     """The acceptance itself, for a caller holding the locks ``amendments_accept`` takes (it,
-    and the congress's vote, which locks once for the vote and the acceptance together)."""
+    and the congress's vote, which locks once for the vote and the acceptance together).
+    ``by_congress``: the congress decided and ``editor`` only records it (voting.py checks who
+    may), so their own amendment is no bar; it must still be pending."""
     before = guard_snapshot(chapter)
-    accepted = [_accept_one(chapter, item, editor, reason) for item in items]
+    accepted = [_accept_one(chapter, item, editor, reason, by_congress) for item in items]
     guard_enforce(chapter=chapter, before=before)
     for amendment in accepted:
         notify_decided(amendment=amendment, actor=editor)
     return accepted
 
 
-def _accept_one(chapter: Chapter, item: AcceptItem, editor: User, reason: str) -> Amendment:
+def _accept_one(
+    chapter: Chapter, item: AcceptItem, editor: User, reason: str, by_congress: bool
+) -> Amendment:
     # Both are locked; read them again, as an earlier item of the same batch may have changed
     # the paragraph and carried this amendment forward.
     amendment = Amendment.objects.get(pk=item.amendment.pk)
     paragraph = Paragraph.objects.get(pk=amendment.paragraph_id)
     paragraph.chapter = amendment.chapter = chapter
-    may = amendment_permissions(editor, amendment)
-    if not may.accept:
+    if by_congress:
+        if amendment.status != Amendment.Status.PENDING:
+            _refuse_not_pending(amendment)
+    elif not amendment_permissions(editor, amendment).accept:
         _refuse_deciding(amendment, editor)
     _refuse_stale(amendment, paragraph, seen=item.seen_version_id)
     with_changes = item.editor_text is not None
     if item.editor_text is not None:
-        if not may.accept_with_changes:
+        if amendment.kind == Amendment.Kind.DELETE:
             raise ValidationError(
                 "A deletion is accepted or rejected as it stands.", code="delete_with_changes"
             )
@@ -208,6 +219,10 @@ def _refuse_deciding(amendment: Amendment, editor: User) -> NoReturn:
             f"#{amendment.pk}: editors cannot decide their own amendments; another editor must.",
             code="own_amendment",
         )
+    _refuse_not_pending(amendment)
+
+
+def _refuse_not_pending(amendment: Amendment) -> NoReturn:
     raise ValidationError(
         f"#{amendment.pk} is {amendment.get_status_display().lower()}, not pending: it was "
         "decided or changed meanwhile. Reload the page to see its state.",
@@ -301,15 +316,26 @@ def amendments_reject(
         return reject_locked(locked, editor=editor, reason=reason)
 
 
-def reject_locked(locked: Sequence[Amendment], *, editor: User, reason: str) -> list[Amendment]:
+def reject_locked(
+    locked: Sequence[Amendment], *, editor: User, reason: str, by_congress: bool = False
+) -> list[Amendment]:
     """The rejection itself, of ``locked`` (rows ``lock_rows`` locked, their chapters set), for
-    a caller holding the locks ``amendments_reject`` takes (it, and the congress's vote)."""
-    refused = [a for a in locked if not amendment_permissions(editor, a).reject]
+    a caller holding the locks ``amendments_reject`` takes (it, and the congress's vote, which
+    passes ``by_congress``: see ``accept_locked``)."""
+    refused = [
+        a
+        for a in locked
+        if (
+            a.status not in Amendment.REVIEWABLE_STATUSES
+            if by_congress
+            else not amendment_permissions(editor, a).reject
+        )
+    ]
     problems = [
         f"#{a.pk} is {a.get_status_display().lower()}"
         for a in refused
         if a.status not in Amendment.REVIEWABLE_STATUSES
-    ] + [f"#{a.pk} is your own" for a in refused if a.author_id == editor.pk]
+    ] + [f"#{a.pk} is your own" for a in refused if a.author_id == editor.pk and not by_congress]
     if problems:
         raise ValidationError(
             "Nothing was rejected: " + "; ".join(problems) + ".", code="not_rejectable"

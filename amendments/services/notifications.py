@@ -17,12 +17,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 
 from accounts.models import User
 from amendments.mailing import footer_links, unsubscribe_headers
-from amendments.models import Amendment, Comment, DeadlineReminder, Follow, Notification
+from amendments.models import (
+    Amendment,
+    Comment,
+    DeadlineReminder,
+    Follow,
+    Notification,
+    Recommendation,
+)
 from amendments.tasks import deliver_notifications
 from common import clock
 from manifesto.models import Chapter
@@ -165,6 +172,97 @@ def notify_phase_changed(*, chapter: Chapter, description: str) -> list[int]:
         chapter_id=chapter.pk,
         description=description,
     )
+
+
+RECOMMENDS = "The committee recommends"
+RECOMMENDATION_CHANGED = "The committee changed its recommendation"
+
+
+def recommendation_said(recommendation: Recommendation, *, changed: bool) -> str:
+    """A notice's line for a recommendation: "The committee recommends: reject"."""
+    opening = RECOMMENDATION_CHANGED if changed else RECOMMENDS
+    return f"{opening}: {recommendation.get_kind_display().lower()}"
+
+
+def notify_recommendation(
+    *, amendment: Amendment, recommendation: Recommendation, actor: User | None, changed: bool
+) -> list[int]:
+    """Tell the amendment's proposer (even one who unfollowed it: they are asked to answer)
+    and its followers of its published recommendation, or that the committee changed it.
+    Call it only once the chapter's recommendations are published."""
+    return _record(
+        Kind.RECOMMENDATION,
+        _recipients(Q(amendment_id=amendment.pk), also=[amendment.author_id], actor=actor),
+        chapter_id=amendment.chapter_id,
+        actor=actor,
+        amendment=amendment,
+        description=recommendation_said(recommendation, changed=changed),
+    )
+
+
+def _said_of(kind_field: str) -> Case:
+    """``recommendation_said`` in SQL, from the recommendation's kind at ``kind_field``."""
+    whens = [
+        When(**{kind_field: kind}, then=Value(f"{RECOMMENDS}: {str(label).lower()}"))
+        for kind, label in Recommendation.Kind.choices
+    ]
+    return Case(*whens, default=Value(RECOMMENDS), output_field=CharField())
+
+
+def _told_of_recommendations(chapter: Chapter, actor: User | None) -> QuerySet[Any, Any]:
+    """(recipient, amendment, line) for every open amendment of ``chapter`` with a
+    recommendation: its proposer and its followers, active, less the actor."""
+    followers = Follow.objects.filter(
+        active=True,
+        user__is_active=True,
+        amendment__chapter=chapter,
+        amendment__status__in=Amendment.OPEN_STATUSES,
+        amendment__recommendation__isnull=False,
+    ).annotate(
+        chosen_id=F("user_id"),
+        about_id=F("amendment_id"),
+        said=_said_of("amendment__recommendation__kind"),
+    )
+    proposers = Amendment.objects.filter(
+        chapter=chapter,
+        status__in=Amendment.OPEN_STATUSES,
+        recommendation__isnull=False,
+        author__is_active=True,
+    ).annotate(chosen_id=F("author_id"), about_id=F("pk"), said=_said_of("recommendation__kind"))
+    if actor is not None:
+        followers = followers.exclude(user_id=actor.pk)
+        proposers = proposers.exclude(author_id=actor.pk)
+    columns = ("chosen_id", "about_id", "said")
+    # No ordering: a compound statement's parts may not have one (SQLite).
+    return followers.order_by().values(*columns).union(proposers.order_by().values(*columns))
+
+
+def notify_recommendations_published(*, chapter: Chapter, actor: User | None) -> list[int]:
+    """Tell the proposer and the followers of each open amendment of ``chapter`` with a
+    recommendation that it is published, in one statement whatever their number, and enqueue
+    their e-mails for when the transaction commits; returns the new rows' ids."""
+    select, select_params = _told_of_recommendations(chapter, actor).query.sql_with_params()
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    # As in _record: the names are ours, the SELECT the ORM's, every value a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(_COLUMNS)}) "  # noqa: S608  # nosec B608
+        "SELECT told.chosen_id, %s, %s, %s, told.about_id, NULL, told.said, %s, %s, %s "
+        f"FROM ({select}) told RETURNING id"
+    )
+    params = (
+        Kind.RECOMMENDATION,
+        actor.pk if actor else None,
+        chapter.pk,
+        clock.now(),
+        Notification.Email.PENDING,
+        0,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *select_params))
+        ids = [row[0] for row in cursor.fetchall()]
+    if ids:
+        transaction.on_commit(lambda: deliver_notifications.enqueue(ids), robust=True)
+    return ids
 
 
 def send_editor_digest(*, since: datetime) -> tuple[int, int]:

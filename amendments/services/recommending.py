@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_tasks import default_task_backend
 
 from accounts.models import User
 from amendments.models import Amendment, Decision, Recommendation, RecommendationRelease
@@ -32,6 +33,11 @@ from amendments.rules import (
 )
 from amendments.services.editorial import log_decision, refuse_long_text, require_editor
 from amendments.services.locking import lock_rows
+from amendments.services.notifications import (
+    notify_recommendation,
+    notify_recommendations_published,
+)
+from amendments.tasks import tell_recommendations
 from common import clock
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
@@ -175,6 +181,19 @@ def _fields(
     return fields
 
 
+def _refuse_recommending(amendment: Amendment, editor: User) -> None:
+    if amendment.author_id == editor.pk:
+        raise ValidationError(
+            "You proposed this amendment: another editor recommends on it.",
+            code="own_amendment",
+        )
+    if amendment.status not in Amendment.OPEN_STATUSES:
+        raise ValidationError(
+            "Only an open amendment (pending or in conflict) gets a recommendation.",
+            code="not_open",
+        )
+
+
 def recommendation_set(
     *,
     amendment: Amendment,
@@ -195,16 +214,7 @@ def recommendation_set(
         locked = lock_rows(paragraphs=[amendment.paragraph_id], amendments=[amendment.pk])
         current = locked.amendments[amendment.pk]
         paragraph = locked.paragraphs[amendment.paragraph_id]
-        if current.author_id == editor.pk:
-            raise ValidationError(
-                "You proposed this amendment: another editor recommends on it.",
-                code="own_amendment",
-            )
-        if current.status not in Amendment.OPEN_STATUSES:
-            raise ValidationError(
-                "Only an open amendment (pending or in conflict) gets a recommendation.",
-                code="not_open",
-            )
+        _refuse_recommending(current, editor)
         fields = _fields(
             current,
             paragraph,
@@ -217,6 +227,7 @@ def recommendation_set(
             seen_version_id=seen_version_id,
         )
         recommendation = recommendation_of(current) or Recommendation(amendment=current)
+        is_new = recommendation.pk is None
         changed = any(getattr(recommendation, name) != value for name, value in fields.items())
         for name, value in fields.items():
             setattr(recommendation, name, value)
@@ -229,6 +240,11 @@ def recommendation_set(
         recommendation.drafted_by = editor
         recommendation.drafted_at = clock.now()
         _save(recommendation, label, editor)
+        if (is_new or changed) and recommendations_published(current.chapter):
+            # Public at once: a draft (the chapter not published yet) is never told of.
+            notify_recommendation(
+                amendment=current, recommendation=recommendation, actor=editor, changed=not is_new
+            )
         return recommendation
 
 
@@ -241,8 +257,9 @@ def _save(recommendation: Recommendation, reason: str, user: User | None) -> Non
 def recommendations_publish(
     *, chapter: Chapter, editor: User, at: datetime | None = None
 ) -> RecommendationRelease:
-    """Publish the chapter's recommendations now, or from ``at`` on (no job runs then: the
-    pages compare it with the clock). Published ones stay published."""
+    """Publish the chapter's recommendations now, or from ``at`` on (the pages compare it with
+    the clock; the proposers and followers are told now, or by a task at that time).
+    Published ones stay published."""
     require_editor(editor)
     now = clock.now()
     when = max(at, now) if at is not None else now
@@ -256,6 +273,11 @@ def recommendations_publish(
         release = release or RecommendationRelease(chapter=locked)
         release.published_at = when
         release.published_by = editor
+        if when == now:
+            notify_recommendations_published(chapter=locked, actor=editor)
+            release.told_at = now
+        else:
+            transaction.on_commit(lambda: _tell_at(when), robust=True)
         release.save()
         log_decision(
             chapter=locked,
@@ -266,6 +288,34 @@ def recommendations_publish(
             else f"To be published at {when:%Y-%m-%d %H:%M} UTC.",
         )
         return release
+
+
+def _tell_at(when: datetime) -> None:
+    """Have the worker tell of a publication set for ``when`` at that time. A backend that
+    cannot wait (the tests' immediate one), or a lost task, leaves it to the daily
+    ``send_digest``, which tells of every publication whose time came."""
+    if default_task_backend.supports_defer:
+        tell_recommendations.using(run_after=when).enqueue()
+
+
+def recommendations_tell_due() -> int:
+    """Tell the proposers and followers of each chapter whose recommendations' publication
+    time has come and who were not told yet, once (the chapter's lock and ``told_at`` see to
+    it); returns how many chapters were told of. Run by the worker and by ``send_digest``."""
+    now = clock.now()
+    due = RecommendationRelease.objects.filter(told_at__isnull=True, published_at__lte=now)
+    told = 0
+    for chapter_id in due.order_by("chapter_id").values_list("chapter_id", flat=True):
+        with transaction.atomic():
+            chapter = lock_rows(chapters=[chapter_id]).chapters[chapter_id]
+            release = due.filter(chapter=chapter).select_related("published_by").first()
+            if release is None:  # told meanwhile, or moved to a later time
+                continue
+            notify_recommendations_published(chapter=chapter, actor=release.published_by)
+            release.told_at = now
+            release.save(update_fields=["told_at"])
+            told += 1
+    return told
 
 
 def recommendation_answer(

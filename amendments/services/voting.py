@@ -29,7 +29,6 @@ from amendments.services.deciding import AcceptItem, accept_locked, reject_locke
 from amendments.services.editorial import (
     log_decision,
     refuse_long_text,
-    require_editor,
     save_amendment,
 )
 from amendments.services.locking import lock_rows
@@ -44,6 +43,15 @@ from textcore.limits import counted_length, too_long_message
 GUARD_CODES = ("over_chapter_limit", "over_manifesto_limit")
 
 
+def require_vote_recorder(user: User) -> None:
+    """Refuse anyone but an editor (or admin) or the congress chair."""
+    if not user.records_votes:
+        raise ValidationError(
+            "Only editors and the congress chair record the congress's votes.",
+            code="not_recorder",
+        )
+
+
 def vote_record(
     *,
     amendment: Amendment,
@@ -56,8 +64,10 @@ def vote_record(
     note: str = "",
 ) -> CongressVote:
     """Record the congress's vote on ``amendment`` and carry it out: carried applies it (or,
-    refused by the guard, records it as not applied), lost rejects it."""
-    require_editor(editor)
+    refused by the guard, records it as not applied), lost rejects it. ``editor`` is whoever
+    records it, an editor or the congress chair; the congress decides, so an editor records
+    the vote on their own amendment too."""
+    require_vote_recorder(editor)
     _refuse_bad_vote(result, show_of_hands, (votes_for, votes_against, abstentions), note)
     with transaction.atomic():
         locked = lock_rows(
@@ -177,7 +187,9 @@ def _text_to_apply(amendment: Amendment) -> str | None:
 
 def _reject(vote: CongressVote, amendment: Amendment, editor: User) -> None:
     vote.outcome = CongressVote.Outcome.REJECTED
-    reject_locked([amendment], editor=editor, reason=f"Lost at the congress: {vote.counts}.")
+    reject_locked(
+        [amendment], editor=editor, reason=f"Lost at the congress: {vote.counts}.", by_congress=True
+    )
 
 
 def _carry(
@@ -207,6 +219,7 @@ def _carry(
                 chapter=vote.chapter,
                 editor=editor,
                 reason=f"Carried by the congress: {vote.counts}.",
+                by_congress=True,
             )[0]
     except ValidationError as error:
         if error.code not in GUARD_CODES:
@@ -256,8 +269,8 @@ def congress_floor_set(
     *, chapter: Chapter, editor: User, amendment: Amendment | None
 ) -> CongressFloor:
     """Put ``amendment`` (pending, of ``chapter``) under vote: the projector shows it; None
-    clears the floor."""
-    require_editor(editor)
+    clears the floor. ``editor``: an editor or the congress chair."""
+    require_vote_recorder(editor)
     with transaction.atomic():
         locked = lock_rows(chapters=[chapter], amendments=[amendment] if amendment else [])
         if amendment is not None:

@@ -3,13 +3,13 @@ projector the hall sees, and the protocol.
 
 The projector and the protocol are public: the congress votes in the open, the projector is
 shown in the hall, and the protocol is its record. Recording votes and choosing the item under
-vote are for editors."""
+vote are for editors and the congress chair."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,8 +21,13 @@ from amendments.congress_export import protocol_file
 from amendments.congress_forms import FloorForm, VoteForm
 from amendments.models import Amendment, CongressVote
 from amendments.services.voting import congress_floor_set, vote_record
-from amendments.views._helpers import add_service_errors, get_chapter, require_editor
+from amendments.views._helpers import add_service_errors, get_chapter
 from manifesto.models import Chapter
+
+
+def _require_recorder(request: HttpRequest) -> None:
+    if not signed_in(request).records_votes:
+        raise PermissionDenied("Only editors and the congress chair record the votes.")
 
 
 def _desk_page(
@@ -49,7 +54,7 @@ def _desk_page(
 @login_required
 @require_safe
 def congress(request: HttpRequest, slug: str) -> HttpResponse:
-    require_editor(request.user)
+    _require_recorder(request)
     return _desk_page(request, get_chapter(slug))
 
 
@@ -58,7 +63,7 @@ def congress(request: HttpRequest, slug: str) -> HttpResponse:
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the congress's vote on amendment ``pk``; a refused form comes back filled in on
     the congress page, beside its item."""
-    require_editor(request.user)
+    _require_recorder(request)
     amendment = get_object_or_404(Amendment.objects.select_related("chapter"), pk=pk)
     chapter = get_chapter(amendment.chapter.slug)
     form = VoteForm(request.POST, prefix=f"v{pk}")
@@ -96,7 +101,7 @@ def _say_what_happened(request: HttpRequest, recorded: CongressVote) -> None:
 @require_POST
 def floor(request: HttpRequest, slug: str) -> HttpResponse:
     """Put an item under vote (the projector shows it), or clear the projector."""
-    require_editor(request.user)
+    _require_recorder(request)
     chapter = get_chapter(slug)
     form = FloorForm(request.POST)
     back = reverse("amendments:congress", args=[chapter.slug])

@@ -238,6 +238,9 @@ def test_seed_command_creates_demo_accounts_only_locally(db, settings, monkeypat
     assert User.objects.get(username="editor").is_editor
     assert User.objects.get(username="comrade").role == "member"
     assert User.objects.get(username="comrade").check_password("demo password here")
+    chair = User.objects.get(username="chair")
+    assert chair.is_congress_chair and chair.records_votes and not chair.is_editor
+    assert "chair / demo password here" in out.getvalue()
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="local mode"):
         call_command("seed", stdout=out)

@@ -210,14 +210,14 @@ def test_counts_that_do_not_add_up_are_refused(
     assert not CongressVote.objects.exists()
 
 
-def test_only_editors_record_votes_and_results_are_carried_or_lost(
+def test_only_editors_and_the_chair_record_votes_and_results_are_carried_or_lost(
     seed_chapter, p5, member, other_member, editor
 ) -> None:
     amendment = propose(member, p5, p5.text.replace("a myriad of problems", "many problems"))
     to_congress(seed_chapter, editor)
     with pytest.raises(ValidationError) as refused:
         vote_record(amendment=amendment, editor=other_member, result="lost", show_of_hands=True)
-    assert refused.value.code == "not_editor"
+    assert refused.value.code == "not_recorder"
     with pytest.raises(ValidationError) as refused:
         vote_record(amendment=amendment, editor=editor, result="maybe", show_of_hands=True)
     assert refused.value.message_dict == {"result": ["Choose carried or lost."]}

@@ -91,7 +91,7 @@ def test_recommendations_voting_list_votes_and_the_record_agree(
     _record(page, accepted, "Carried", None)
     _record(page, modified, "Carried", None)
     _record(page, rejected, "Lost", None)
-    expect(page.get_by_test_id("congress-record").locator("tbody tr")).to_have_count(4)
+    expect(page.get_by_test_id("recorded-vote")).to_have_count(4)
 
     def status(amendment: Amendment) -> str:
         return Amendment.objects.get(pk=amendment.pk).status

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from amendments.mailing import deliver_overdue, send_member_digests
 from amendments.services.notifications import send_editor_digest
+from amendments.services.recommending import recommendations_tell_due
 from common import clock
 
 
@@ -14,7 +15,8 @@ class Command(BaseCommand):
         "E-mail editors who asked for it a digest of the amendments proposed since the last "
         "run window (default: the last 24 hours), and members who chose a daily digest of what "
         "they follow the notices not yet e-mailed (and any notice whose task was lost). Run it "
-        "once a day from cron."
+        "once a day from cron. It also tells of recommendations whose publication time came if "
+        "the worker's task for it was lost."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,6 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         since = clock.now() - timedelta(hours=int(str(options["hours"])))
+        chapters = recommendations_tell_due()
+        if chapters:
+            self.stdout.write(f"Told of the recommendations of {chapters} chapter(s).")
         sent, count = send_editor_digest(since=since)
         self.stdout.write(f"Sent the digest of {count} new amendment(s) to {sent} editor(s).")
         members, notices = send_member_digests()

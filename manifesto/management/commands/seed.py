@@ -17,13 +17,15 @@ SEED_SLUG = "socialism-and-the-soviet-union"
 DEMO_ACCOUNTS = (
     ("editor", "Demo Editor", User.Role.EDITOR),
     ("comrade", "Demo Comrade", User.Role.MEMBER),
+    ("chair", "Demo Chair", User.Role.CHAIR),
 )
 
 
 class Command(BaseCommand):
     help = (
         "Load the seed chapter once (fixtures/seed.json) and, in local mode, (re)set the demo "
-        "accounts 'editor' and 'comrade' with $DEMO_PASSWORD or a generated password."
+        "accounts 'editor', 'comrade' and 'chair' (the congress chair) with $DEMO_PASSWORD or "
+        "a generated password."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -58,6 +60,7 @@ class Command(BaseCommand):
                     user_set_role(user=user, role=role)
         self.stdout.write(
             self.style.WARNING(
-                f"Demo accounts (local mode only): editor / {password}   comrade / {password}"
+                "Demo accounts (local mode only): "
+                + "   ".join(f"{username} / {password}" for username, _, _ in DEMO_ACCOUNTS)
             )
         )
