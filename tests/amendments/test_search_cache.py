@@ -78,3 +78,33 @@ def test_a_paragraph_changed_by_an_accepted_amendment_shows_its_new_text(
     again = propose(member, p4, p4.text + " Zanzibarians twice.", title="Twice")
     shown = _after("zanzibarians", "text", lambda: amendment_accept(amendment=again, editor=editor))
     assert shown.count("<mark>Zanzibarians</mark>") == 2
+
+
+def _form(params: dict[str, str]) -> str:
+    html = client_for(None).get(SEARCH, params).content.decode()
+    found = re.search(
+        r'<form method="get" action="[^"]*" class="search-form".*?</form>', html, re.S
+    )
+    assert found
+    return found.group(0)
+
+
+def test_the_cached_search_form_shows_what_was_asked_and_the_chapters_as_they_are(
+    seed_chapter,
+) -> None:
+    # The form is kept in the cache (amendments/views/search.py _form_stamp): each thing it
+    # shows is in its key.
+    plain = _form({"q": "soviets"})
+    assert 'value="soviets"' in plain and '<option value="" selected>Every chapter' in plain
+    chosen = _form({"q": "bread", "chapter": seed_chapter.slug, "kind": "comments"})
+    assert 'value="bread"' in chosen
+    assert f'<option value="{seed_chapter.slug}" selected>' in chosen
+    assert '<option value="comments" selected>' in chosen
+    seed_chapter.title = "A <renamed> chapter"
+    seed_chapter.save()  # as the Django admin renames it
+    renamed = _form({"q": "soviets"})
+    assert "A &lt;renamed&gt; chapter" in renamed
+    cache.clear()
+    assert renamed == _form({"q": "soviets"}), "the cached form differs from a fresh one"
+    refused = _form({"q": "soviets", "chapter": "no-such-chapter"})
+    assert 'aria-invalid="true"' in refused and 'value="soviets"' in refused
