@@ -21,7 +21,7 @@ from amendments.recommendations import RECOMMENDATION_RELATED, visible_recommend
 from amendments.row_cache import rendered_rows
 from amendments.selectors import support_count
 from manifesto.models import Chapter, Manifesto
-from manifesto.selectors import body_numbers, manifesto_chapter_list
+from manifesto.selectors import body_numbers
 
 LIST_PAGE_SIZE = 50
 # The author names offered while typing: the first this many, in alphabetical order.
@@ -105,7 +105,7 @@ def amendment_list(
     """One page of the public list (five queries: chapters, the count, the page, the ¶
     labels of the page's chapters, authors), each row's HTML from the cache where it is
     (amendments.row_cache)."""
-    chapters = manifesto_chapter_list(manifesto)
+    chapters = _chapters(manifesto)
     numbers = _numbers_in_order(filters, viewer, chapters)
     page = Paginator(numbers, LIST_PAGE_SIZE).get_page(page_number)
     amendments = list(
@@ -125,15 +125,27 @@ def amendment_list(
     return AmendmentList(page, rows, chapters, author_names(), rendered_rows(rows))
 
 
+def _chapters(manifesto: Manifesto | None) -> list[Chapter]:
+    """The Manifesto's chapters in their order, with only what the list uses of them (its
+    filter shows their titles, and their order and numbers place the pages)."""
+    if manifesto is None:
+        return []
+    return list(
+        manifesto.chapters.order_by("order", "id").only("id", "manifesto", "title", "slug", "order")
+    )
+
+
 def _numbers_in_order(
     filters: AmendmentFilters, viewer: User | AnonymousUser | None, chapters: list[Chapter]
 ) -> QuerySet[Amendment, int] | TextOrderNumbers:
     """The numbers of the amendments the filters select, in their order, for the paginator:
     the page is found on the numbers alone and only its rows are read whole."""
-    numbers = listed_amendments(filters, viewer).select_related(None).values_list("pk", flat=True)
-    if sort_of(filters, "text") == TEXT_ORDER:
-        return TextOrderNumbers(numbers, chapters)
-    return numbers
+    order = sort_of(filters, "text")
+    if order == TEXT_ORDER:
+        # Unannotated: only the sort by supporters needs their count to find the page.
+        matching = amendments_matching(filters, viewer).order_by(*order)
+        return TextOrderNumbers(matching.values_list("pk", flat=True), chapters)
+    return listed_amendments(filters, viewer).select_related(None).values_list("pk", flat=True)
 
 
 class TextOrderNumbers:
@@ -168,20 +180,24 @@ class TextOrderNumbers:
     def __len__(self) -> int:
         return self.count()
 
-    @overload
-    def __getitem__(self, index: int) -> int: ...
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.numbers)
 
     @overload
-    def __getitem__(self, index: slice) -> QuerySet[Amendment, int]: ...
+    def __getitem__(self, index: int, /) -> int: ...
 
-    def __getitem__(self, index: int | slice) -> int | QuerySet[Amendment, int]:
+    @overload
+    def __getitem__(self, index: slice, /) -> QuerySet[Amendment, int]: ...
+
+    def __getitem__(self, index: int | slice, /) -> int | QuerySet[Amendment, int]:
         if isinstance(index, int):
             return self[index : index + 1][0]
         counts = self.chapter_counts()
         start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
         if self._unlisted:
             return self.numbers[start:stop]
-        spanned, before, seen = [], 0, 0
+        spanned: list[int] = []
+        before = seen = 0
         for chapter, n in counts:
             if seen + n > start and seen < stop:
                 before = before if spanned else seen
