@@ -11,7 +11,8 @@ On PostgreSQL it is full-text search with the English configuration: ``websearch
 index (the migrations ``manifesto 0005_search`` and ``amendments 0014_search``), ``ts_rank``
 order (an amendment's title weighs more than its reason and text) among the newest ``RANKED``
 matches of each kind (a common word matches thousands, and ranking reads each row's vector),
-and ``ts_headline`` for the snippets of the rows shown.
+and ``ts_headline`` for the snippets of the rows shown, kept in the cache under a digest of the
+text and the search (a snippet depends on nothing else), all those missing made in one query.
 
 On SQLite it is a plain word match: every word must appear (case-insensitively; a crude stem
 strips common English endings, so "nationalised" finds "nationalisation" too), a quoted phrase
@@ -25,12 +26,14 @@ use character and a random token per search), which are replaced after escaping.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -40,7 +43,6 @@ from django.db.models import (
     Model,
     Q,
     QuerySet,
-    TextField,
 )
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
@@ -48,6 +50,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from amendments.models import Amendment, Comment
+from common.fragments import FRAGMENT_TIMEOUT
 from manifesto.models import Chapter, Paragraph
 from manifesto.reference import paragraph_citation, paragraph_lines
 from textcore.lines import break_lines
@@ -71,12 +74,17 @@ KINDS: dict[str, str] = {
 # migrations manifesto 0005_search and amendments 0014_search); {t} is the table and a dot.
 _TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
 VECTORS = {kind: "{t}search_vector" for kind in KINDS}
-# What each kind's snippet is cut from.
-_SNIPPET_SOURCES = {
-    TEXT: "{t}text",
-    AMENDMENTS: "{t}reason || ' … ' || {t}proposed_text",
-    COMMENTS: "{t}body",
-}
+_HEADLINE_OPTIONS = 'MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
+# The snippets of the texts shown, in one query, in the texts' order (the options carry this
+# search's sentinels).
+_HEADLINES = (
+    "SELECT ts_headline('english'::regconfig, texts.source, "
+    "websearch_to_tsquery('english'::regconfig, %s), %s) "
+    "FROM unnest(%s::text[]) WITH ORDINALITY AS texts(source, n) ORDER BY texts.n"
+)
+# Part of every snippet's key: raise it when what _marked makes of a headline changes, so
+# that a shared cache (CACHE_URL) serves no snippet of the code before.
+SNIPPET_VERSION = 1
 # A page of the newest matches ranked, by rank (the query that finds and ranks them is
 # Django's, put in for {newest}).
 _PAGE_OF_NEWEST = (
@@ -149,8 +157,9 @@ def search_chapters() -> list[Chapter]:
 def search_run(
     *, query: str, kind: str = "", chapter: Chapter | None = None, page: int = 1
 ) -> SearchResults:
-    """The results of ``query`` (one query per kind searched): each kind's first few, or, with
-    ``kind``, one page of that kind."""
+    """The results of ``query`` (one query per kind searched, and on PostgreSQL one for the
+    snippets the cache does not hold): each kind's first few, or, with ``kind``, one page of
+    that kind."""
     full_text = connection.vendor == "postgresql"
     kinds = [kind] if kind in KINDS else list(KINDS)
     page = max(1, min(page, MAX_PAGE)) if kind in KINDS else 1
@@ -158,17 +167,28 @@ def search_run(
     results = SearchResults(
         query, method="full-text" if full_text else "word match", kind=kind if kind in KINDS else ""
     )
-    for name in kinds:
-        queryset = _BASE[name](chapter)
-        window = ((page - 1) * size, size)
-        if full_text:
-            rows = _full_text(queryset, name, query, *window)
-        else:
-            rows = _word_match(queryset, name, query, *window)
-        hits = [_HITS[name](row, snippet, offset) for row, snippet, offset in rows[:size]]
-        results.kinds.append(KindResults(name, hits, len(rows) > size, page))
+    window = ((page - 1) * size, size)
+    if full_text:
+        found = {name: _full_text(_BASE[name](chapter), name, query, *window) for name in kinds}
+        shown = [(name, row) for name in kinds for row in found[name][:size]]
+        snippets = iter(_snippets([_SNIPPET_TEXT[name](row) for name, row in shown], query))
+        for name in kinds:
+            rows = [(row, *_with_offset(row, *next(snippets))) for row in found[name][:size]]
+            hits = [_HITS[name](row, snippet, offset) for row, snippet, offset in rows]
+            results.kinds.append(KindResults(name, hits, len(found[name]) > size, page))
+    else:
+        for name in kinds:
+            rows = _word_match(_BASE[name](chapter), name, query, *window)
+            hits = [_HITS[name](row, snippet, offset) for row, snippet, offset in rows[:size]]
+            results.kinds.append(KindResults(name, hits, len(rows) > size, page))
     _mark_titles(results.kinds, query)
     return results
+
+
+def _with_offset(row: Any, snippet: SafeString, first: str) -> tuple[SafeString, int | None]:
+    """The snippet, and where the first word it marked stands in the row's text (a
+    paragraph's: for the link to its line)."""
+    return snippet, _offset_of(getattr(row, "text", ""), first)
 
 
 def _mark_titles(kinds: Iterable[KindResults], query: str) -> None:
@@ -264,23 +284,16 @@ class _OnTable(Expression):
         return self.template.format(t=f"{table}."), tuple(self.params)
 
 
-def _full_text(queryset: QuerySet[Any], kind: str, query: str, offset: int, size: int) -> list[Row]:
-    """One page of ``kind`` matching ``query``, best first, with snippets (one query)."""
+def _full_text(queryset: QuerySet[Any], kind: str, query: str, offset: int, size: int) -> list[Any]:
+    """One page of ``kind`` matching ``query``, best first (one query; the snippets are
+    ``_snippets``')."""
     vector = VECTORS[kind]
-    token = secrets.token_hex(8)
-    start, stop = f"{_START}{token}", f"{_STOP}{token}"
-    options = (
-        f'StartSel="{start}", StopSel="{stop}", MaxWords=35, MinWords=12, '
-        'MaxFragments=2, FragmentDelimiter=" … "'
-    )
-    headline = f"ts_headline('english'::regconfig, {_SNIPPET_SOURCES[kind]}, {_TSQUERY}, %s)"
     matches = _OnTable(f"{vector} @@ {_TSQUERY}", [query], BooleanField())
     rank = _OnTable(f"ts_rank({vector}, {_TSQUERY})", [query], FloatField())
-    marked = _OnTable(headline, [query, options], TextField())
     # Ranking reads each row's vector, so only the newest RANKED matches are ranked (a common
     # word matches thousands): found newest first by the primary key and ranked in the same
     # scan (each vector read once), the page's rows picked from them, and only those read
-    # whole, ranked again for their order and given their snippets.
+    # whole, ranked again for their order.
     newest = (
         queryset.filter(matches)
         .annotate(search_rank=rank)
@@ -291,23 +304,49 @@ def _full_text(queryset: QuerySet[Any], kind: str, query: str, offset: int, size
     # The SQL is Django's own for the query above; the search and the numbers are parameters.
     picked = _PAGE_OF_NEWEST.format(newest=sql)  # nosec B608
     page = RawSQL(picked, (*params, size + 1, offset))  # noqa: S611  # nosec B611
-    rows = (
-        queryset.filter(pk__in=page)
-        .annotate(search_rank=rank, search_headline=marked)
-        .order_by("-search_rank", "pk")
+    return list(
+        queryset.filter(pk__in=page).annotate(search_rank=rank).order_by("-search_rank", "pk")
     )
-    found = []
-    for row in rows:
-        snippet, first = _marked(row.search_headline, start, stop)
-        found.append((row, snippet, _offset_of(getattr(row, "text", ""), first)))
-    return found
 
 
-def _marked(headline: str, start: str, stop: str) -> tuple[SafeString, str]:
+def _snippets(sources: Sequence[str], query: str) -> list[tuple[SafeString, str]]:
+    """Each text's snippet with the words of ``query`` marked, by ``ts_headline``, and the
+    first word it marked. A snippet depends on nothing but the text, the search and the
+    options, so it is kept in the cache under a digest of them (never stale: a changed text
+    is another key); those not there are made in one query."""
+    keys = [_snippet_key(source, query) for source in sources]
+    found: dict[str, tuple[str, str]] = cache.get_many(keys)
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    if missing:
+        made = _headlines([sources[i] for i in missing], query)
+        kept = {keys[i]: snippet for i, snippet in zip(missing, made, strict=True)}
+        cache.set_many(kept, timeout=FRAGMENT_TIMEOUT)
+        found.update(kept)
+    # What the cache holds was escaped by _marked before it was kept.
+    return [(SafeString(found[key][0]), found[key][1]) for key in keys]  # nosec B703
+
+
+def _snippet_key(source: str, query: str) -> str:
+    stamp = repr((SNIPPET_VERSION, _HEADLINE_OPTIONS, query, source))
+    return "search-snippet:" + hashlib.sha256(stamp.encode()).hexdigest()
+
+
+def _headlines(sources: Sequence[str], query: str) -> list[tuple[str, str]]:
+    """ts_headline of each text (one query), escaped, its sentinels made ``<mark>``."""
+    token = secrets.token_hex(8)
+    start, stop = f"{_START}{token}", f"{_STOP}{token}"
+    options = f'StartSel="{start}", StopSel="{stop}", {_HEADLINE_OPTIONS}'
+    with connection.cursor() as cursor:
+        cursor.execute(_HEADLINES, [query, options, list(sources)])
+        headlines = [row[0] for row in cursor.fetchall()]
+    return [_marked(headline, start, stop) for headline in headlines]
+
+
+def _marked(headline: str, start: str, stop: str) -> tuple[str, str]:
     """The headline escaped with its sentinels made ``<mark>`` (and the first marked word)."""
     first = re.search(f"{re.escape(start)}(.*?){re.escape(stop)}", headline, re.DOTALL)
     html = escape(headline).replace(start, "<mark>").replace(stop, "</mark>")
-    return mark_safe(html), first.group(1) if first else ""  # noqa: S308  # nosec B308 B703
+    return str(html), first.group(1) if first else ""
 
 
 def _offset_of(text: str, word: str) -> int | None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode
 
+import django
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from amendments.forms import SearchForm
 from amendments.search import MAX_PAGE, search_chapters, search_run
+from common.fragments import templates_stamp
+
+FORM_TEMPLATE = "amendments/_partials/search_form.html"
 
 
 @require_safe
@@ -30,8 +35,24 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "amendments/search.html",
-        {"form": form, "results": results, "kept": urlencode(kept)},
+        {
+            "form": form,
+            "results": results,
+            "kept": urlencode(kept),
+            "form_stamp": _form_stamp(form),
+        },
     )
+
+
+def _form_stamp(form: SearchForm) -> str:
+    """A key for the search form as shown (for {% cache %}): the values it shows, the
+    chapters it offers, its template's source and Django's (whose widgets render the
+    selects); "" (not kept) while it has errors, which change how its fields are shown."""
+    if form.errors:
+        return ""
+    shown = [(form[name].value(), form[name].field.choices) for name in ("chapter", "kind")]  # type: ignore[attr-defined]
+    stamp = repr((form["q"].value(), shown, django.VERSION, templates_stamp((FORM_TEMPLATE,))))
+    return hashlib.sha256(stamp.encode()).hexdigest()
 
 
 def _page(typed: str) -> int:

@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
 from amendments.filtering import AmendmentFilters
 from amendments.forms import AmendmentListFilterForm
-from amendments.listing import LIST_PAGE_SIZE
+from amendments.listing import LIST_PAGE_SIZE, listed_amendments
 from amendments.models import Amendment
 from amendments.services.deciding import amendments_reject
 from amendments.services.proposing import support_add
-from manifesto.models import Paragraph
+from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user
@@ -229,3 +231,41 @@ def test_the_queue_sorts_in_text_order_and_finds_authors_by_shown_name(editor, t
     by_name = client.get(queue + "?author=ALICE+member").content.decode()
     assert "On three" in by_name and "On one" not in by_name
     assert "On three" not in client.get(queue + "?author=alice").content.decode()
+
+
+def _ids_shown(page: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'class="amendment-row" id="amendment-(\d+)"', page)]
+
+
+@pytest.mark.parametrize("query", ["", "?status=pending", "?status=rejected"])
+def test_pages_in_text_order_span_chapters_as_one_sort_of_every_amendment_would(
+    seed_chapter, member, query
+) -> None:
+    # The page is found by counting per chapter (amendments.listing.TextOrderNumbers): with
+    # a chapter before the seed (made later, so a higher id) and one level with it (its id
+    # breaks the tie), every page must be the slice of the plain sort of every amendment.
+    first = Chapter.objects.create(
+        manifesto=seed_chapter.manifesto, title="First", slug="first", order=seed_chapter.order - 1
+    )
+    level = Chapter.objects.create(
+        manifesto=seed_chapter.manifesto, title="Level", slug="level", order=seed_chapter.order
+    )
+    for chapter, count in ((first, 37), (level, 44), (seed_chapter, 61)):
+        if chapter != seed_chapter:
+            for key, position in ((1, "m"), (2, "g"), (3, "t")):
+                Paragraph.objects.create(
+                    chapter=chapter, key=key, position=position, text=f"Text {key} of {chapter}."
+                )
+        paragraphs = list(chapter.paragraphs.filter(kind="body", is_deleted=False))
+        _bulk(chapter, member, count, paragraphs)
+    form = AmendmentListFilterForm(QueryDict(query.lstrip("?")))
+    expected = list(listed_amendments(form.filters(), None).values_list("pk", flat=True))
+    shown: list[int] = []
+    client = client_for(None)
+    for number in range(1, 5):
+        page = _page(client, (query or "?") + f"&page={number}")
+        shown += _ids_shown(page)
+        assert f"<strong>{len(expected)} amendment" in page
+        if 'rel="next"' not in page:
+            break
+    assert shown == expected and len({a.chapter_id for a in Amendment.objects.all()}) == 3
