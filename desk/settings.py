@@ -155,9 +155,17 @@ STORAGES = {
     },
 }
 
-# The cache holds the chapter page's text, keyed on a stamp of its newest history rows, so a
-# cache of each process's own is never stale; CACHE_URL=redis://… lets the processes share it.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds rendered fragments of pages (the chapter's text, the paragraph and amendment
+# pages' main parts, the list's and the queue's rows and groups, search snippets), each keyed on
+# a stamp of what it shows (common/fragments.py), so a cache of each process's own is never
+# stale; CACHE_URL=redis://… lets the processes share it. Django's default of 300 entries is
+# less than one busy queue page and its paragraph groups: a round's working set is thousands.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "20000"))},
+    }
+}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
