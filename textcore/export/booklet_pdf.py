@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ from textcore.export.booklet import (
     BookletAmendment,
     BookletRecommendation,
     VotingBlock,
+    _chapter_titles,
     _font_size,
     _supporters_line,
     shown_ops,
@@ -176,14 +178,28 @@ class _Entry:
 
 @dataclass
 class _Contents:
-    """The contents' entries in order, and the running title of each page."""
+    """The contents' entries in order, planned before the body is drawn (the front matter's
+    length depends on them); the body claims each as it reaches its heading."""
 
     entries: list[_Entry] = field(default_factory=list)
+    claimed: int = 0
+
+    @classmethod
+    def of(cls, booklet: Booklet) -> _Contents:
+        titles = [("The text", 0), *((chapter.title, 1) for chapter in booklet.document.chapters)]
+        titles.append(("The amendments", 0))
+        titles += [(f"Amendments to {title}", 1) for title in _chapter_titles(booklet.amendments)]
+        if booklet.voting_list is not None:
+            titles.append(("The voting list", 0))
+        return cls([_Entry(f"entry-{n}", title, level) for n, (title, level) in enumerate(titles)])
 
     def add(self, title: str, level: int) -> str:
-        key = f"entry-{len(self.entries)}"
-        self.entries.append(_Entry(key, title, level))
-        return key
+        """The key of the next entry, which must be ``title``."""
+        entry = self.entries[self.claimed]
+        if (entry.title, entry.level) != (title, level):
+            raise ValueError(f"The contents planned {entry.title!r} where the body has {title!r}.")
+        self.claimed += 1
+        return entry.key
 
 
 class _Heading(Paragraph):
@@ -536,8 +552,24 @@ class _BookletDoc(BaseDocTemplate):
                 self.running = running
 
 
+class _Feed(list[Flowable]):
+    """The flowables handed to ReportLab a few hundred at a time: its build takes them from
+    the front of a list, which for the whole list (tens of thousands) would hold every
+    paragraph in memory and move the whole list at each one taken."""
+
+    def __init__(self, source: Iterator[Flowable]) -> None:
+        super().__init__()
+        self._source = source
+
+    def __len__(self) -> int:
+        # The build asks for the length before it takes each flowable.
+        if super().__len__() < 64:
+            self.extend(islice(self._source, 512))
+        return super().__len__()
+
+
 def _draw(
-    flowables: Iterator[Flowable] | list[Flowable],
+    flowables: Iterator[Flowable],
     *,
     title: str,
     first_page: int,
@@ -545,7 +577,7 @@ def _draw(
 ) -> tuple[bytes, _BookletDoc]:
     buffer = io.BytesIO()
     document = _BookletDoc(buffer, title=title, first_page=first_page)
-    document.build(list(flowables), canvasmaker=_deferred_canvas(first_page, total))
+    document.build(_Feed(flowables), canvasmaker=_deferred_canvas(first_page, total))
     return buffer.getvalue(), document
 
 
@@ -554,25 +586,29 @@ def render_booklet_pdf(booklet: Booklet) -> bytes:
     matter, then the front matter with the body's pages in its contents, joined."""
     _register_fonts()
     styles = _styles(_font_size(booklet.document.line_width))
-    contents = _Contents()
+    contents = _Contents.of(booklet)
     title = f"{clean_text(booklet.document.title)}: congress pack"
-    body = list(_body_flowables(booklet, styles, contents))
     # The front matter's length does not depend on the page numbers it shows.
     _, counted = _draw(
-        _front_flowables(booklet, styles, contents),
+        iter(_front_flowables(booklet, styles, contents)),
         title=title,
         first_page=1,
         total=lambda pages: pages,
     )
     front_pages = counted.page
     body_pdf, drawn = _draw(
-        body, title=title, first_page=front_pages + 1, total=lambda pages: front_pages + pages
+        _body_flowables(booklet, styles, contents),
+        title=title,
+        first_page=front_pages + 1,
+        total=lambda pages: front_pages + pages,
     )
+    if contents.claimed != len(contents.entries):
+        raise ValueError("The body has fewer headings than the contents planned.")
     total = front_pages + drawn.page
     for entry in contents.entries:
         entry.page = drawn.entry_pages.get(entry.key, front_pages + 1)
     front_pdf, _ = _draw(
-        _front_flowables(booklet, styles, contents),
+        iter(_front_flowables(booklet, styles, contents)),
         title=title,
         first_page=1,
         total=lambda pages: total,
