@@ -19,6 +19,11 @@ which also adds the bookmarks.
 from __future__ import annotations
 
 import io
+import json
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -90,6 +95,9 @@ _GREY = (0.27, 0.27, 0.27)
 # Room an amendment's heading, or a heading within it, needs under it on the page; less, and it
 # starts the next page. (Cheaper than keep-with-next, which lays the group out twice.)
 _ROOM_H3, _ROOM_H4 = 36 * mm, 16 * mm
+# From how many amendments the word diffs are computed in a second process (starting one
+# costs a few tenths of a second).
+PARALLEL_FROM = 300
 
 
 @cache
@@ -357,9 +365,44 @@ def _chapter_flowables(
             yield Paragraph(f"{number}.&nbsp;{_markup(shown_text(note.text))}", styles.note)
 
 
-def _diff_markup(amendment: BookletAmendment) -> str:
+def _changes(amendments: Sequence[BookletAmendment]) -> Iterator[list[tuple[int, str]]]:
+    """Each amendment's shown word diff, in order. The diffs are a good part of the booklet's
+    work: for a long booklet a second process (``_diff_worker``) computes them while this one
+    lays the pages out."""
+    pairs = [(amendment.old_text, amendment.new_text) for amendment in amendments]
+    if len(pairs) < PARALLEL_FROM:
+        yield from (shown_ops(old, new) for old, new in pairs)
+        return
+    root = Path(__file__).resolve().parents[2]
+    path = os.pathsep.join(filter(None, (str(root), os.environ.get("PYTHONPATH"))))
+    # A plain child process, not multiprocessing: nothing of the caller's (its main module,
+    # its database connections, its threads) is copied or imported into it.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "textcore.export._diff_worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": path},
+        text=True,
+        encoding="utf-8",
+    )
+    assert worker.stdin is not None and worker.stdout is not None  # both are pipes
+    try:
+        worker.stdin.write(json.dumps(pairs, ensure_ascii=False))
+        worker.stdin.close()
+        for line in worker.stdout:
+            yield [(op, text) for op, text in json.loads(line)]
+    finally:
+        worker.kill()
+        worker.wait()
+        worker.stdout.close()
+    if worker.returncode not in (0, -signal.SIGKILL):
+        raise RuntimeError(f"The booklet's diff worker failed (exit {worker.returncode}).")
+
+
+def _diff_markup(ops: Sequence[tuple[int, str]]) -> str:
     parts: list[str] = []
-    for op, text in shown_ops(amendment.old_text, amendment.new_text):
+    for op, text in ops:
         shown = _markup(text)
         if op == EQUAL:
             parts.append(shown)
@@ -383,7 +426,9 @@ def _recommendation_flowables(
             yield Paragraph(_markup(line), styles.body)
 
 
-def _amendment_flowables(amendment: BookletAmendment, styles: _Styles) -> Iterator[Flowable]:
+def _amendment_flowables(
+    amendment: BookletAmendment, ops: Sequence[tuple[int, str]], styles: _Styles
+) -> Iterator[Flowable]:
     """One amendment: its heading (number, place, title), its facts on one line, a note, the
     change as a word diff, the reason, and the committee's recommendation when published."""
     yield CondPageBreak(_ROOM_H3)
@@ -401,7 +446,7 @@ def _amendment_flowables(amendment: BookletAmendment, styles: _Styles) -> Iterat
         yield Paragraph(_markup(amendment.note), styles.boxed)
     yield CondPageBreak(_ROOM_H4)
     yield Paragraph("The change", styles.h4)
-    yield Paragraph(_diff_markup(amendment), styles.diff)
+    yield Paragraph(_diff_markup(ops), styles.diff)
     yield CondPageBreak(_ROOM_H4)
     yield Paragraph("Reason", styles.h4)
     reasons = [line for line in split_lines(amendment.reason) if line.strip()]
@@ -442,12 +487,13 @@ def _body_flowables(booklet: Booklet, styles: _Styles, contents: _Contents) -> I
     if not booklet.amendments:
         yield Paragraph("No amendment is open.", styles.body)
     current = None
-    for amendment in booklet.amendments:
+    changes = _changes(booklet.amendments)
+    for amendment, ops in zip(booklet.amendments, changes, strict=True):
         if amendment.chapter_title != current:
             current = amendment.chapter_title
             group = f"Amendments to {current}"
             yield _Heading(group, styles.h2, entry=contents.add(group, 1), running=group)
-        yield from _amendment_flowables(amendment, styles)
+        yield from _amendment_flowables(amendment, ops, styles)
     if booklet.voting_list is not None:
         yield from _voting_flowables(booklet.voting_list, styles, contents)
 
