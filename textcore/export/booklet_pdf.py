@@ -267,6 +267,23 @@ class _Lines(Flowable):
             y -= self.leading
 
 
+class _Label(Flowable):
+    """A short heading of our own words drawn as one line ("Reason"): thousands of them, so
+    without a paragraph's parsing and line breaking."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text, self.style = text, style
+        self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return available_width, self.style.leading
+
+    def draw(self) -> None:
+        self.canv.setFont(self.style.fontName, self.style.fontSize)
+        self.canv.drawString(0, self.style.leading - self.style.fontSize, self.text)
+
+
 class _Anchor(Flowable):
     """Marks where an entry of the contents begins that has no heading of its own."""
 
@@ -419,7 +436,7 @@ def _recommendation_flowables(
     if recommendation is None:
         return
     yield CondPageBreak(_ROOM_H4)
-    yield Paragraph("The committee recommends", styles.h4)
+    yield _Label("The committee recommends", styles.h4)
     yield Paragraph(f"<b>{_markup(recommendation.verdict)}</b>", styles.body)
     for line in [*split_lines(recommendation.text), recommendation.answer]:
         if line.strip():
@@ -445,10 +462,10 @@ def _amendment_flowables(
     if amendment.note:
         yield Paragraph(_markup(amendment.note), styles.boxed)
     yield CondPageBreak(_ROOM_H4)
-    yield Paragraph("The change", styles.h4)
+    yield _Label("The change", styles.h4)
     yield Paragraph(_diff_markup(ops), styles.diff)
     yield CondPageBreak(_ROOM_H4)
-    yield Paragraph("Reason", styles.h4)
+    yield _Label("Reason", styles.h4)
     reasons = [line for line in split_lines(amendment.reason) if line.strip()]
     for line in reasons or ["No reason given."]:
         yield Paragraph(_markup(line), styles.body)
