@@ -247,12 +247,15 @@ class _Lines(Flowable):
         canvas = self.canv
         y = self.leading * len(self.lines) - self.size
         for label, pieces in self.lines:
-            if label:
-                canvas.setFont(SANS, 7)
-                canvas.setFillColorRGB(*_GREY)
-                canvas.drawRightString(-3 * mm, y, label)
-                canvas.setFillColorRGB(0, 0, 0)
+            # The number and its line in one text object: one line of text when read out.
             text = canvas.beginText(0, y)
+            if label:
+                text.setTextOrigin(-3 * mm - pdfmetrics.stringWidth(label, SANS, 7), y)
+                text.setFont(SANS, 7)
+                text.setFillColorRGB(*_GREY)
+                text.textOut(label)
+                text.setFillColorRGB(0, 0, 0)
+                text.setTextOrigin(0, y)
             text.setFont(self.font, self.size)
             for piece in pieces:
                 if isinstance(piece, FootnoteRef):
