@@ -50,9 +50,8 @@ from textcore.export.booklet import (
     BookletRecommendation,
     VotingBlock,
     render_booklet_docx,
-    render_booklet_html,
 )
-from textcore.export.pdf import html_to_pdf
+from textcore.export.booklet_pdf import render_booklet_pdf
 
 PACK_FORMATS = {
     "booklet-pdf": Format("booklet-pdf", "Booklet (PDF)", "pdf", "application/pdf"),
@@ -268,5 +267,4 @@ def pack_run(
     booklet = booklet_of(manifesto=manifesto, chapters=chapters, moment=moment)
     if fmt == "booklet-docx":
         return ExportResult(render_booklet_docx(booklet), name, format_.content_type)
-    content = html_to_pdf(render_booklet_html(booklet), base_url=None)
-    return ExportResult(content, name, format_.content_type)
+    return ExportResult(render_booklet_pdf(booklet), name, format_.content_type)

@@ -7,18 +7,23 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
 from docx import Document
+from pypdf import PdfReader
 
-from textcore.export import ExportBlock, ExportChapter, ExportDocument
+from textcore.export import ExportBlock, ExportChapter, ExportDocument, booklet_pdf
 from textcore.export.booklet import (
     Booklet,
     BookletAmendment,
     VotingBlock,
     render_booklet_docx,
     render_booklet_html,
+    shown_ops,
 )
+from textcore.export.booklet_pdf import render_booklet_pdf
 from textcore.lines import break_lines
 
 
@@ -113,3 +118,42 @@ def test_long_unchanged_passages_are_cut_around_the_changes() -> None:
     assert shown_ops("a b c", "a X c") == [(0, "a "), (-1, "b"), (1, "X"), (0, " c")]
     assert shown_ops(old, "") == [(-1, old)]
     assert shown_ops("", old) == [(1, old)]
+
+
+def _pdf_text(pdf: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_the_pdf_prints_both_chapters_the_amendments_the_contents_and_the_bookmarks() -> None:
+    pdf = render_booklet_pdf(BOOKLET)
+    pages = _pdf_text(pdf)
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    assert "Title 7 <img src=x>" in text and "Proposed by: Alice <b>" in text
+    assert text.index("#7 · ¶ 1, line 2") < text.index("#3 · ¶ 1, line 2")
+    assert "If #7 is carried, #3 falls." in text
+    contents = dict(re.findall(r"^(.+?) +\.+ +(\d+)$", pages[1], re.M))
+    for title in ("Chapter One", "Chapter Two", "The amendments", "The voting list"):
+        assert title in pages[int(contents[title]) - 1], title
+    assert int(contents["Chapter Two"]) > int(contents["Chapter One"])
+    outline = PdfReader(io.BytesIO(pdf)).outline
+    assert [item.title for item in outline if not isinstance(item, list)] == [
+        "The text",
+        "The amendments",
+        "The voting list",
+    ]
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+
+
+def test_the_diff_worker_gives_the_diffs_computed_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [
+        ("the old words here", "the new words here"),
+        ("Ünïcödé — “quoted” ¶ text", "Ünïcödé — ‘quoted’ text, longer"),
+        ("a paragraph to delete", ""),
+        ("", "an inserted paragraph"),
+    ]
+    amendments = [
+        replace(_amendment(number, "Chapter One"), old_text=old, new_text=new)
+        for number, (old, new) in enumerate(texts, start=1)
+    ]
+    monkeypatch.setattr(booklet_pdf, "PARALLEL_FROM", 1)  # in the worker even for four
+    assert list(booklet_pdf._changes(amendments)) == [shown_ops(old, new) for old, new in texts]

@@ -3,9 +3,11 @@ its place ("¶ 9, lines 123–125"), proposer, supporters, reason and word diff,
 committee's recommendation and the voting list where the desk has them. Pure functions over
 the dataclasses below; no Django here.
 
-``render_booklet_html`` gives the page that ``textcore.export.pdf.html_to_pdf`` prints: A4, a
-title page, a table of contents whose page numbers WeasyPrint fills in (``target-counter``),
-the chapter's title running at the top of each page and "Page 3 of 40" at the bottom. The text
+``render_booklet_html`` gives the booklet as one HTML page (A4 print CSS: a title page, a table
+of contents whose page numbers an HTML printer fills in with ``target-counter``, the chapter's
+title running at the top of each page and "Page 3 of 40" at the bottom). The PDF is not printed
+from it: ``textcore.export.booklet_pdf`` draws the same content with ReportLab, because
+WeasyPrint took minutes and gigabytes for the whole Manifesto. The text
 is the line-numbered HTML of ``textcore.export.html`` (the same lines, cut by
 ``textcore.lines.break_lines``, and the same reference labels as the chapter page), every
 number shown in the margin. All user text is escaped.
@@ -39,7 +41,7 @@ from textcore.export.html import _chapter_html, _IdRegistry, text_html
 from textcore.words import trim_edges
 
 # The fonts the booklet names: DejaVu, from Debian's fonts-dejavu-core (the Makefile and CI
-# install it); WeasyPrint embeds the glyphs it uses in the PDF.
+# install it); the PDF embeds the glyphs it uses.
 SERIF = '"DejaVu Serif"'
 SANS = '"DejaVu Sans"'
 # How wide a numbered line may be on A4 with our margins, and how wide a character of DejaVu
@@ -166,7 +168,7 @@ del {{ text-decoration: line-through; color: #444; }}
 
 
 def render_booklet_html(booklet: Booklet) -> str:
-    """The booklet as one HTML page for WeasyPrint (see the module docstring)."""
+    """The booklet as one HTML page with its print CSS (see the module docstring)."""
     doc = booklet.document
     ids = _IdRegistry()
     several = len(doc.chapters) > 1

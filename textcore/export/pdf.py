@@ -1,4 +1,5 @@
-"""HTML to PDF with WeasyPrint: the congress pack's booklet (and any other printed page).
+"""HTML to PDF with WeasyPrint: the congress exports' printed pages. (The congress pack's
+booklet is drawn with ReportLab instead: ``textcore.export.booklet_pdf`` says why.)
 
 WeasyPrint lays the page out with Pango and HarfBuzz (Debian: libpango-1.0-0,
 libpangoft2-1.0-0, libharfbuzz0b) and embeds the glyphs of the fonts it used, so the PDF reads
