@@ -57,17 +57,22 @@ class ParagraphGroup:
     later: int = 0
 
     def set_competing(self, pairs: list[tuple[int, int]]) -> None:
-        # Rivals are indexed once, so the template's lookup for each amendment stays cheap.
-        self.competing, self.rivals = pairs, {}
-        for a, b in pairs:
-            self.rivals.setdefault(a, []).append(b)
-            self.rivals.setdefault(b, []).append(a)
+        self.competing, self.rivals = pairs, rivals_of(pairs)
 
     def competes(self, amendment: Amendment) -> list[int]:
         return self.rivals.get(amendment.pk, [])
 
     def citation_of(self, amendment: Amendment) -> Citation | None:
         return self.citations.get(amendment.pk)
+
+
+def rivals_of(pairs: list[tuple[int, int]]) -> dict[int, list[int]]:
+    """The amendments each one competes with, indexed once so a row's lookup stays cheap."""
+    rivals: dict[int, list[int]] = {}
+    for a, b in pairs:
+        rivals.setdefault(a, []).append(b)
+        rivals.setdefault(b, []).append(a)
+    return rivals
 
 
 @dataclass
@@ -162,7 +167,7 @@ def review_queue(
     width = manifesto.line_width if manifesto else 0
     on_page_chapters = {a.chapter_id for a in shown.values()}
     numbers = body_numbers([c for c in chapters if c.id in on_page_chapters])
-    pairs = paragraphs_competing(by_paragraph)
+    competing = paragraphs_competing(by_paragraph)
     groups = []
     for part in slices:
         rows = by_paragraph[part.paragraph_id]
@@ -175,7 +180,7 @@ def review_queue(
         group.citation = paragraph_citation(paragraph, number)
         group.reference = amendments[0].chapter.reference_name
         group.citations = {a.pk: amendment_citation(a, number, width) for a in amendments}
-        group.set_competing(pairs[part.paragraph_id])
+        group.competing, group.rivals = competing[part.paragraph_id]
         group.earlier, group.later = part.start, max(0, len(rows) - part.stop)
         groups.append(group)
     return Queue(
@@ -251,7 +256,7 @@ def _shown(pks: list[int], chapters: dict[int, Chapter]) -> dict[int, Amendment]
     for amendment in (
         _with_support(Amendment.objects.filter(pk__in=pks))
         .select_related("author", "paragraph", "recommendation")
-        .defer(*_NOT_SHOWN)
+        .only(*_SHOWN)
     ):
         chapter = chapters.get(amendment.chapter_id)
         if chapter is not None:  # always, with one Manifesto; else it is read when asked for
@@ -260,34 +265,41 @@ def _shown(pks: list[int], chapters: dict[int, Chapter]) -> dict[int, Amendment]
     return shown
 
 
-# The wide columns of an amendment that neither its row nor its stamp reads.
-_NOT_SHOWN = (
-    "reason",
-    "written_base_text",
-    "written_text",
-    "change_spans",
-    "decision_reason",
-    "conflict_reason",
-    "conflict_collisions",
+# What the page reads of each amendment it shows, its author and its paragraph: what the rows,
+# their stamps, the citations and the notes' warnings need and nothing more (each field set
+# on a model instance costs, and the page makes 120 of them). A field read that is not here
+# costs a query per row, which the queue's query-count tests would show.
+_SHOWN = (
+    *("chapter_id", "paragraph_id", "author_id", "kind", "status", "title"),
+    *("base_text", "proposed_text", "editor_text", "diff_ops", "carried_forward_at"),
+    *("word_delta", "accepted_word_delta"),
+    *("author__username", "author__display_name", "author__role"),
+    *("author__is_active", "author__is_superuser"),
+    *("paragraph__chapter_id", "paragraph__key", "paragraph__kind", "paragraph__text"),
+    *("paragraph__footnote_number", "paragraph__is_deleted", "paragraph__ref_number"),
+    *("paragraph__ref_first_line", "paragraph__ref_line_count", "paragraph__ref_text"),
+    "recommendation",
 )
 # Competing pairs of a paragraph, kept under a digest of its amendments' outline (which pairs
 # compete follows from nothing else), so a paragraph with 150 amendments is swept once, not on
 # every page view. Bump the version when competing_pairs changes what it finds.
-PAIRS_VERSION = 1
+PAIRS_VERSION = 2
 PAIRS_TIMEOUT = 24 * 60 * 60
 
 
-def paragraphs_competing(
-    by_paragraph: dict[int, list[Outlined]],
-) -> dict[int, list[tuple[int, int]]]:
-    """The competing pairs of each paragraph's amendments (``competing_pairs``), from the cache
-    where they are, found (and kept) where they are not; one cache round trip to read."""
+Competition = tuple[list[tuple[int, int]], dict[int, list[int]]]
+
+
+def paragraphs_competing(by_paragraph: dict[int, list[Outlined]]) -> dict[int, Competition]:
+    """The competing pairs of each paragraph's amendments (``competing_pairs``) and who each
+    one competes with, from the cache where they are, found (and kept) where they are not; one
+    cache round trip to read."""
     keys = {
         paragraph_id: "queue-pairs:"
         + hashlib.sha256(repr((PAIRS_VERSION, [row.stamp() for row in rows])).encode()).hexdigest()
         for paragraph_id, rows in by_paragraph.items()
     }
-    found: dict[str, list[tuple[int, int]]] = cache.get_many(list(keys.values()))
+    found: dict[str, Competition] = cache.get_many(list(keys.values()))
     missing = {}
     for paragraph_id, key in keys.items():
         if key not in found:
@@ -295,7 +307,8 @@ def paragraphs_competing(
             for row in rows:
                 if row.spans_json is not None:
                     row.change_spans = json.loads(row.spans_json)
-            missing[key] = found[key] = competing_pairs(rows)
+            pairs = competing_pairs(rows)
+            missing[key] = found[key] = (pairs, rivals_of(pairs))
     if missing:
         cache.set_many(missing, timeout=PAIRS_TIMEOUT)
     return {paragraph_id: found[key] for paragraph_id, key in keys.items()}
