@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Case, Count, F, QuerySet, TextField, Value, When, Window
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Cast, RowNumber
 
 from amendments.citations import amendment_citation
 from amendments.filtering import AmendmentFilters, amendments_matching, sort_of
@@ -19,7 +24,7 @@ from amendments.models import Amendment
 from amendments.selectors import NoteLoss, notes_losing_references, support_count
 from manifesto.models import Chapter, Manifesto, Paragraph
 from manifesto.reference import paragraph_citation
-from manifesto.selectors import body_numbers, manifesto_chapter_list
+from manifesto.selectors import body_numbers
 from textcore.rebase import Spans, change_spans, spans_compete
 from textcore.reference import Citation
 
@@ -52,17 +57,22 @@ class ParagraphGroup:
     later: int = 0
 
     def set_competing(self, pairs: list[tuple[int, int]]) -> None:
-        # Rivals are indexed once, so the template's lookup for each amendment stays cheap.
-        self.competing, self.rivals = pairs, {}
-        for a, b in pairs:
-            self.rivals.setdefault(a, []).append(b)
-            self.rivals.setdefault(b, []).append(a)
+        self.competing, self.rivals = pairs, rivals_of(pairs)
 
     def competes(self, amendment: Amendment) -> list[int]:
         return self.rivals.get(amendment.pk, [])
 
     def citation_of(self, amendment: Amendment) -> Citation | None:
         return self.citations.get(amendment.pk)
+
+
+def rivals_of(pairs: list[tuple[int, int]]) -> dict[int, list[int]]:
+    """The amendments each one competes with, indexed once so a row's lookup stays cheap."""
+    rivals: dict[int, list[int]] = {}
+    for a, b in pairs:
+        rivals.setdefault(a, []).append(b)
+        rivals.setdefault(b, []).append(a)
+    return rivals
 
 
 @dataclass
@@ -148,30 +158,16 @@ def review_queue(
     sizes = _group_sizes(matching, sort)
     page = Paginator(_pages(sizes), 1).get_page(page_number)
     slices = page.object_list[0] if page.object_list else []
-    # Every amendment of the page's paragraphs, in order, without its texts: enough to find
-    # competing pairs (from the stored spans) and which amendments the page shows.
-    outline = matching.filter(paragraph_id__in=[s.paragraph_id for s in slices])
-    if any(name.lstrip("-") == "support_count" for name in sort):
-        outline = _with_support(outline)
-    by_paragraph: dict[int, list[Amendment]] = defaultdict(list)
-    for row in outline.only(*_OUTLINE).order_by(*sort):
-        by_paragraph[row.paragraph_id].append(row)
-    shown = {
-        amendment.pk: amendment
-        for amendment in _with_support(
-            Amendment.objects.filter(
-                pk__in=[
-                    row.pk for s in slices for row in by_paragraph[s.paragraph_id][s.start : s.stop]
-                ]
-            )
-        ).select_related(
-            "author", "chapter__reference_milestone", "paragraph__chapter", "recommendation"
-        )
-    }
+    by_paragraph = _outline(matching, sort, [s.paragraph_id for s in slices])
+    chapters = _chapters(manifesto)
+    shown = _shown(
+        [row.pk for s in slices for row in by_paragraph[s.paragraph_id][s.start : s.stop]],
+        {chapter.id: chapter for chapter in chapters},
+    )
     width = manifesto.line_width if manifesto else 0
-    chapters = manifesto_chapter_list(manifesto)
     on_page_chapters = {a.chapter_id for a in shown.values()}
     numbers = body_numbers([c for c in chapters if c.id in on_page_chapters])
+    competing = paragraphs_competing(by_paragraph)
     groups = []
     for part in slices:
         rows = by_paragraph[part.paragraph_id]
@@ -184,7 +180,7 @@ def review_queue(
         group.citation = paragraph_citation(paragraph, number)
         group.reference = amendments[0].chapter.reference_name
         group.citations = {a.pk: amendment_citation(a, number, width) for a in amendments}
-        group.set_competing(competing_pairs(rows))
+        group.competing, group.rivals = competing[part.paragraph_id]
         group.earlier, group.later = part.start, max(0, len(rows) - part.stop)
         groups.append(group)
     return Queue(
@@ -198,10 +194,139 @@ def review_queue(
     )
 
 
-_OUTLINE = ("id", "paragraph_id", "kind", "status", "base_version_id", "change_spans", "created_at")
+@dataclass
+class Outlined:
+    """What the queue reads of every amendment of the page's paragraphs (not only those it
+    shows) to find competing pairs: no texts, and the stored spans as their JSON text, read
+    (and decoded) only when the paragraph's pairs are not in the cache. The texts come only
+    with a row that has no stored spans (``_spans``)."""
+
+    pk: int
+    paragraph_id: int
+    kind: str
+    status: str
+    base_version_id: int
+    spans_json: str | None
+    base_text: str
+    proposed_text: str
+    change_spans: Any = None
+
+    def stamp(self) -> tuple[object, ...]:
+        texts = (self.base_text, self.proposed_text) if self.spans_json is None else ()
+        return (self.pk, self.kind, self.status, self.base_version_id, self.spans_json, texts)
 
 
-def competing_pairs(amendments: list[Amendment]) -> list[tuple[int, int]]:
+def _outline(
+    matching: QuerySet[Amendment], sort: tuple[str, ...], paragraph_ids: list[int]
+) -> dict[int, list[Outlined]]:
+    """Every matching amendment of the paragraphs, in order, as plain rows (one query)."""
+    outline = matching.filter(paragraph_id__in=paragraph_ids)
+    if any(name.lstrip("-") == "support_count" for name in sort):
+        outline = _with_support(outline)
+    # A row without stored spans (see _spans) brings its texts; every other row brings none.
+    legacy, text = {"change_spans__isnull": True}, TextField()
+    rows = outline.order_by(*sort).values_list(
+        "id",
+        "paragraph_id",
+        "kind",
+        "status",
+        "base_version_id",
+        Cast("change_spans", TextField()),
+        Case(When(**legacy, then=F("base_text")), default=Value(""), output_field=text),
+        Case(When(**legacy, then=F("proposed_text")), default=Value(""), output_field=text),
+    )
+    by_paragraph: dict[int, list[Outlined]] = defaultdict(list)
+    for row in rows:
+        by_paragraph[row[1]].append(Outlined(*row))
+    return by_paragraph
+
+
+def _chapters(manifesto: Manifesto | None) -> list[Chapter]:
+    """The Manifesto's chapters in their order, with the milestones their numbering refers to
+    (one query; none before anything was imported)."""
+    if manifesto is None:
+        return []
+    return list(manifesto.chapters.select_related("reference_milestone").order_by("order", "id"))
+
+
+def _shown(pks: list[int], chapters: dict[int, Chapter]) -> dict[int, Amendment]:
+    """The amendments the page shows, with what their rows show and nothing more (one query);
+    their chapters are the ones already read, not joined again."""
+    shown = {}
+    for amendment in (
+        _with_support(Amendment.objects.filter(pk__in=pks))
+        .select_related("author", "paragraph", "recommendation")
+        .only(*_SHOWN)
+    ):
+        chapter = chapters.get(amendment.chapter_id)
+        if chapter is not None:  # always, with one Manifesto; else it is read when asked for
+            amendment.chapter = amendment.paragraph.chapter = chapter
+        shown[amendment.pk] = amendment
+    return shown
+
+
+# What the page reads of each amendment it shows, its author and its paragraph: what the rows,
+# their stamps, the citations and the notes' warnings need and nothing more (each field set
+# on a model instance costs, and the page makes 120 of them). A field read that is not here
+# costs a query per row, which the queue's query-count tests would show.
+_SHOWN = (
+    *("chapter_id", "paragraph_id", "author_id", "kind", "status", "title"),
+    *("base_text", "proposed_text", "editor_text", "diff_ops", "carried_forward_at"),
+    *("word_delta", "accepted_word_delta"),
+    *("author__username", "author__display_name", "author__role"),
+    *("author__is_active", "author__is_superuser"),
+    *("paragraph__chapter_id", "paragraph__key", "paragraph__kind", "paragraph__text"),
+    *("paragraph__footnote_number", "paragraph__is_deleted", "paragraph__ref_number"),
+    *("paragraph__ref_first_line", "paragraph__ref_line_count", "paragraph__ref_text"),
+    "recommendation",
+)
+# Competing pairs of a paragraph, kept under a digest of its amendments' outline (which pairs
+# compete follows from nothing else), so a paragraph with 150 amendments is swept once, not on
+# every page view. Bump the version when competing_pairs changes what it finds.
+PAIRS_VERSION = 2
+PAIRS_TIMEOUT = 24 * 60 * 60
+
+
+Competition = tuple[list[tuple[int, int]], dict[int, list[int]]]
+
+
+def paragraphs_competing(by_paragraph: dict[int, list[Outlined]]) -> dict[int, Competition]:
+    """The competing pairs of each paragraph's amendments (``competing_pairs``) and who each
+    one competes with, from the cache where they are, found (and kept) where they are not; one
+    cache round trip to read."""
+    keys = {
+        paragraph_id: "queue-pairs:"
+        + hashlib.sha256(repr((PAIRS_VERSION, [row.stamp() for row in rows])).encode()).hexdigest()
+        for paragraph_id, rows in by_paragraph.items()
+    }
+    found: dict[str, Competition] = cache.get_many(list(keys.values()))
+    missing = {}
+    for paragraph_id, key in keys.items():
+        if key not in found:
+            rows = by_paragraph[paragraph_id]
+            for row in rows:
+                if row.spans_json is not None:
+                    row.change_spans = json.loads(row.spans_json)
+            pairs = competing_pairs(rows)
+            missing[key] = found[key] = (pairs, rivals_of(pairs))
+    if missing:
+        cache.set_many(missing, timeout=PAIRS_TIMEOUT)
+    return {paragraph_id: found[key] for paragraph_id, key in keys.items()}
+
+
+class _Competing(Protocol):
+    """What competing_pairs reads of an amendment (an Amendment, or an outline row)."""
+
+    pk: Any
+    kind: str
+    status: str
+    base_version_id: Any
+    change_spans: Any
+    base_text: str
+    proposed_text: str
+
+
+def competing_pairs(amendments: Sequence[_Competing]) -> list[tuple[int, int]]:
     """Pairs of pending amendments on one paragraph that cannot both be accepted as written:
     overlapping word changes, or a deletion beside any other change of the same paragraph.
 
@@ -219,7 +344,7 @@ def competing_pairs(amendments: list[Amendment]) -> list[tuple[int, int]]:
         pairs.update(_pair(deletion, other, index) for other in pending if other is not deletion)
     # Spans compare changes of one base text; pending amendments written against the same
     # paragraph version have the same base (carrying forward moves them all to the newest).
-    by_base: dict[int, list[tuple[int, int, Spans, Amendment]]] = defaultdict(list)
+    by_base: dict[int, list[tuple[int, int, Spans, _Competing]]] = defaultdict(list)
     for amendment in pending:
         if amendment.kind == Amendment.Kind.REPLACE:
             spans = _spans(amendment)
@@ -237,11 +362,11 @@ def competing_pairs(amendments: list[Amendment]) -> list[tuple[int, int]]:
     return sorted(pairs, key=lambda pair: (index[pair[0]], index[pair[1]]))
 
 
-def _pair(a: Amendment, b: Amendment, index: dict[int, int]) -> tuple[int, int]:
+def _pair(a: _Competing, b: _Competing, index: dict[int, int]) -> tuple[int, int]:
     return (a.pk, b.pk) if index[a.pk] < index[b.pk] else (b.pk, a.pk)
 
 
-def _spans(amendment: Amendment) -> Spans:
+def _spans(amendment: _Competing) -> Spans:
     # Every open replacement has its spans (written with it, or by migrations 0002 and 0003),
     # but one decided before spans were stored has none, and reopening it (or undoing its
     # duplicate marking) makes it pending without a rebase when its paragraph has not changed:

@@ -37,6 +37,7 @@ from amendments.forms import (
 from amendments.ledger import chapter_ledger, manifesto_ledger
 from amendments.models import Amendment
 from amendments.permissions import amendment_permissions
+from amendments.queue_cache import rendered_groups, rendered_ledgers
 from amendments.review_queue import review_queue
 from amendments.services.deciding import (
     AcceptItem,
@@ -88,6 +89,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "amendments/queue.html",
         {
             "queue": result,
+            "groups": rendered_groups(result, signed_in(request)),
+            "ledgers": rendered_ledgers(result),
             "filters": filters,
             "filter_notices": filter_form.notices(),
             "filter_values": {
