@@ -12,9 +12,7 @@ from textcore.diff import ops_html
 
 if TYPE_CHECKING:
     from amendments.models import Amendment
-    from amendments.review_queue import ParagraphGroup
     from manifesto.models import Chapter
-    from textcore.reference import Citation
 
 register = template.Library()
 
@@ -38,16 +36,6 @@ def pluralize_abs(value: int) -> str:
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key)
-
-
-@register.filter
-def competes_with(group: ParagraphGroup, amendment: Amendment) -> list[int]:
-    return group.competes(amendment)
-
-
-@register.filter
-def citation_in(group: ParagraphGroup, amendment: Amendment) -> Citation | None:
-    return group.citation_of(amendment)
 
 
 @register.filter
