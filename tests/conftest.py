@@ -22,6 +22,16 @@ SEED_SLUG = "socialism-and-the-soviet-union"
 PASSWORD = "correct horse battery staple"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Passwords hashed fast (tests/hashers.py): the production cost, paid for every actor of
+    # every test, was the largest single cost of the suite. Tests that need another hasher
+    # still set their own with the settings fixture.
+    # (override_settings, not an assignment: it tells Django, which drops its cached hashers.)
+    from django.test.utils import override_settings
+
+    override_settings(PASSWORD_HASHERS=["tests.hashers.FastPBKDF2PasswordHasher"]).enable()
+
+
 def postgres_only(reason: str) -> list[pytest.MarkDecorator]:
     """Marks for a module of proofs that need PostgreSQL: committed transactions, skipped with
     ``reason`` elsewhere (CI runs them on PostgreSQL and fails if they were skipped)."""
