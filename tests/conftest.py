@@ -6,11 +6,12 @@ Django is imported inside the fixtures so that tests/textcore runs without Djang
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from django.db.models import Model
     from django.test import Client
 
     from accounts.models import User
@@ -20,6 +21,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = ROOT / "fixtures" / "socialism-and-the-soviet-union.txt"
 SEED_SLUG = "socialism-and-the-soviet-union"
 PASSWORD = "correct horse battery staple"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Passwords hashed fast (tests/hashers.py): the production cost, paid for every actor of
+    # every test, was the largest single cost of the suite. Tests that need another hasher
+    # still set their own with the settings fixture.
+    # (override_settings, not an assignment: it tells Django, which drops its cached hashers.)
+    from django.test.utils import override_settings
+
+    override_settings(PASSWORD_HASHERS=["tests.hashers.FastPBKDF2PasswordHasher"]).enable()
 
 
 def postgres_only(reason: str) -> list[pytest.MarkDecorator]:
@@ -70,14 +81,49 @@ def _fresh_cache():  # type: ignore[no-untyped-def]
     cache.clear()
 
 
+# fixtures/seed.json read once per process: each model's rows, as the field values loaddata
+# would write, in the file's order.
+_seed_rows: list[tuple[type[Model], list[dict[str, Any]]]] = []
+
+
+def _read_seed() -> list[tuple[type[Model], list[dict[str, Any]]]]:
+    from django.core import serializers
+
+    if not _seed_rows:
+        rows: dict[type[Model], list[dict[str, Any]]] = {}
+        text = (ROOT / "fixtures" / "seed.json").read_text(encoding="utf-8")
+        for found in serializers.deserialize("json", text):
+            assert not found.m2m_data and not found.deferred_fields, "the seed holds no m2m"
+            model, fields = type(found.object), found.object._meta.concrete_fields
+            rows.setdefault(model, []).append(
+                {f.attname: getattr(found.object, f.attname) for f in fields}
+            )
+        _seed_rows.extend(rows.items())
+    return _seed_rows
+
+
+def load_seed() -> None:
+    """Write fixtures/seed.json's rows as ``loaddata`` does (raw values, no save(), no history
+    of its own, the sequences reset after), one INSERT per model instead of an UPDATE and an
+    INSERT per row: the seed chapter is set up for most tests."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    models = []
+    for model, rows in _read_seed():
+        model._base_manager.bulk_create([model(**row) for row in rows])
+        models.append(model)
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
+
+
 @pytest.fixture
 def seed_chapter(db) -> Chapter:  # type: ignore[no-untyped-def]
     """The real seed chapter, loaded from fixtures/seed.json as `make run` loads it."""
-    from django.core.management import call_command
-
     from manifesto.models import Chapter
 
-    call_command("loaddata", str(ROOT / "fixtures" / "seed.json"), verbosity=0)
+    load_seed()
     return Chapter.objects.select_related("manifesto").get(slug=SEED_SLUG)
 
 
