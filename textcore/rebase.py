@@ -111,6 +111,88 @@ def rebase(base: str, proposed: str, current: str) -> RebaseResult:
     return RebaseResult(clean=True, text="".join(merged))
 
 
+@dataclass(frozen=True)
+class CarriedApart:
+    """A rebase settled from stored spans alone: the carried-forward ``text`` and the author's
+    change spans in its base (the new text), as ``change_spans(current, text)`` gives them."""
+
+    text: str
+    spans: Spans
+
+
+def rebase_apart(base: str, proposed: str, current: str, authored: Spans) -> CarriedApart | None:
+    """``rebase(base, proposed, current)`` without its search, when ``authored`` (the stored
+    ``change_spans(base, proposed)``) lies wholly before or wholly after every place the
+    accepted change ``base``→``current`` may touch, with a word neither touches between:
+    the merge then keeps the author's side of that word and the accepted side of the other.
+    None when the full rebase must decide (the changes meet or interleave, or a side is empty).
+
+    The author's spans move by the words the accepted change adds or removes before them:
+    every reading of the author's change keeps the word at the cut in one place, so the new
+    texts read the same around it (the property tests hold both results to the full path's)."""
+    if base in (proposed, current) or not authored:
+        return None
+    accepted = _spans_of(base, current)
+    if not accepted or spans_compete(accepted, authored):
+        return None
+    if authored[-1][1] < accepted[0][0]:
+        author_first, low, high = True, authored[-1][1], accepted[0][0]
+    elif accepted[-1][1] < authored[0][0]:
+        author_first, low, high = False, accepted[-1][1], authored[0][0]
+    else:
+        return None
+    # The first word position past the earlier side's spans; spans_compete found one before
+    # the later side's.
+    position = low + 1 if low % 2 == 0 else low + 2
+    if position >= high:
+        return None
+    base_tokens, proposed_tokens, current_tokens = (
+        _tokens_of(base),
+        _tokens_of(proposed),
+        _tokens_of(current),
+    )
+    cut = _word_index(base_tokens, (position - 1) // 2)
+    earlier, later = (
+        (proposed_tokens, current_tokens) if author_first else (current_tokens, proposed_tokens)
+    )
+    # The earlier side ends with, and the later side starts with, the base from the cut on
+    # and up to it: what the spans promise, checked as stored spans could be out of date.
+    tail = len(base_tokens) - cut
+    if earlier[len(earlier) - tail :] != base_tokens[cut:] or later[:cut] != base_tokens[:cut]:
+        return None
+    text = "".join(earlier[: len(earlier) - tail]) + "".join(later[cut:])
+    shift = 0
+    if not author_first:
+        shift = 2 * (_words_in(current_tokens) - _words_in(base_tokens))
+    moved = [(first + shift, last + shift) for first, last in authored]
+    return CarriedApart(text=text, spans=moved)
+
+
+@lru_cache(maxsize=64)
+def _spans_of(base: str, current: str) -> Spans:
+    # The accepted change's spans, the same for every amendment a carrying forward rebases.
+    return change_spans(base, current)
+
+
+def _tokens_of(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(text))
+
+
+def _word_index(tokens: Sequence[str], word: int) -> int:
+    """The token index of the ``word``-th word (from 0) of ``tokens``."""
+    seen = -1
+    for index, token in enumerate(tokens):
+        if is_word(token):
+            seen += 1
+            if seen == word:
+                return index
+    raise ValueError("No such word.")
+
+
+def _words_in(tokens: Sequence[str]) -> int:
+    return sum(1 for token in tokens if is_word(token))
+
+
 def reapply_where_possible(base: str, proposed: str, current: str) -> str:
     """``current`` with every part of the change ``base``→``proposed`` that does not collide
     put back in; where the two collide, ``current``'s words stand. A conflicted author's
