@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from simple_history.utils import bulk_update_with_history
-
 from accounts.models import User
 from amendments.models import Amendment, Decision
 from amendments.rules import change_spans_of, diff_ops_of, word_delta_of
@@ -25,38 +23,26 @@ from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from textcore.rebase import AMBIGUOUS, Collision, rebase, rebase_apart
 
-# Every field carrying forward writes, whichever way an amendment went: the rows are locked
-# and read in this transaction, so writing the ones an amendment kept writes what it holds.
-_WRITTEN = [
-    "updated_at",
-    "base_version",
-    "base_text",
-    "proposed_text",
-    "word_delta",
-    "change_spans",
-    "diff_ops",
-    "carried_forward_at",
-    "carried_forward_by",
-    "status",
-    "conflict_reason",
-    "conflict_collisions",
-    "conflict_with",
-]
-
 
 @dataclass
 class _Writes:
-    """What carrying forward writes, gathered and written at the end in a few statements (an
-    UPDATE of the amendments with their history rows, and one INSERT of the decision lines)
-    instead of three per amendment."""
+    """What carrying forward writes besides the amendments' own rows: their history rows and
+    the decision lines, gathered and written at the end in one INSERT each instead of two per
+    amendment."""
 
     amendments: list[Amendment] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
 
     def save(self, amendment: Amendment, reason: str) -> None:
-        """``save_amendment`` (no person acted), written at ``flush``."""
+        """``save_amendment`` (no person acted), its history row written at ``flush``."""
         amendment.updated_at = clock.now()
         amendment._change_reason = reason
+        # simple-history's own switch: this save writes no history row; flush writes it.
+        amendment.skip_history_when_saving = True  # type: ignore[attr-defined]
+        try:
+            amendment.save()
+        finally:
+            del amendment.skip_history_when_saving  # type: ignore[attr-defined]
         self.amendments.append(amendment)
 
     def log(self, **line: Any) -> None:
@@ -66,7 +52,7 @@ class _Writes:
     def flush(self) -> None:
         """Write what was gathered, in the order it was gathered."""
         if self.amendments:
-            bulk_update_with_history(self.amendments, Amendment, fields=_WRITTEN)
+            Amendment.history.bulk_history_create(self.amendments, update=True)
         if self.decisions:
             Decision.objects.bulk_create(self.decisions)
         self.amendments, self.decisions = [], []
@@ -207,6 +193,7 @@ def _rebase_replacement(
         chapter=paragraph.chapter,
         action=Decision.Action.CARRIED_FORWARD,
         amendment=other,
+        paragraph=paragraph,
         reason=f"Rebased onto the text produced by {by}; the author's change applies unchanged.",
     )
 
