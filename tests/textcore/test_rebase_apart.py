@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textcore.rebase import change_spans, rebase, rebase_apart, spans_compete
+from textcore.rebase import _only_place, change_spans, rebase, rebase_apart, spans_compete
 
 # Few, repeated words and punctuation, where readings are ambiguous; twin sentences, where a
 # deleted or repeated sentence slides.
@@ -121,16 +121,33 @@ def test_the_shortcut_answers_for_an_edit_before_and_after_the_accepted_one() ->
     assert rebase_apart(base, later, current, []) is None  # no stored spans: the full path
 
 
-def test_the_shortcut_leaves_meeting_and_interleaved_changes_to_the_full_path() -> None:
+def test_the_shortcut_takes_changes_on_both_sides_of_the_accepted_one() -> None:
+    base = "One two three four five six seven."
+    current = "One two three FOUR five six seven."
+    around = "ONE two three four five six SEVEN."
+    assert not spans_compete(change_spans(base, current), change_spans(base, around))
+    apart = rebase_apart(base, around, current, change_spans(base, around))
+    assert apart is not None
+    assert apart.text == rebase(base, around, current).text == "ONE two three FOUR five six SEVEN."
+    assert apart.spans == change_spans(current, apart.text)
+
+
+def test_the_shortcut_leaves_meeting_changes_to_the_full_path() -> None:
     base = "One two three four five six seven."
     current = "One two three FOUR five six seven."
     touching = "One two three four FIVE six seven."
     assert spans_compete(change_spans(base, current), change_spans(base, touching))
     assert rebase_apart(base, touching, current, change_spans(base, touching)) is None
-    around = "ONE two three four five six SEVEN."
-    assert not spans_compete(change_spans(base, current), change_spans(base, around))
-    assert rebase_apart(base, around, current, change_spans(base, around)) is None
-    assert rebase(base, around, current).text == "ONE two three FOUR five six SEVEN."
+
+
+def test_a_stretch_is_placed_only_where_it_occurs_once() -> None:
+    # Where the accepted change's stretch could lie twice in the author's text, which one is
+    # the base's is for the readings to say: the shortcut does not guess.
+    passage, text = ("b", " ", "c"), ("a", " ", "b", " ", "c", " ", "b", " ", "c")
+    assert _only_place(passage, text, at_start=False, at_end=False) is None
+    assert _only_place(passage, text[:6], at_start=False, at_end=False) == 2
+    assert _only_place(passage, text, at_start=False, at_end=True) == 6
+    assert _only_place(passage, text, at_start=True, at_end=False) is None
 
 
 def test_the_shortcut_refuses_spans_that_do_not_fit_the_texts() -> None:
