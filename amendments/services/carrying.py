@@ -128,7 +128,7 @@ def _carry(
             writes=writes,
         )
         return
-    _rebase_replacement(other, paragraph, version, cause, by, writes=writes)
+    _rebase_replacement(other, paragraph, version, cause, by, writes)
 
 
 def _rebase_replacement(
@@ -137,7 +137,6 @@ def _rebase_replacement(
     version: Any,
     cause: Amendment | None,
     by: str,
-    *,
     writes: _Writes,
 ) -> None:
     if other.proposed_text == paragraph.text:
@@ -176,6 +175,22 @@ def _rebase_replacement(
             writes=writes,
         )
         return
+    _carried(other, paragraph, version, cause, by, writes, text=text, spans=spans)
+
+
+def _carried(
+    other: Amendment,
+    paragraph: Paragraph,
+    version: Any,
+    cause: Amendment | None,
+    by: str,
+    writes: _Writes,
+    *,
+    text: str,
+    spans: list[list[int]] | None,
+) -> None:
+    """Write an amendment carried onto the new text as ``text`` (with its ``spans``, if the
+    rebase gave them), with its word change and stored diff, and log it."""
     other.base_version = version
     other.base_text = paragraph.text
     other.proposed_text = text
@@ -331,5 +346,5 @@ def _carry_one(amendment: Amendment, paragraph: Paragraph) -> None:
             writes=writes,
         )
     else:
-        _rebase_replacement(amendment, paragraph, version, None, by, writes=writes)
+        _rebase_replacement(amendment, paragraph, version, None, by, writes)
     writes.flush()
