@@ -498,8 +498,6 @@ SERVICES: dict[str, Callable[[Desk], object]] = {
 
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
 _UPDATE_ONE = re.compile(r'^UPDATE "(\w+)" SET .* WHERE "\1"\."id" = (\d+)$', re.S)
-# A bulk update (bulk_update_with_history) names its rows by id: WHERE "t"."id" IN (1, 2, …).
-_UPDATE_MANY = re.compile(r'^UPDATE "(\w+)" SET .* WHERE "\1"\."id" IN \(([\d, ]+)\)$', re.S)
 
 
 def _existing(table: str) -> set[int]:
@@ -551,13 +549,12 @@ def test_every_service_locks_what_it_changes_up_front_in_one_call(
     for sql in statements[end:]:
         if not _WRITE.match(sql) or not sql.lstrip().upper().startswith(("UPDATE", "DELETE")):
             continue
-        changed = _UPDATE_ONE.match(sql.strip()) or _UPDATE_MANY.match(sql.strip())
-        assert changed, f"{name} changed rows other than ones by their ids: {sql[:200]}"
-        table = changed.group(1)
-        for pk in (int(number) for number in changed.group(2).split(",")):
-            if table in ROWS_OF_TABLE and pk in existing[table]:
-                locked = getattr(rows, ROWS_OF_TABLE[table])
-                assert pk in locked, f"{name} changed {table} {pk} without locking it first"
+        changed = _UPDATE_ONE.match(sql.strip())
+        assert changed, f"{name} changed rows other than one by its id: {sql[:200]}"
+        table, pk = changed.group(1), int(changed.group(2))
+        if table in ROWS_OF_TABLE and pk in existing[table]:
+            locked = getattr(rows, ROWS_OF_TABLE[table])
+            assert pk in locked, f"{name} changed {table} {pk} without locking it first"
     if connection.vendor == "postgresql":
         stray = [
             sql
