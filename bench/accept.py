@@ -11,6 +11,13 @@ what runs after the commit (the task that e-mails the followers) is timed apart.
 
 ``python -m bench.accept`` measures the same on a small data set of its own (4 chapters, 4
 paragraphs with 150 pending each) in its own throwaway database, ``desk_accept_try``.
+
+On the data set of ``make bench``, kept by ``bench.inprocess build`` (the acceptances run on
+a copy made from it with ``CREATE DATABASE … TEMPLATE``, dropped afterwards, so the kept one
+serves any number of runs):
+
+    BENCH_DATABASE=desk_bench_speed python -m bench.accept kept [N]      # N acceptances (50)
+    BENCH_DATABASE=desk_bench_speed python -m bench.accept profile [N]   # cProfile of N (3)
 """
 
 from __future__ import annotations
@@ -222,6 +229,20 @@ def _print(results: dict[str, Any]) -> None:
     print(f"the others became (mean per acceptance): {results['outcome_of_the_others_mean']}")
 
 
+def _setup(url: str, settings: str = "desk.settings") -> None:
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": settings,
+            "DEBUG": "0",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        }
+    )
+    import django
+
+    django.setup()
+
+
 def main() -> None:
     """Try the committing benchmark on a small data set, in a database made and dropped here."""
     root = Path(__file__).resolve().parent.parent
@@ -230,17 +251,7 @@ def main() -> None:
 
     name = "desk_accept_try"
     pg.ensure_running()
-    os.environ.update(
-        {
-            "DATABASE_URL": pg.create_database(name),
-            "DJANGO_SETTINGS_MODULE": "desk.settings",
-            "DEBUG": "0",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
-    )
-    import django
-
-    django.setup()
+    _setup(pg.create_database(name))
     from django.core.management import call_command
     from django.db import connections
 
@@ -262,5 +273,53 @@ def main() -> None:
             pg.drop_database(name)
 
 
+def on_kept_copy(command: str, count: int) -> None:
+    """Run ``measure`` (``kept``) or profile acceptances (``profile``) on a throwaway copy of
+    the kept data set named by ``BENCH_DATABASE`` (built by ``bench.inprocess build``)."""
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    from bench import pg
+
+    kept = os.environ.get("BENCH_DATABASE", "desk_bench_speed")
+    copy = f"{kept}_accept_run"
+    pg.ensure_running()
+    pg.copy_database(kept, copy)
+    _setup(pg.url(copy))
+    from django.db import connections
+
+    from bench import dataset
+
+    try:
+        editor = f"{dataset.EDITOR_PREFIX}01"
+        if command == "profile":
+            _profile(editor, count)
+        else:
+            _print(measure(editor, count))
+    finally:
+        connections.close_all()
+        pg.drop_database(copy)
+
+
+def _profile(editor: str, count: int) -> None:
+    # cProfile of ``count`` committed acceptances, the kinds in turn, sorted by own time.
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    results = measure(editor, count)
+    profiler.disable()
+    _print(results)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
+    # Where carrying forward spends its time, apart from choosing the candidates.
+    stats.print_callees("carry_forward|_rebase_replacement|_set_aside")
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] in ("kept", "profile"):
+        default = ACCEPTANCES if sys.argv[1] == "kept" else 3
+        on_kept_copy(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else default)
+    else:
+        main()

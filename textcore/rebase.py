@@ -111,6 +111,147 @@ def rebase(base: str, proposed: str, current: str) -> RebaseResult:
     return RebaseResult(clean=True, text="".join(merged))
 
 
+@dataclass(frozen=True)
+class CarriedApart:
+    """A rebase settled from stored spans alone: the carried-forward ``text`` and the author's
+    change spans in its base (the new text), as ``change_spans(current, text)`` gives them."""
+
+    text: str
+    spans: Spans
+
+
+def rebase_apart(base: str, proposed: str, current: str, authored: Spans) -> CarriedApart | None:
+    """``rebase(base, proposed, current)`` without its search, when ``authored`` (the stored
+    ``change_spans(base, proposed)``) never meets the places the accepted change
+    ``base``→``current`` may touch: a word neither touches lies between the two sides' spans
+    wherever they alternate. The merge is then the author's text with each stretch the
+    accepted change owns (from such a word to the next) replaced by what it reads now.
+    None when the full rebase must decide: the changes meet, a side is empty, or a stretch
+    the accepted change owns does not occur exactly once in the author's text (a repeated
+    passage, where only the readings say which occurrence is the base's).
+
+    When the author's spans lie all before or all after the accepted change's, they move by
+    the words it adds or removes before them: every reading of the author's change keeps the
+    word at the cut in one place, so the new texts read the same around it. When they lie on
+    both sides, ``change_spans`` reads them anew (the property tests hold the texts and the
+    spans to the full path's)."""
+    if base in (proposed, current) or not authored:
+        return None
+    accepted = _spans_of(base, current)
+    if not accepted or spans_compete(accepted, authored):
+        return None
+    base_tokens, proposed_tokens, current_tokens = (
+        _tokens_of(base),
+        _tokens_of(proposed),
+        _tokens_of(current),
+    )
+    firm = _side(base_tokens, current_tokens).firm
+    n = len(base_tokens)
+    pieces: list[tuple[str, ...]] = []
+    moves: list[tuple[int, int]] = []  # (the position a stretch ends at, the words it adds)
+    cursor = 0
+    for left, right in _accepted_stretches(accepted, authored):
+        first = _word_index(base_tokens, left) if left is not None else 0
+        end = _word_index(base_tokens, right) + 1 if right is not None else n
+        # Where the stretch starts and ends in the accepted text (its bounding words are
+        # ones every reading of it keeps in one place).
+        now_first = firm[first] if first > 0 else 0
+        now_last = firm[end - 1] if end < n else len(current_tokens) - 1
+        at = _only_place(base_tokens[first:end], proposed_tokens, first == 0, end == n)
+        if (first, end) == (0, n) or None in (now_first, now_last, at):
+            return None
+        assert now_first is not None and now_last is not None and at is not None
+        if at < cursor:
+            return None
+        now = current_tokens[now_first : now_last + 1]
+        pieces += [proposed_tokens[cursor:at], now]
+        cursor = at + end - first
+        added = _words_in(now) - _words_in(base_tokens[first:end])
+        moves.append((2 * right + 1 if right is not None else 2 * n + 1, added))
+    pieces.append(proposed_tokens[cursor:])
+    text = "".join("".join(piece) for piece in pieces)
+
+    def moved(position: int) -> int:
+        return position + 2 * sum(added for after, added in moves if position > after)
+
+    if not (authored[-1][1] < accepted[0][0] or accepted[-1][1] < authored[0][0]):
+        # The sides' spans alternate: the accepted change's words can let a reading of one
+        # of the author's regions reach another (a word now repeated), so they are read anew.
+        return CarriedApart(text=text, spans=change_spans(current, text))
+    return CarriedApart(text=text, spans=[(moved(low), moved(high)) for low, high in authored])
+
+
+def _accepted_stretches(accepted: Spans, authored: Spans) -> list[tuple[int | None, int | None]]:
+    """The stretches the accepted change owns, as the words (indices from 0) that bound them
+    on each side, None at the text's edges: from the first word past the author's spans
+    before it to the last word before the author's spans after it. The spans do not
+    compete, so a word neither side touches lies between any two runs of different sides."""
+    runs = sorted(
+        [(low, high, False) for low, high in authored]
+        + [(low, high, True) for low, high in accepted]
+    )
+    stretches: list[tuple[int | None, int | None]] = []
+    end = -1  # the last position of the runs so far
+    open_from: int | None = None  # the left word of the accepted stretch being read
+    in_accepted = False
+    for low, high, by_accepted in runs:
+        if by_accepted and not in_accepted:
+            open_from = None if end < 0 else (end + 1) // 2 if end % 2 == 0 else (end + 2) // 2
+            in_accepted = True
+        elif not by_accepted and in_accepted:
+            last_word = (low - 1) // 2 if low % 2 == 0 else (low - 2) // 2
+            stretches.append((open_from, last_word))
+            in_accepted = False
+        end = max(end, high)
+    if in_accepted:
+        stretches.append((open_from, None))
+    return stretches
+
+
+def _only_place(
+    passage: tuple[str, ...], text: tuple[str, ...], at_start: bool, at_end: bool
+) -> int | None:
+    """Where ``passage`` lies in ``text``: its start (or its end) if it starts (ends) the base,
+    else its one occurrence; None if it is not there or occurs more than once."""
+    size = len(passage)
+    if at_start:
+        return 0 if text[:size] == passage else None
+    if at_end:
+        at = len(text) - size
+        return at if at >= 0 and text[at:] == passage else None
+    found = [
+        at
+        for at in range(len(text) - size + 1)
+        if text[at] == passage[0] and text[at : at + size] == passage
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+@lru_cache(maxsize=64)
+def _spans_of(base: str, current: str) -> Spans:
+    # The accepted change's spans, the same for every amendment a carrying forward rebases.
+    return change_spans(base, current)
+
+
+def _tokens_of(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(text))
+
+
+def _word_index(tokens: Sequence[str], word: int) -> int:
+    """The token index of the ``word``-th word (from 0) of ``tokens``."""
+    seen = -1
+    for index, token in enumerate(tokens):
+        if is_word(token):
+            seen += 1
+            if seen == word:
+                return index
+    raise ValueError("No such word.")
+
+
+def _words_in(tokens: Sequence[str]) -> int:
+    return sum(1 for token in tokens if is_word(token))
+
+
 def reapply_where_possible(base: str, proposed: str, current: str) -> str:
     """``current`` with every part of the change ``base``→``proposed`` that does not collide
     put back in; where the two collide, ``current``'s words stand. A conflicted author's

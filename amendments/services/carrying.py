@@ -9,19 +9,53 @@ amendment pending again; they hold the row locks.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from accounts.models import User
 from amendments.models import Amendment, Decision
 from amendments.rules import change_spans_of, diff_ops_of, word_delta_of
-from amendments.services.editorial import log_decision, save_amendment
+from amendments.services.editorial import decision_row, log_decision, save_amendment
 from amendments.services.notifications import notify_conflict, notify_decided
 from amendments.services.recommending import carry_recommendations
 from common import clock
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
-from textcore.rebase import AMBIGUOUS, rebase
+from textcore.rebase import AMBIGUOUS, Collision, rebase, rebase_apart
+
+
+@dataclass
+class _Writes:
+    """What carrying forward writes besides the amendments' own rows: their history rows and
+    the decision lines, gathered and written at the end in one INSERT each instead of two per
+    amendment."""
+
+    amendments: list[Amendment] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+
+    def save(self, amendment: Amendment, reason: str) -> None:
+        """``save_amendment`` (no person acted), its history row written at ``flush``."""
+        amendment.updated_at = clock.now()
+        amendment._change_reason = reason
+        # simple-history's own switch: this save writes no history row; flush writes it.
+        amendment.skip_history_when_saving = True  # type: ignore[attr-defined]
+        try:
+            amendment.save()
+        finally:
+            del amendment.skip_history_when_saving  # type: ignore[attr-defined]
+        self.amendments.append(amendment)
+
+    def log(self, **line: Any) -> None:
+        """``log_decision``, written at ``flush``."""
+        self.decisions.append(decision_row(actor=None, **line))
+
+    def flush(self) -> None:
+        """Write what was gathered, in the order it was gathered."""
+        if self.amendments:
+            Amendment.history.bulk_history_create(self.amendments, update=True)
+        if self.decisions:
+            Decision.objects.bulk_create(self.decisions)
+        self.amendments, self.decisions = [], []
 
 
 def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, version: Any = None) -> None:
@@ -35,96 +69,166 @@ def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, version: Any
     if cause is not None:
         others = others.exclude(pk=cause.pk)
     by = f"amendment #{cause.pk}" if cause else "an editor"
+    writes = _Writes()
     for other in others.order_by("pk"):
-        if other.kind == Amendment.Kind.INSERT:
-            if paragraph.is_deleted:
-                _put_in_conflict(
-                    other,
-                    paragraph,
-                    cause,
-                    f"The paragraph this addition was to follow was deleted by {by}.",
-                )
-            else:
-                # The anchor changed, not the text to insert: only the anchor version moves on.
-                other.base_version = version
-                save_amendment(other, f"anchor changed by {by}")
-            continue
-        if paragraph.is_deleted:
-            if other.kind == Amendment.Kind.DELETE:
-                _make_obsolete(
-                    other, paragraph, cause, f"The paragraph was already deleted by {by}."
-                )
-            else:
-                _put_in_conflict(
-                    other,
-                    paragraph,
-                    cause,
-                    f"The paragraph was deleted by {by}, so this change has nothing to apply to.",
-                )
-            continue
-        if other.kind == Amendment.Kind.DELETE:
-            _put_in_conflict(
-                other,
-                paragraph,
-                cause,
-                f"The paragraph was changed by {by} after this deletion was proposed, so "
-                "deleting it now would remove words its author has not seen.",
-            )
-            continue
-        _rebase_replacement(other, paragraph, version, cause, by)
+        _carry(other, paragraph, version, cause, by, writes)
+    writes.flush()
     # The committee's "accept as modified" texts on this paragraph move on the same way.
     carry_recommendations(paragraph=paragraph, version=version, cause=cause)
 
 
-def _rebase_replacement(
-    other: Amendment, paragraph: Paragraph, version: Any, cause: Amendment | None, by: str
+def _carry(
+    other: Amendment,
+    paragraph: Paragraph,
+    version: Any,
+    cause: Amendment | None,
+    by: str,
+    writes: _Writes,
 ) -> None:
-    if other.proposed_text == paragraph.text:
-        _make_obsolete(
-            other, paragraph, cause, f"The text already reads as it proposes, after {by}."
-        )
-        return
-    outcome = rebase(other.base_text, other.proposed_text, paragraph.text)
-    if not outcome.clean or outcome.text is None:
-        if all(collision.kind == AMBIGUOUS for collision in outcome.collisions):
-            where = (
-                f"The paragraph was changed by {by} beside repeated words where this amendment "
-                "also changes it, and that change can be read in more than one way: not every "
-                "way leaves this amendment's change where its author put it"
+    """Carry one pending amendment onto the paragraph's new text, or set it aside."""
+    if other.kind == Amendment.Kind.INSERT:
+        if paragraph.is_deleted:
+            _put_in_conflict(
+                other,
+                paragraph,
+                cause,
+                f"The paragraph this addition was to follow was deleted by {by}.",
+                writes=writes,
             )
         else:
-            where = f"The paragraph was changed by {by} in the same place this amendment changes"
+            # The anchor changed, not the text to insert: only the anchor version moves on.
+            other.base_version = version
+            writes.save(other, f"anchor changed by {by}")
+        return
+    if paragraph.is_deleted:
+        if other.kind == Amendment.Kind.DELETE:
+            _make_obsolete(
+                other,
+                paragraph,
+                cause,
+                f"The paragraph was already deleted by {by}.",
+                writes=writes,
+            )
+        else:
+            _put_in_conflict(
+                other,
+                paragraph,
+                cause,
+                f"The paragraph was deleted by {by}, so this change has nothing to apply to.",
+                writes=writes,
+            )
+        return
+    if other.kind == Amendment.Kind.DELETE:
         _put_in_conflict(
             other,
             paragraph,
             cause,
-            f"{where}, so it can no longer be applied as written.",
-            collisions=[asdict(c) for c in outcome.collisions],
+            f"The paragraph was changed by {by} after this deletion was proposed, so "
+            "deleting it now would remove words its author has not seen.",
+            writes=writes,
         )
         return
-    if outcome.text == paragraph.text:
-        _make_obsolete(other, paragraph, cause, f"Its change is already in the text, made by {by}.")
+    _rebase_replacement(other, paragraph, version, cause, by, writes)
+
+
+def _rebase_replacement(
+    other: Amendment,
+    paragraph: Paragraph,
+    version: Any,
+    cause: Amendment | None,
+    by: str,
+    writes: _Writes,
+) -> None:
+    if other.proposed_text == paragraph.text:
+        _make_obsolete(
+            other,
+            paragraph,
+            cause,
+            f"The text already reads as it proposes, after {by}.",
+            writes=writes,
+        )
         return
+    # Its stored spans lying apart from the accepted change settle it without the search
+    # (and give its new spans); otherwise the full rebase decides.
+    apart = rebase_apart(other.base_text, other.proposed_text, paragraph.text, _stored_spans(other))
+    if apart is not None:
+        text, spans = apart.text, [[low, high] for low, high in apart.spans]
+    else:
+        outcome = rebase(other.base_text, other.proposed_text, paragraph.text)
+        if not outcome.clean or outcome.text is None:
+            _put_in_conflict(
+                other,
+                paragraph,
+                cause,
+                _collided(outcome.collisions, by),
+                collisions=[asdict(c) for c in outcome.collisions],
+                writes=writes,
+            )
+            return
+        text, spans = outcome.text, None
+    if text == paragraph.text:
+        _make_obsolete(
+            other,
+            paragraph,
+            cause,
+            f"Its change is already in the text, made by {by}.",
+            writes=writes,
+        )
+        return
+    _carried(other, paragraph, version, cause, by, writes, text=text, spans=spans)
+
+
+def _carried(
+    other: Amendment,
+    paragraph: Paragraph,
+    version: Any,
+    cause: Amendment | None,
+    by: str,
+    writes: _Writes,
+    *,
+    text: str,
+    spans: list[list[int]] | None,
+) -> None:
+    """Write an amendment carried onto the new text as ``text`` (with its ``spans``, if the
+    rebase gave them), with its word change and stored diff, and log it."""
     other.base_version = version
     other.base_text = paragraph.text
-    other.proposed_text = outcome.text
+    other.proposed_text = text
     other.word_delta = word_delta_of(
         kind=other.kind, base_text=other.base_text, proposed_text=other.proposed_text
     )
-    other.change_spans = change_spans_of(
+    other.change_spans = spans or change_spans_of(
         kind=other.kind, base_text=other.base_text, proposed_text=other.proposed_text
     )
     other.diff_ops = diff_ops_of(base_text=other.base_text, proposed_text=other.proposed_text)
     other.carried_forward_at = clock.now()
     other.carried_forward_by = cause
-    save_amendment(other, f"carried forward after {by}")
-    log_decision(
+    writes.save(other, f"carried forward after {by}")
+    writes.log(
         chapter=paragraph.chapter,
         action=Decision.Action.CARRIED_FORWARD,
-        actor=None,
         amendment=other,
+        paragraph=paragraph,
         reason=f"Rebased onto the text produced by {by}; the author's change applies unchanged.",
     )
+
+
+def _stored_spans(amendment: Amendment) -> list[tuple[int, int]]:
+    """The change spans stored with a replacement (none if it has none)."""
+    return [(low, high) for low, high in amendment.change_spans or []]
+
+
+def _collided(collisions: list[Collision], by: str) -> str:
+    """Why a rebase's collisions put an amendment in conflict."""
+    if all(collision.kind == AMBIGUOUS for collision in collisions):
+        where = (
+            f"The paragraph was changed by {by} beside repeated words where this amendment "
+            "also changes it, and that change can be read in more than one way: not every "
+            "way leaves this amendment's change where its author put it"
+        )
+    else:
+        where = f"The paragraph was changed by {by} in the same place this amendment changes"
+    return f"{where}, so it can no longer be applied as written."
 
 
 def _set_aside(
@@ -134,6 +238,7 @@ def _set_aside(
     cause: Amendment | None,
     status: str,
     reason: str,
+    writes: _Writes,
     collisions: list[dict[str, str]] | None = None,
 ) -> None:
     """Take a pending amendment out of the running after its paragraph changed: in conflict
@@ -143,11 +248,10 @@ def _set_aside(
     other.conflict_reason = reason
     other.conflict_collisions = collisions or []
     other.conflict_with = cause
-    save_amendment(other, "put in conflict" if conflict else "made obsolete")
-    log_decision(
+    writes.save(other, "put in conflict" if conflict else "made obsolete")
+    writes.log(
         chapter=paragraph.chapter,
         action=Decision.Action.CONFLICT if conflict else Decision.Action.OBSOLETE,
-        actor=None,
         amendment=other,
         paragraph=paragraph,
         reason=reason,
@@ -161,6 +265,8 @@ def _put_in_conflict(
     paragraph: Paragraph,
     cause: Amendment | None,
     reason: str,
+    *,
+    writes: _Writes,
     collisions: list[dict[str, str]] | None = None,
 ) -> None:
     _set_aside(
@@ -169,14 +275,22 @@ def _put_in_conflict(
         cause=cause,
         status=Amendment.Status.CONFLICT,
         reason=reason,
+        writes=writes,
         collisions=collisions,
     )
 
 
 def _make_obsolete(
-    other: Amendment, paragraph: Paragraph, cause: Amendment | None, reason: str
+    other: Amendment, paragraph: Paragraph, cause: Amendment | None, reason: str, *, writes: _Writes
 ) -> None:
-    _set_aside(other, paragraph, cause=cause, status=Amendment.Status.OBSOLETE, reason=reason)
+    _set_aside(
+        other,
+        paragraph,
+        cause=cause,
+        status=Amendment.Status.OBSOLETE,
+        reason=reason,
+        writes=writes,
+    )
 
 
 def back_to_pending(
@@ -217,8 +331,11 @@ def back_to_pending(
 def _carry_one(amendment: Amendment, paragraph: Paragraph) -> None:
     version = latest_version(paragraph)
     by = "later changes to the paragraph"
+    writes = _Writes()
     if paragraph.is_deleted:
-        _put_in_conflict(amendment, paragraph, None, "The paragraph has been deleted since.")
+        _put_in_conflict(
+            amendment, paragraph, None, "The paragraph has been deleted since.", writes=writes
+        )
     elif amendment.kind == Amendment.Kind.DELETE:
         _put_in_conflict(
             amendment,
@@ -226,6 +343,8 @@ def _carry_one(amendment: Amendment, paragraph: Paragraph) -> None:
             None,
             "The paragraph has changed since this deletion was proposed, so deleting it now "
             "would remove words its author has not seen.",
+            writes=writes,
         )
     else:
-        _rebase_replacement(amendment, paragraph, version, None, by)
+        _rebase_replacement(amendment, paragraph, version, None, by, writes)
+    writes.flush()

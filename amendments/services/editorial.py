@@ -80,13 +80,44 @@ def log_decision(
 ) -> Decision:
     """Write one line of the decision log: about ``chapter``, or about the whole ``manifesto``
     when there is no chapter. ``version`` is the paragraph version the decision produced."""
+    row = decision_row(
+        action=action,
+        actor=actor,
+        chapter=chapter,
+        manifesto=manifesto,
+        amendment=amendment,
+        paragraph=paragraph,
+        version=version,
+        comment=comment,
+        reason=reason,
+        words=words,
+    )
+    row.save(force_insert=True)
+    return row
+
+
+def decision_row(
+    *,
+    action: str,
+    actor: User | None,
+    chapter: Chapter | None = None,
+    manifesto: Manifesto | None = None,
+    amendment: Amendment | None = None,
+    paragraph: Paragraph | None = None,
+    version: Any = None,
+    comment: Comment | None = None,
+    reason: str = "",
+    words: tuple[int, int] | None = None,
+) -> Decision:
+    """``log_decision``'s line, not yet written: for a service that writes many in one
+    statement (``Decision.objects.bulk_create``)."""
     if chapter is not None:
         manifesto_id = chapter.manifesto_id
     elif manifesto is not None:
         manifesto_id = manifesto.pk
     else:
         raise ValueError("A decision is about a chapter or about the Manifesto.")
-    return Decision.objects.create(
+    return Decision(
         manifesto_id=manifesto_id,
         chapter=chapter,
         action=action,
