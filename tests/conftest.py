@@ -107,12 +107,15 @@ def load_seed() -> None:
     of its own, the sequences reset after), one INSERT per model instead of an UPDATE and an
     INSERT per row: the seed chapter is set up for most tests."""
     from django.core.management.color import no_style
-    from django.db import connection
+    from django.db import connection, transaction
 
     models = []
-    for model, rows in _read_seed():
-        model._base_manager.bulk_create([model(**row) for row in rows])
-        models.append(model)
+    # One transaction, as loaddata uses: the foreign keys are checked at its end (they are
+    # deferred), when every row is in, also where a test's database commits (browser tests).
+    with transaction.atomic():
+        for model, rows in _read_seed():
+            model._base_manager.bulk_create([model(**row) for row in rows])
+            models.append(model)
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)

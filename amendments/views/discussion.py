@@ -44,7 +44,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     stamp of all they show."""
     chapter = (
         Chapter.objects.select_related("manifesto", "reference_milestone", "recommendation_release")
-        .filter(amendments=pk)
+        .filter(amendments__pk=pk)
         .first()
     )
     if chapter is None:

@@ -3,6 +3,8 @@ change spans for the competing flags, and a query count that does not grow with 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -97,6 +99,11 @@ def test_competing_flags_use_the_stored_spans(member, other_member, editor, p5) 
     assert (same_word[0].pk, legacy.pk) in competing_pairs([same_word[0], legacy, elsewhere])
 
 
+def _unmasked(page: str) -> str:
+    """The page without its CSRF tokens (masked anew on every response)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [3, 40])
 def test_the_paragraph_page_lists_a_pile_a_page_at_a_time(
@@ -107,10 +114,15 @@ def test_the_paragraph_page_lists_a_pile_a_page_at_a_time(
     rejected = pile[0]
     amendments_reject([rejected], editor=editor, reason="No.")
     client = client_for(member)
-    # session, user, chapter, paragraph, ¶ numbers, versions, amendments counted, their page,
-    # comments, the header's unread notices and whether the member follows the paragraph
-    with django_assert_num_queries(11):
+    # session, user, the header's unread notices, chapter, paragraph, the stamps its cached
+    # part is keyed on (with whether the member follows it); on a miss (this first request)
+    # also whether the member follows it, ¶ numbers, versions, amendments counted, their page
+    # and comments; read again, from the cache, only the first six
+    with django_assert_num_queries(14):
         first = client.get(paragraph.get_absolute_url()).content.decode()
+    with django_assert_num_queries(8):
+        again = client.get(paragraph.get_absolute_url()).content.decode()
+    assert _unmasked(again) == _unmasked(first)
     assert first.count('class="amendment-row"') == min(count, PER_PARAGRAPH_PAGE)
     if count > PER_PARAGRAPH_PAGE:
         assert "Page 1 of 2" in first and f"#{rejected.pk} " not in first  # open ones first
