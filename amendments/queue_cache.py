@@ -15,17 +15,21 @@ is simply never asked for again and the cache lets it go.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import astuple
+from collections.abc import Callable, Sequence
+from dataclasses import astuple, dataclass
+from typing import Any
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from accounts.models import User
+from amendments.filtering import AmendmentFilters
 from amendments.models import Amendment, Recommendation
+from amendments.reading_cache import cached_parts
 from amendments.recommendations import recommendation_of, visible_recommendation
 from amendments.review_queue import ParagraphGroup, Queue
-from amendments.selectors import NoteLoss
+from amendments.selectors import NoteLoss, manifesto_queue_stamp
 from common.fragments import cached_fragments, fragment_key
 
 ROW_TEMPLATE = "amendments/_partials/queue_row.html"
@@ -89,6 +93,58 @@ _LABELS = repr(
         Recommendation.Answer.choices,
     )
 )
+
+
+PAGE_TEMPLATE = "amendments/_partials/queue_page.html"
+# The page's part holds the groups, rows and ledgers as they are rendered: their templates'
+# source is part of its key too.
+PAGE_TEMPLATES = (
+    PAGE_TEMPLATE,
+    "amendments/_partials/pagination.html",
+    *ROW_TEMPLATES,
+    *GROUP_TEMPLATES,
+    *LEDGERS_TEMPLATES,
+)
+
+
+@dataclass(frozen=True)
+class QueueShown:
+    """What of the request the queue's page shows: the filters as read, the page asked for,
+    the filters' fields as typed, why some were not applied, and the address's query (the
+    form and the page links carry it)."""
+
+    filters: AmendmentFilters
+    page_number: int | None
+    filter_values: dict[str, str]
+    notices: list[str]
+    query: str
+
+
+def queue_page(
+    request: HttpRequest, shown: QueueShown, context: Callable[[], dict[str, Any]]
+) -> SafeString:
+    """The queue's whole main part: from the cache under the Manifesto's stamp (one query,
+    amendments/selectors.py ``manifesto_queue_stamp``), the request's filters, page and query,
+    and the editor looking; rendered with ``context()`` (the queue read, its rows and groups
+    from their own caches) only when the key is new. The batch form's token is this editor's.
+
+    Nothing the queue shows depends on the clock: an editor sees every recommendation,
+    published or not, and the rows show no deadline."""
+    user = request.user
+    viewer = (user.pk, user.is_editor, user.is_admin) if isinstance(user, User) else None
+    key = (
+        manifesto_queue_stamp(),
+        viewer,
+        astuple(shown.filters),
+        shown.page_number,
+        sorted(shown.filter_values.items()),
+        shown.notices,
+        shown.query,
+        QUEUE_VERSION,
+        _LABELS,
+    )
+    [part] = cached_parts(request, "queue-page", PAGE_TEMPLATES, (PAGE_TEMPLATE,), key, context)
+    return part
 
 
 class _Row:

@@ -16,7 +16,16 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from amendments.ledger import Ledger, chapter_ledger
-from amendments.models import Amendment, Comment, Decision, Follow, Notification, Support
+from amendments.models import (
+    Amendment,
+    Comment,
+    Decision,
+    Follow,
+    Notification,
+    Recommendation,
+    RecommendationRelease,
+    Support,
+)
 from amendments.rules import proposed_paragraph_text
 from common import clock
 from manifesto.counting import counts_against_limit
@@ -136,6 +145,57 @@ def chapter_page_stamp(chapter: Chapter) -> str:
     # ends without any row changing.
     takes_proposals = chapter_round(chapter).accepts_proposals(clock.now())
     return ":".join(str(value) for value in (chapter.slug, takes_proposals, *values))
+
+
+def _rows_digest(table: str, columns: tuple[str, ...]) -> str:
+    """A scalar subquery: every row of ``table`` (aliased t) as one text, each column with
+    its length before it so that no value can pass for two; PostgreSQL digests it."""
+    fields = " || ',' || ".join(
+        f"length(COALESCE(t.{name} || '', '')) || ':' || COALESCE(t.{name} || '', '')"
+        for name in columns
+    )
+    # Table and column names are the models' own, nothing of a request.
+    if connection.vendor == "postgresql":
+        return f"(SELECT md5(string_agg({fields}, '|' ORDER BY t.id)) FROM {table} t)"  # noqa: S608
+    rows = f"SELECT {fields} AS r FROM {table} t ORDER BY t.id"  # noqa: S608
+    return f"(SELECT group_concat(r, '|') FROM ({rows}))"  # noqa: S608
+
+
+@lru_cache(maxsize=2)
+def _manifesto_stamp_sql(vendor: str) -> str:
+    """The queue's stamp in one query, written out like the chapter page's (``vendor`` keys
+    the cache: the digests are written per database)."""
+    histories = ", ".join(
+        _newest_history(model.history.model._meta.db_table, "")
+        for model in (Amendment, Paragraph, Recommendation, Chapter, Manifesto)
+    )
+    supports = Support._meta.db_table
+    people = _rows_digest(
+        User._meta.db_table,
+        ("id", "username", "display_name", "role", "is_active", "is_superuser"),
+    )
+    milestones = _rows_digest(Milestone._meta.db_table, ("id", "chapter_id", "name", "moment"))
+    releases = _rows_digest(
+        RecommendationRelease._meta.db_table, ("id", "chapter_id", "published_at")
+    )
+    return (  # the models' own table names; no value in it
+        f"SELECT {histories}, (SELECT COUNT(*) FROM {supports}), "  # noqa: S608
+        f"(SELECT MAX(s.id) FROM {supports} s), {people}, {milestones}, {releases}"
+    )
+
+
+def manifesto_queue_stamp() -> str:
+    """A value that changes whenever anything the review queue's page shows changes, whatever
+    its filters (one query): the newest history rows of every amendment, paragraph,
+    recommendation, chapter and Manifesto (each change to them writes one; their times too,
+    so that ids used again after a restore bring back no old page); the supports as their
+    number and newest id (a support is added or taken back, never changed); and, having no
+    history, every person's name, username and role, the milestones and the recommendations'
+    releases, read whole (a few thousand short rows, digested by the database)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_manifesto_stamp_sql(connection.vendor))
+        values = cursor.fetchone()
+    return ":".join(str(value) for value in values)
 
 
 def member_amendments(user: User) -> list[Amendment]:

@@ -37,7 +37,7 @@ from amendments.forms import (
 from amendments.ledger import chapter_ledger, manifesto_ledger
 from amendments.models import Amendment
 from amendments.permissions import amendment_permissions
-from amendments.queue_cache import rendered_groups, rendered_ledgers
+from amendments.queue_cache import QueueShown, queue_page, rendered_groups, rendered_ledgers
 from amendments.review_queue import review_queue
 from amendments.services.deciding import (
     AcceptItem,
@@ -81,27 +81,30 @@ def queue(request: HttpRequest) -> HttpResponse:
     require_editor(request.user)
     filter_form = QueueFilterForm(request.GET)
     filters = filter_form.filters()
-    result = review_queue(manifesto_current(), filters, filter_form.page_number())
+    page_number = filter_form.page_number()
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "amendments/queue.html",
-        {
+    filter_values = {name: request.GET.get(name, "")[:40] for name in ("paragraph", "lines")}
+    notices = filter_form.notices()
+    shown = QueueShown(filters, page_number, filter_values, notices, query.urlencode())
+
+    def context() -> dict[str, Any]:
+        result = review_queue(manifesto_current(), filters, page_number)
+        return {
             "queue": result,
             "groups": rendered_groups(result, signed_in(request)),
             "ledgers": rendered_ledgers(result),
             "filters": filters,
-            "filter_notices": filter_form.notices(),
-            "filter_values": {
-                name: request.GET.get(name, "")[:40] for name in ("paragraph", "lines")
-            },
+            "filter_notices": shown.notices,
+            "filter_values": filter_values,
             "sort_labels": SORT_LABELS,
             "recommendation_labels": RECOMMENDATION_FILTER_LABELS,
             "statuses": Amendment.Status.choices,
-            "query": query.urlencode(),
-        },
-    )
+            "query": shown.query,
+        }
+
+    part = queue_page(request, shown, context)
+    return render(request, "amendments/queue.html", {"part": part})
 
 
 Act = Callable[[Amendment, User, dict[str, Any]], object]

@@ -142,10 +142,14 @@ def test_the_authors_edit_shows_its_title_diff_and_words(on_three, member, edito
 
 def test_a_changed_stored_diff_shows(on_three, editor) -> None:
     stored = [[0, "Stored "], [1, "only"]]
-    row = _row(
-        _after(editor, lambda: Amendment.objects.filter(pk=on_three.pk).update(diff_ops=stored)),
-        on_three,
-    )
+
+    def store() -> None:
+        # Saved with its history row, as every change to an amendment is (style.md: never
+        # QuerySet.update() on a tracked model); the queue's page stamp reads that row.
+        on_three.diff_ops = stored
+        on_three.save()
+
+    row = _row(_after(editor, store), on_three)
     assert 'Stored <ins><span class="vh">[inserted: </span>only' in row
 
 

@@ -151,9 +151,12 @@ def test_queue_uses_a_fixed_number_of_queries(
         amendment = propose(authors[index % 4], paragraph, paragraph.text + f" Words {index}.")
         support_add(amendment=amendment, user=authors[(index + 1) % 4])
     client = client_for(editor)
-    # session, user, manifesto, paragraphs in order, their amendments' outline, the page's
-    # rows, chapters, ¶ numbers, words, pending, and the header's unread notices
-    with django_assert_num_queries(11):
+    # session, user, the page's stamp, manifesto, paragraphs in order, their amendments'
+    # outline, the page's rows, chapters, ¶ numbers, words, pending, and the header's unread
+    # notices; then from the cache: session, user, the page's stamp, unread notices
+    with django_assert_num_queries(12):
+        assert client.get(reverse("amendments:queue")).status_code == 200
+    with django_assert_num_queries(4):
         assert client.get(reverse("amendments:queue")).status_code == 200
 
 
