@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.services import user_set_role, user_update_profile
-from amendments import queue_cache
+from amendments import queue_cache, reading_cache, review_queue
 from amendments.models import Amendment
+from amendments.selectors import manifesto_queue_stamp
 from amendments.services.deciding import amendment_accept, amendment_reject
 from amendments.services.discussion import comment_hide, comment_post
 from amendments.services.limits import chapter_set_limit
@@ -338,3 +339,103 @@ def test_the_row_templates_show_nothing_that_is_not_in_the_stamp() -> None:
     source = get_template(queue_cache.ROW_TEMPLATE).template.source  # type: ignore[attr-defined]
     for name in ("citation", "rivals", "losses", "shown"):
         assert re.search(rf"\b{name}\b", source), name
+
+
+def _cold(editor: User, url: str) -> str:
+    cache.clear()
+    page = client_for(editor).get(url).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+
+
+def test_the_whole_page_is_served_from_the_cache_once_read(on_three, editor, monkeypatch) -> None:
+    from amendments.views import review
+
+    first = _page(editor)
+
+    def no_reading(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the queue was read again")
+
+    monkeypatch.setattr(review, "review_queue", no_reading)
+    response = client_for(editor).get(URL)
+    again = response.content.decode()
+    assert re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", again) == first
+    # The batch form carries this editor's own token, not the placeholder the cache holds.
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', again)
+    assert token and token.group(1) != reading_cache.CSRF_PLACEHOLDER
+    assert reading_cache.CSRF_PLACEHOLDER not in again
+
+
+def test_each_filter_sort_and_page_is_its_own_part(seed_chapter, member, editor) -> None:
+    p3, p4 = body_paragraph(seed_chapter, 3), body_paragraph(seed_chapter, 4)
+    three = propose(member, p3, p3.text + " Three.", title="On three")
+    authors = [make_user(f"pile{i}") for i in range(3)]
+    for i in range(review_queue.AMENDMENTS_PER_PAGE):
+        propose(authors[i % 3], p4, p4.text + f" Added {i}.", title=f"Pile {i}")
+    base = reverse("amendments:queue")
+    urls = [
+        base,
+        base + "?status=all",
+        base + f"?author={member.display_name}",
+        base + "?author=Pile0",
+        base + "?sort=newest",
+        base + "?page=2",
+        base + "?status=all&page=2",
+        base + "?status=all&page=2&from=mail",  # the same filters; the links carry the rest
+        base + "?paragraph=x9",
+        base + "?lines=abc",
+        base + "?chapter=none",
+    ]
+    warm = {}
+    for url in urls:
+        warm[url] = _page_at(editor, url)  # each read (and kept) with the others in the cache
+    for url in urls:
+        assert _page_at(editor, url) == warm[url] == _cold(editor, url), url
+    assert len(set(warm.values())) == len(urls)
+    assert "On three" in warm[base + f"?author={member.display_name}"]
+    assert "On three" not in warm[base + "?author=Pile0"]
+    assert 'name="query" value="status=all"' in warm[base + "?status=all&page=2"]
+    assert (
+        'name="query" value="status=all&amp;from=mail"'
+        in warm[base + "?status=all&page=2&from=mail"]
+    )
+    assert "is not a ¶ number" in warm[base + "?paragraph=x9"]
+    assert three.pk
+
+
+def _page_at(editor: User, url: str) -> str:
+    page = client_for(editor).get(url).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+
+
+def test_another_editor_gets_a_page_of_their_own(on_three, editor, admin_user) -> None:
+    mine = _page(editor)
+    theirs = _page(admin_user)
+    assert theirs == _cold(admin_user, URL)
+    assert mine == _cold(editor, URL)
+    other = make_user("eve", role="editor", display_name="Eve Editor")
+    assert _page(other) == _cold(other, URL)
+
+
+def test_the_stamp_moves_with_what_has_no_history(on_three, member, other_member, editor) -> None:
+    stamps = [manifesto_queue_stamp()]
+
+    def moved() -> None:
+        stamps.append(manifesto_queue_stamp())
+        assert stamps[-1] != stamps[-2]
+
+    support_add(amendment=on_three, user=other_member)
+    moved()
+    support_remove(amendment=on_three, user=other_member)
+    moved()
+    user_update_profile(
+        user=member, display_name="Alice Again", email=member.email, wants_daily_digest=False
+    )
+    moved()
+    user_set_role(user=member, role="editor")
+    moved()
+    milestone_mark(chapter=on_three.chapter, editor=editor, name="Marked")
+    moved()
+    recommendations_publish(chapter=on_three.chapter, editor=editor)
+    moved()
+    make_user("newcomer")
+    moved()
