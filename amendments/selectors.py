@@ -148,15 +148,17 @@ def chapter_page_stamp(chapter: Chapter) -> str:
 
 
 def _rows_digest(table: str, columns: tuple[str, ...]) -> str:
-    """A scalar subquery: every row of ``table`` (aliased t) as one text, each column with
-    its length before it so that no value can pass for two; PostgreSQL digests it."""
+    """A scalar subquery: every row of ``table`` (aliased t) as one text that no other rows
+    could give. PostgreSQL writes each as a record (which quotes any value holding a comma,
+    a parenthesis or a quote) and digests them; SQLite puts each value's length before it."""
+    # Table and column names are the models' own, nothing of a request.
+    if connection.vendor == "postgresql":
+        record = f"ROW({', '.join(f't.{name}' for name in columns)})::text"
+        return f"(SELECT md5(string_agg({record}, '|' ORDER BY t.id)) FROM {table} t)"  # noqa: S608
     fields = " || ',' || ".join(
         f"length(COALESCE(t.{name} || '', '')) || ':' || COALESCE(t.{name} || '', '')"
         for name in columns
     )
-    # Table and column names are the models' own, nothing of a request.
-    if connection.vendor == "postgresql":
-        return f"(SELECT md5(string_agg({fields}, '|' ORDER BY t.id)) FROM {table} t)"  # noqa: S608
     rows = f"SELECT {fields} AS r FROM {table} t ORDER BY t.id"  # noqa: S608
     return f"(SELECT group_concat(r, '|') FROM ({rows}))"  # noqa: S608
 
