@@ -49,9 +49,12 @@ def test_queue_queries_do_not_grow_with_one_paragraphs_pile(
 ) -> None:
     _pile(body_paragraph(seed_chapter, 3), count)
     client = client_for(editor)
-    # session, user, manifesto, paragraphs in order, their amendments' outline, the page's
-    # rows, chapters, ¶ numbers, words, pending, and the header's unread notices
-    with django_assert_num_queries(11):
+    # session, user, the page's stamp, manifesto, paragraphs in order, their amendments'
+    # outline, the page's rows, chapters, ¶ numbers, words, pending, and the header's unread
+    # notices; from the cache: session, user, the page's stamp, unread notices
+    with django_assert_num_queries(12):
+        assert client.get(reverse("amendments:queue")).status_code == 200
+    with django_assert_num_queries(4):
         assert client.get(reverse("amendments:queue")).status_code == 200
 
 

@@ -96,14 +96,15 @@ def test_the_queue_reads_other_paragraphs_only_for_a_change_that_removes_a_marke
         paragraph = body_paragraph(p18.chapter, number)
         propose(member, paragraph, paragraph.text.strip() + " More.")
     client = client_for(editor)
-    # session, user, manifesto, paragraphs in order, their amendments' outline, the page's
-    # rows, chapters, ¶ numbers, words, pending, and the header's unread notices
-    with django_assert_num_queries(11):
+    # session, user, the page's stamp, manifesto, paragraphs in order, their amendments'
+    # outline, the page's rows, chapters, ¶ numbers, words, pending, and the header's unread
+    # notices
+    with django_assert_num_queries(12):
         client.get(reverse("amendments:queue"))
     for number in range(3):
         propose(make_user(f"cutter{number}"), p18, "", kind="delete")
     # ... and the chapter's notes and the paragraphs that mention their numbers, once
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client.get(reverse("amendments:queue")).content.decode().count(WARNING) == 3
 
 
