@@ -69,9 +69,15 @@ class ListedAmendment:
 class AmendmentList:
     page: Page[int]  # of the amendments' numbers
     rows: list[ListedAmendment]
+    rows_html: list[SafeString] = field(default_factory=list)  # each row, rendered or cached
+
+
+@dataclass
+class FilterChoices:
+    """What the list's filter form offers: the chapters and the authors' names."""
+
     chapters: list[Chapter]
     authors: list[str]
-    rows_html: list[SafeString] = field(default_factory=list)  # each row, rendered or cached
 
     @property
     def author_options(self) -> SafeString:
@@ -97,15 +103,14 @@ def listed_amendments(
 
 
 def amendment_list(
-    manifesto: Manifesto | None,
+    chapters: list[Chapter],
     filters: AmendmentFilters,
     viewer: User | AnonymousUser | None,
     page_number: int | None,
 ) -> AmendmentList:
-    """One page of the public list (five queries: chapters, the count, the page, the ¶
-    labels of the page's chapters, authors), each row's HTML from the cache where it is
-    (amendments.row_cache)."""
-    chapters = _chapters(manifesto)
+    """One page of the public list (``chapters``: list_chapters'; three queries: the count,
+    the page, the ¶ labels of the page's chapters), each row's HTML from the cache where it
+    is (amendments.row_cache)."""
     numbers = _numbers_in_order(filters, viewer, chapters)
     page = Paginator(numbers, LIST_PAGE_SIZE).get_page(page_number)
     amendments = list(
@@ -122,16 +127,20 @@ def amendment_list(
         )
         for a in amendments
     ]
-    return AmendmentList(page, rows, chapters, author_names(), rendered_rows(rows))
+    return AmendmentList(page, rows, rendered_rows(rows))
 
 
-def _chapters(manifesto: Manifesto | None) -> list[Chapter]:
+def list_chapters(manifesto: Manifesto | None) -> list[Chapter]:
     """The Manifesto's chapters in their order, with only what the list uses of them (its
-    filter shows their titles, and their order and numbers place the pages)."""
+    filter shows their titles, their order and numbers place the pages, and their
+    recommendations' publication time says who sees them), one query."""
     if manifesto is None:
         return []
+    release = "recommendation_release"
+    fields = ("id", "manifesto", "title", "slug", "order")
+    released = (f"{release}__id", f"{release}__chapter_id", f"{release}__published_at")
     return list(
-        manifesto.chapters.order_by("order", "id").only("id", "manifesto", "title", "slug", "order")
+        manifesto.chapters.order_by("order", "id").select_related(release).only(*fields, *released)
     )
 
 

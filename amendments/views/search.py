@@ -6,15 +6,29 @@ import hashlib
 from urllib.parse import urlencode
 
 import django
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
 from amendments.forms import SearchForm
-from amendments.search import MAX_PAGE, search_chapters, search_run
-from common.fragments import templates_stamp
+from amendments.list_stamp import SEARCH_HISTORIES, manifesto_stamp
+from amendments.row_cache import _LABELS
+from amendments.search import MAX_PAGE, SNIPPET_VERSION, search_chapters, search_run
+from common.fragments import cached_fragments, fragment_key, templates_stamp
+from manifesto.models import Chapter
 
 FORM_TEMPLATE = "amendments/_partials/search_form.html"
+RESULTS_TEMPLATE = "amendments/_partials/search_results.html"
+# Every template the results are rendered from: their source is part of the key.
+RESULTS_TEMPLATES = (
+    RESULTS_TEMPLATE,
+    "amendments/_partials/search_hit.html",
+    "amendments/_partials/status.html",
+    "_partials/person.html",
+)
 
 
 @require_safe
@@ -24,24 +38,46 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, chapters=search_chapters())
     results = None
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
-        results = search_run(
-            query=form.cleaned_data["q"],
-            kind=form.cleaned_data["kind"],
-            chapter=form.chosen_chapter,
-            page=_page(request.GET.get("page", "")),
+        results = _results_part(
+            form.cleaned_data["q"],
+            form.cleaned_data["kind"],
+            form.chosen_chapter,
+            _page(request.GET.get("page", "")),
         )
-    # What the "more" and page links keep of this search.
-    kept = {name: form.cleaned_data[name] for name in ("q", "chapter")} if results else {}
     return render(
         request,
         "amendments/search.html",
         {
             "form": form,
-            "results": results,
-            "kept": urlencode(kept),
+            "query": form.cleaned_data["q"] if results else "",
+            "results_part": results,
             "form_stamp": _form_stamp(form),
         },
     )
+
+
+def _results_part(query: str, kind: str, chapter: Chapter | None, page: int) -> SafeString:
+    """The results, from the cache under a key of the search (its words, kind, chapter and
+    page) and of everything they can show (one query: amendments/list_stamp.py), or searched
+    and rendered."""
+    shown = (
+        manifesto_stamp(SEARCH_HISTORIES),
+        query,
+        kind,
+        chapter.pk if chapter else None,
+        page,
+        connection.vendor,  # which search ranks and cuts the snippets
+    )
+    key = fragment_key("search-results", RESULTS_TEMPLATES, shown, SNIPPET_VERSION, _LABELS)
+
+    def render(_: int) -> str:
+        results = search_run(query=query, kind=kind, chapter=chapter, page=page)
+        # What the "more" and page links keep of this search.
+        kept = {"q": query, "chapter": chapter.slug if chapter else ""}
+        context = {"results": results, "chapter": chapter, "kept": urlencode(kept)}
+        return render_to_string(RESULTS_TEMPLATE, context)
+
+    return cached_fragments([key], render)[0]
 
 
 def _form_stamp(form: SearchForm) -> str:
