@@ -24,6 +24,7 @@ from amendments.services.deciding import amendment_accept, amendment_reject
 from amendments.services.discussion import comment_hide, comment_post
 from amendments.services.following import follow_set
 from amendments.services.milestones import milestone_mark
+from amendments.services.notifications import notifications_mark_all_read
 from amendments.services.proposing import amendment_edit, support_add, support_remove
 from amendments.services.recommending import recommendation_set, recommendations_publish
 from amendments.services.rounds import manifesto_round_set
@@ -326,3 +327,35 @@ def test_a_cached_page_carries_each_viewers_own_csrf_token(on_three, other_membe
     answer = client.post(support, {"csrfmiddlewaretoken": token.group(1)})
     assert answer.status_code == 302
     assert on_three.supports.filter(user=other_member).exists()
+
+
+# --- the header's unread notices, read with the stamp -------------------------------------------
+
+
+_BADGE = re.compile(r'data-testid="nav-notifications">Notifications(.*?)</a>', re.S)
+
+
+def _badge(client: Client, url: str) -> str:
+    found = _BADGE.search(client.get(url).content.decode())
+    assert found, url
+    return found.group(1)
+
+
+def test_the_header_counts_unread_notices_on_the_cached_pages(
+    p3, on_three, editor, other_member
+) -> None:
+    """The pages read the viewer's unread notices with their stamp, not in the header's own
+    query: a new notice shows at once, from the cache too, and reading them clears it."""
+    follow_set(user=editor, thing=on_three, active=True)
+    follow_set(user=editor, thing=p3, active=True)
+    client = client_for(editor)
+    urls = [_url(p3), _url(on_three)]
+    assert [_badge(client, url) for url in urls] == ["", ""]
+    comment_post(author=other_member, body="One.", amendment=on_three)
+    comment_post(author=other_member, body="Two.", paragraph=p3)
+    badge = ' <span class="count-badge">2<span class="vh"> unread</span></span>'
+    assert [_badge(client, url) for url in urls] == [badge, badge]
+    # The same as the header's own count on a page that reads no stamp.
+    assert _badge(client, reverse("amendments:list")) == badge
+    notifications_mark_all_read(user=editor)
+    assert [_badge(client, url) for url in urls] == ["", ""]
