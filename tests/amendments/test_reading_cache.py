@@ -29,7 +29,8 @@ from amendments.services.proposing import amendment_edit, support_add, support_r
 from amendments.services.recommending import recommendation_set, recommendations_publish
 from amendments.services.rounds import manifesto_round_set
 from amendments.services.texts import reference_set
-from manifesto.models import Chapter, Paragraph, Phase
+from manifesto import exports
+from manifesto.models import Chapter, Milestone, Paragraph, Phase
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user
 
@@ -359,3 +360,31 @@ def test_the_header_counts_unread_notices_on_the_cached_pages(
     assert _badge(client, reverse("amendments:list")) == badge
     notifications_mark_all_read(user=editor)
     assert [_badge(client, url) for url in urls] == ["", ""]
+
+
+# --- the chapter page's milestones, read with the stamp -----------------------------------------
+
+
+def test_the_chapter_page_offers_the_milestones_that_milestone_names_picks(
+    seed_chapter, editor
+) -> None:
+    """The export form's milestones come from the stamp's query: the same names, in the same
+    order (by moment, not by when they were marked), "As published" left out however written."""
+    client = client_for(editor)
+
+    def offered() -> list[str]:
+        page = client.get(seed_chapter.get_absolute_url()).content.decode()
+        at = re.findall(r'name="at" value="milestone:([^"]*)"', page)
+        since = re.findall(r'name="since" value="milestone:([^"]*)"', page)
+        assert at == since
+        return at
+
+    assert offered() == exports.milestone_names([seed_chapter]) == []
+    with time_machine.travel(datetime(2031, 1, 2, tzinfo=UTC), tick=False):
+        milestone_mark(chapter=seed_chapter, editor=editor, name="Second")
+    with time_machine.travel(datetime(2031, 1, 1, tzinfo=UTC), tick=False):
+        milestone_mark(chapter=seed_chapter, editor=editor, name="First")
+    assert offered() == exports.milestone_names([seed_chapter]) == ["First", "Second"]
+    # Not a name the service gives; the selector leaves it out all the same.
+    Milestone.objects.create(chapter=seed_chapter, name="AS PUBLISHED")
+    assert offered() == exports.milestone_names([seed_chapter]) == ["First", "Second"]
