@@ -99,16 +99,20 @@ AMENDMENT_TEMPLATES = (
 
 # The stamps' queries, written out: the ORM spends longer compiling queries of this shape than
 # PostgreSQL running them. Every value is a parameter; the table names are the models' own
-# (tests/amendments/test_reading_cache.py checks them).
-_PEOPLE = (
-    "SELECT u.id, u.username, u.display_name, u.role, u.is_active, u.is_superuser "
-    "FROM accounts_user u WHERE {where} ORDER BY u.id"
+# (tests/amendments/test_reading_cache.py checks them). The people a part can show are the
+# users ``u`` that its condition (``*_PEOPLE_SQL``) picks.
+#
+# The viewer's unread notices, which the site header shows (amendments/templatetags/notices.py
+# reads them from the request instead of asking again); not part of any key.
+_UNREAD = (
+    "(SELECT COUNT(*) FROM amendments_notification n WHERE n.recipient_id = %(u)s "
+    "AND n.read_at IS NULL)"
 )
 # The paragraph page: whether the viewer follows it, the supports of its amendments (how
 # many, the newest id), the newest history row of their recommendations, the chapter's
 # release; and the people it can show.
 PARAGRAPH_STAMP_SQL = (
-    "SELECT (SELECT COUNT(*) FROM amendments_follow f WHERE f.paragraph_id = %(p)s "
+    "(SELECT COUNT(*) FROM amendments_follow f WHERE f.paragraph_id = %(p)s "
     "AND f.user_id = %(u)s AND f.active), "
     "(SELECT COUNT(*) FROM amendments_support s JOIN amendments_amendment a "
     "ON a.id = s.amendment_id WHERE a.paragraph_id = %(p)s), "
@@ -121,15 +125,15 @@ PARAGRAPH_STAMP_SQL = (
     "ON a.id = h.amendment_id WHERE a.paragraph_id = %(p)s ORDER BY h.history_id DESC LIMIT 1), "
     "(SELECT r.published_at FROM amendments_recommendationrelease r WHERE r.chapter_id = %(c)s)"
 )
-PARAGRAPH_PEOPLE_SQL = _PEOPLE.format(
-    where="u.id IN (SELECT a.author_id FROM amendments_amendment a WHERE a.paragraph_id = %(p)s) "
+PARAGRAPH_PEOPLE_SQL = (
+    "u.id IN (SELECT a.author_id FROM amendments_amendment a WHERE a.paragraph_id = %(p)s) "
     "OR u.id IN (SELECT c.author_id FROM amendments_comment c WHERE c.paragraph_id = %(p)s)"
 )
 # The amendment page: its supports, the newest history rows of its comments and of its
 # recommendation, the chapter's release, whether the viewer follows it; and the people it can
 # show.
 AMENDMENT_STAMP_SQL = (
-    "SELECT (SELECT COUNT(*) FROM amendments_follow f WHERE f.amendment_id = %(a)s "
+    "(SELECT COUNT(*) FROM amendments_follow f WHERE f.amendment_id = %(a)s "
     "AND f.user_id = %(u)s AND f.active), "
     "(SELECT COUNT(*) FROM amendments_support s WHERE s.amendment_id = %(a)s), "
     "(SELECT MAX(s.id) FROM amendments_support s WHERE s.amendment_id = %(a)s), "
@@ -143,21 +147,41 @@ AMENDMENT_STAMP_SQL = (
     "WHERE h.amendment_id = %(a)s ORDER BY h.history_id DESC LIMIT 1), "
     "(SELECT r.published_at FROM amendments_recommendationrelease r WHERE r.chapter_id = %(c)s)"
 )
-AMENDMENT_PEOPLE_SQL = _PEOPLE.format(
-    where="u.id IN (SELECT a.author_id FROM amendments_amendment a WHERE a.id = %(a)s) "
+AMENDMENT_PEOPLE_SQL = (
+    "u.id IN (SELECT a.author_id FROM amendments_amendment a WHERE a.id = %(a)s) "
     "OR u.id IN (SELECT a.decided_by_id FROM amendments_amendment a WHERE a.id = %(a)s) "
     "OR u.id IN (SELECT s.user_id FROM amendments_support s WHERE s.amendment_id = %(a)s) "
     "OR u.id IN (SELECT c.author_id FROM amendments_comment c WHERE c.amendment_id = %(a)s)"
 )
 
 
-def _read(stamp_sql: str, people_sql: str, params: dict[str, int | None]) -> tuple[object, ...]:
+def _query(stamp_sql: str, people_sql: str) -> str:
+    """One query for a part's stamp, the viewer's unread notices and the people the part can
+    show: a row for each person (at least one, with no person, when there is none), the stamp's
+    values and the count in every row (PostgreSQL and SQLite work them out once)."""
+    # Both parts are this module's constants, every value in them a parameter.
+    return (
+        f"SELECT {stamp_sql}, {_UNREAD}, "  # noqa: S608  # nosec B608
+        "u.id, u.username, u.display_name, u.role, u.is_active, u.is_superuser "
+        f"FROM (SELECT 1 AS one) o LEFT JOIN accounts_user u ON {people_sql} ORDER BY u.id"
+    )
+
+
+def _read(request: HttpRequest, sql: str, params: dict[str, int | None]) -> tuple[object, ...]:
     with connection.cursor() as cursor:
-        cursor.execute(stamp_sql, params)
-        stamp = tuple(str(value) for value in cursor.fetchone())
-        cursor.execute(people_sql, params)
-        people = tuple(tuple(row) for row in cursor.fetchall())
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    width = len(rows[0]) - 7
+    stamp = tuple(str(value) for value in rows[0][:width])
+    people = tuple(tuple(row[width + 1 :]) for row in rows if row[width + 1] is not None)
+    if isinstance(request.user, User):
+        # What the header's tag would ask for (amendments/templatetags/notices.py).
+        request._unread_notices = rows[0][width]  # type: ignore[attr-defined]
     return stamp, people
+
+
+_PARAGRAPH_QUERY = _query(PARAGRAPH_STAMP_SQL, PARAGRAPH_PEOPLE_SQL)
+_AMENDMENT_QUERY = _query(AMENDMENT_STAMP_SQL, AMENDMENT_PEOPLE_SQL)
 
 
 def viewer_stamp(request: HttpRequest, chapter: Chapter) -> tuple[object, ...]:
@@ -181,20 +205,20 @@ def paragraph_stamp(
     request: HttpRequest, chapter: Chapter, paragraph_pk: int
 ) -> tuple[object, ...]:
     """The paragraph page's part beyond the chapter's stamp, with whether the viewer follows
-    the paragraph (two queries)."""
+    the paragraph, and the viewer's unread notices for the header (one query)."""
     viewer = request.user.pk if isinstance(request.user, User) else None
     params = {"p": paragraph_pk, "c": chapter.pk, "u": viewer}
-    return _read(PARAGRAPH_STAMP_SQL, PARAGRAPH_PEOPLE_SQL, params)
+    return _read(request, _PARAGRAPH_QUERY, params)
 
 
 def amendment_stamp(
     request: HttpRequest, chapter: Chapter, amendment_pk: int
 ) -> tuple[object, ...]:
     """The amendment page's part beyond the chapter's stamp, with whether the viewer follows
-    the amendment (two queries)."""
+    the amendment, and the viewer's unread notices for the header (one query)."""
     viewer = request.user.pk if isinstance(request.user, User) else None
     params = {"a": amendment_pk, "c": chapter.pk, "u": viewer}
-    return _read(AMENDMENT_STAMP_SQL, AMENDMENT_PEOPLE_SQL, params)
+    return _read(request, _AMENDMENT_QUERY, params)
 
 
 def cached_parts(

@@ -61,6 +61,9 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if "line" in request.GET:
         return redirect(_line_url(request, chapter, request.GET["line"]))
+    # The export form's milestones, read with the stamp.
+    milestones: list[str] = []
+    page_stamp = desk.chapter_page_stamp(chapter, milestones=milestones)
     return render(
         request,
         "manifesto/chapter.html",
@@ -68,11 +71,11 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "chapter": chapter,
             # The text and the ledger are a cached fragment, keyed on the stamp; they are read
             # only when it is missing.
-            "page_stamp": desk.chapter_page_stamp(chapter),
+            "page_stamp": page_stamp,
             "reading": SimpleLazyObject(lambda: desk.reading_with_counts(chapter)),
             "ledger": SimpleLazyObject(lambda: chapter_ledger(chapter)),
             "export_formats": FORM_CHOICES,
-            "milestones": exports.milestone_names([chapter]),
+            "milestones": milestones,
             "milestone_form": MilestoneForm(auto_id="milestone-%s"),
             "following": SimpleLazyObject(lambda: desk.is_following(request.user, chapter=chapter)),
         },

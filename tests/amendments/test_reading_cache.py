@@ -24,11 +24,13 @@ from amendments.services.deciding import amendment_accept, amendment_reject
 from amendments.services.discussion import comment_hide, comment_post
 from amendments.services.following import follow_set
 from amendments.services.milestones import milestone_mark
+from amendments.services.notifications import notifications_mark_all_read
 from amendments.services.proposing import amendment_edit, support_add, support_remove
 from amendments.services.recommending import recommendation_set, recommendations_publish
 from amendments.services.rounds import manifesto_round_set
 from amendments.services.texts import reference_set
-from manifesto.models import Chapter, Paragraph, Phase
+from manifesto import exports
+from manifesto.models import Chapter, Milestone, Paragraph, Phase
 from tests.amendments.conftest import body_paragraph, propose
 from tests.conftest import client_for, make_user
 
@@ -326,3 +328,63 @@ def test_a_cached_page_carries_each_viewers_own_csrf_token(on_three, other_membe
     answer = client.post(support, {"csrfmiddlewaretoken": token.group(1)})
     assert answer.status_code == 302
     assert on_three.supports.filter(user=other_member).exists()
+
+
+# --- the header's unread notices, read with the stamp -------------------------------------------
+
+
+_BADGE = re.compile(r'data-testid="nav-notifications">Notifications(.*?)</a>', re.S)
+
+
+def _badge(client: Client, url: str) -> str:
+    found = _BADGE.search(client.get(url).content.decode())
+    assert found, url
+    return found.group(1)
+
+
+def test_the_header_counts_unread_notices_on_the_cached_pages(
+    p3, on_three, editor, other_member
+) -> None:
+    """The pages read the viewer's unread notices with their stamp, not in the header's own
+    query: a new notice shows at once, from the cache too, and reading them clears it."""
+    follow_set(user=editor, thing=on_three, active=True)
+    follow_set(user=editor, thing=p3, active=True)
+    client = client_for(editor)
+    urls = [_url(p3), _url(on_three)]
+    assert [_badge(client, url) for url in urls] == ["", ""]
+    comment_post(author=other_member, body="One.", amendment=on_three)
+    comment_post(author=other_member, body="Two.", paragraph=p3)
+    badge = ' <span class="count-badge">2<span class="vh"> unread</span></span>'
+    assert [_badge(client, url) for url in urls] == [badge, badge]
+    # The same as the header's own count on a page that reads no stamp.
+    assert _badge(client, reverse("amendments:list")) == badge
+    notifications_mark_all_read(user=editor)
+    assert [_badge(client, url) for url in urls] == ["", ""]
+
+
+# --- the chapter page's milestones, read with the stamp -----------------------------------------
+
+
+def test_the_chapter_page_offers_the_milestones_that_milestone_names_picks(
+    seed_chapter, editor
+) -> None:
+    """The export form's milestones come from the stamp's query: the same names, in the same
+    order (by moment, not by when they were marked), "As published" left out however written."""
+    client = client_for(editor)
+
+    def offered() -> list[str]:
+        page = client.get(seed_chapter.get_absolute_url()).content.decode()
+        at = re.findall(r'name="at" value="milestone:([^"]*)"', page)
+        since = re.findall(r'name="since" value="milestone:([^"]*)"', page)
+        assert at == since
+        return at
+
+    assert offered() == exports.milestone_names([seed_chapter]) == []
+    with time_machine.travel(datetime(2031, 1, 2, tzinfo=UTC), tick=False):
+        milestone_mark(chapter=seed_chapter, editor=editor, name="Second")
+    with time_machine.travel(datetime(2031, 1, 1, tzinfo=UTC), tick=False):
+        milestone_mark(chapter=seed_chapter, editor=editor, name="First")
+    assert offered() == exports.milestone_names([seed_chapter]) == ["First", "Second"]
+    # Not a name the service gives; the selector leaves it out all the same.
+    Milestone.objects.create(chapter=seed_chapter, name="AS PUBLISHED")
+    assert offered() == exports.milestone_names([seed_chapter]) == ["First", "Second"]

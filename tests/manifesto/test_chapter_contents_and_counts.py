@@ -70,10 +70,10 @@ def test_counts_cost_no_more_queries_with_more_comments(
     chapter = chapter_import(data=SEED_TEXT.read_bytes(), slug="long")
     for number in range(1, 30):
         comment_post(author=member, body=f"On {number}.", paragraph=body_paragraph(chapter, number))
-    # chapter, text stamp, paragraphs, open amendments and comments per paragraph, words now,
-    # pending projection, milestones for the export form
-    with django_assert_num_queries(7):
+    # chapter, text stamp with the milestones for the export form, paragraphs, open amendments
+    # and comments per paragraph, words now, pending projection
+    with django_assert_num_queries(6):
         page = _page(client, chapter)
     assert page.count("1 comment<") == 29
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         _page(client, chapter)

@@ -79,14 +79,14 @@ def test_chapter_page_queries_do_not_grow_with_the_chapter(
 ) -> None:
     short = chapter_import(data=b"Short\n\nOne paragraph.\n\nAnother.", slug="short")
     long = chapter_import(data=SEED_TEXT.read_bytes(), slug="long")
-    # chapter, text stamp, paragraphs, open amendments per paragraph, words now, pending
-    # projection, milestones for the export form
-    with django_assert_num_queries(7):
+    # chapter, text stamp with the milestones for the export form, paragraphs, open
+    # amendments per paragraph, words now, pending projection
+    with django_assert_num_queries(6):
         client.get(short.get_absolute_url())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(long.get_absolute_url())
-    # Again: the text and ledger come from the cached fragment: chapter, stamp, milestones.
-    with django_assert_num_queries(3):
+    # Again: the text and ledger come from the cached fragment: chapter, stamp (milestones).
+    with django_assert_num_queries(2):
         client.get(long.get_absolute_url())
     assert Paragraph.objects.filter(chapter=long).count() == 94
 
