@@ -29,7 +29,7 @@ from amendments.models import Amendment, Recommendation
 from amendments.reading_cache import cached_parts
 from amendments.recommendations import recommendation_of, visible_recommendation
 from amendments.review_queue import ParagraphGroup, Queue
-from amendments.selectors import NoteLoss, manifesto_queue_stamp
+from amendments.selectors import NoteLoss, manifesto_stamp
 from common.fragments import cached_fragments, fragment_key
 
 ROW_TEMPLATE = "amendments/_partials/queue_row.html"
@@ -124,7 +124,7 @@ def queue_page(
     request: HttpRequest, shown: QueueShown, context: Callable[[], dict[str, Any]]
 ) -> SafeString:
     """The queue's whole main part: from the cache under the Manifesto's stamp (one query,
-    amendments/selectors.py ``manifesto_queue_stamp``), the request's filters, page and query,
+    amendments/selectors.py ``manifesto_stamp``), the request's filters, page and query,
     and the editor looking; rendered with ``context()`` (the queue read, its rows and groups
     from their own caches) only when the key is new. The batch form's token is this editor's.
 
@@ -133,7 +133,7 @@ def queue_page(
     user = request.user
     viewer = (user.pk, user.is_editor, user.is_admin) if isinstance(user, User) else None
     key = (
-        manifesto_queue_stamp(),
+        manifesto_stamp(),
         viewer,
         astuple(shown.filters),
         shown.page_number,

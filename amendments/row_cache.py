@@ -60,7 +60,7 @@ ROW_TIMEOUT = FRAGMENT_TIMEOUT
 # Python code that a row is rendered with changes what it prints (a template tag or filter),
 # so that a shared cache (CACHE_URL) serves no row of the code before.
 ROW_VERSION = 1
-_LABELS = repr(
+LABELS = repr(
     (
         Amendment.Status.choices,
         Amendment.Kind.choices,
@@ -121,7 +121,7 @@ def _recommendation_stamp(shown: Recommendation | None) -> tuple[object, ...] | 
 
 def row_key(row: Listed) -> str:
     """The cache key of the row: its stamp, the time zone of its date, the templates."""
-    return fragment_key("list-row", ROW_TEMPLATES, row_stamp(row), ROW_VERSION, _LABELS)
+    return fragment_key("list-row", ROW_TEMPLATES, row_stamp(row), ROW_VERSION, LABELS)
 
 
 def rendered_rows(rows: Sequence[Listed]) -> list[SafeString]:

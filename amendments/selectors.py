@@ -188,13 +188,15 @@ def _rows_digest(table: str, columns: tuple[str, ...]) -> str:
     return f"(SELECT group_concat(r, '|') FROM ({rows}))"  # noqa: S608
 
 
-@lru_cache(maxsize=2)
-def _manifesto_stamp_sql(vendor: str) -> str:
-    """The queue's stamp in one query, written out like the chapter page's (``vendor`` keys
-    the cache: the digests are written per database)."""
+@lru_cache(maxsize=4)
+def _manifesto_stamp_sql(vendor: str, with_comments: bool) -> str:
+    """The Manifesto-wide stamp in one query, written out like the chapter page's (``vendor``
+    keys the cache: the digests are written per database)."""
+    tracked = (Amendment, Paragraph, Recommendation, Chapter, Manifesto)
     histories = ", ".join(
         _newest_history(model.history.model._meta.db_table, "")
-        for model in (Amendment, Paragraph, Recommendation, Chapter, Manifesto)
+        for model in (*tracked, Comment)
+        if with_comments or model is not Comment
     )
     supports = Support._meta.db_table
     people = _rows_digest(
@@ -211,16 +213,18 @@ def _manifesto_stamp_sql(vendor: str) -> str:
     )
 
 
-def manifesto_queue_stamp() -> str:
-    """A value that changes whenever anything the review queue's page shows changes, whatever
-    its filters (one query): the newest history rows of every amendment, paragraph,
-    recommendation, chapter and Manifesto (each change to them writes one; their times too,
-    so that ids used again after a restore bring back no old page); the supports as their
+def manifesto_stamp(*, with_comments: bool = False) -> str:
+    """A value that changes whenever anything the review queue's or the public list's page
+    shows changes, whatever their filters (one query): the newest history rows of every
+    amendment, paragraph, recommendation, chapter and Manifesto (and comment, for the search,
+    which shows them: ``with_comments``), as each change to them writes one, with their times,
+    so that ids used again after a restore bring back no old page; the supports as their
     number and newest id (a support is added or taken back, never changed); and, having no
     history, every person's name, username and role, the milestones and the recommendations'
-    releases, read whole (a few thousand short rows, digested by the database)."""
+    releases, read whole (a few thousand short rows, digested by the database). What depends
+    on the viewer, the clock and the request the pages put in their keys beside it."""
     with connection.cursor() as cursor:
-        cursor.execute(_manifesto_stamp_sql(connection.vendor))
+        cursor.execute(_manifesto_stamp_sql(connection.vendor, with_comments))
         values = cursor.fetchone()
     return ":".join(str(value) for value in values)
 

@@ -9,10 +9,10 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
+from amendments import selectors
 from amendments.filtering import SORT_LABELS, AmendmentFilters
 from amendments.forms import AmendmentListFilterForm
 from amendments.list_export import csv_lines, xlsx_file
-from amendments.list_stamp import manifesto_stamp
 from amendments.listing import (
     LIST_PAGE_SIZE,
     FilterChoices,
@@ -23,7 +23,7 @@ from amendments.listing import (
 )
 from amendments.models import Amendment
 from amendments.recommendations import recommendations_published, sees_drafts
-from amendments.row_cache import _LABELS, ROW_TEMPLATES, ROW_VERSION, filters_stamp
+from amendments.row_cache import LABELS, ROW_TEMPLATES, ROW_VERSION, filters_stamp
 from common import clock
 from common.fragments import cached_fragments, fragment_key
 from manifesto.models import Chapter
@@ -88,12 +88,12 @@ def _list_main(
     query: str,
 ) -> SafeString:
     """The list's main part (the count, the download links, the rows and the pages), from the
-    cache under a key of everything it shows (one query: amendments/list_stamp.py), or read
+    cache under a key of everything it shows (one query: selectors.manifesto_stamp), or read
     (three queries) and rendered."""
     user = request.user
     viewer = user if isinstance(user, User) else None
     shown = (
-        manifesto_stamp(),
+        selectors.manifesto_stamp(),
         _viewer_stamp(viewer, filters, chapters),
         [(chapter.pk, chapter.order) for chapter in chapters],
         filters,
@@ -101,7 +101,7 @@ def _list_main(
         query,
         LIST_PAGE_SIZE,
     )
-    key = fragment_key("list-main", MAIN_TEMPLATES, shown, ROW_VERSION, _LABELS)
+    key = fragment_key("list-main", MAIN_TEMPLATES, shown, ROW_VERSION, LABELS)
 
     def render(_: int) -> str:
         listing = amendment_list(chapters, filters, viewer, page_number)

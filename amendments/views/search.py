@@ -13,9 +13,9 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
+from amendments import selectors
 from amendments.forms import SearchForm
-from amendments.list_stamp import SEARCH_HISTORIES, manifesto_stamp
-from amendments.row_cache import _LABELS
+from amendments.row_cache import LABELS
 from amendments.search import MAX_PAGE, SNIPPET_VERSION, search_chapters, search_run
 from common.fragments import cached_fragments, fragment_key, templates_stamp
 from manifesto.models import Chapter
@@ -58,17 +58,17 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _results_part(query: str, kind: str, chapter: Chapter | None, page: int) -> SafeString:
     """The results, from the cache under a key of the search (its words, kind, chapter and
-    page) and of everything they can show (one query: amendments/list_stamp.py), or searched
+    page) and of everything they can show (one query: selectors.manifesto_stamp), or searched
     and rendered."""
     shown = (
-        manifesto_stamp(SEARCH_HISTORIES),
+        selectors.manifesto_stamp(with_comments=True),
         query,
         kind,
         chapter.pk if chapter else None,
         page,
         connection.vendor,  # which search ranks and cuts the snippets
     )
-    key = fragment_key("search-results", RESULTS_TEMPLATES, shown, SNIPPET_VERSION, _LABELS)
+    key = fragment_key("search-results", RESULTS_TEMPLATES, shown, SNIPPET_VERSION, LABELS)
 
     def render(_: int) -> str:
         results = search_run(query=query, kind=kind, chapter=chapter, page=page)

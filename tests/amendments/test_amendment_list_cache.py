@@ -1,4 +1,4 @@
-"""The public list's main part, cached under a Manifesto-wide stamp (amendments/list_stamp.py)
+"""The public list's main part, cached under a Manifesto-wide stamp (selectors.manifesto_stamp)
 with the viewer, the clock and the address in its key, is never stale: after each change made
 through the real services, the page read again shows it and is the page a cold cache renders;
 what depends on the viewer and the clock follows them."""

@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.services import user_set_role, user_update_profile
 from amendments import queue_cache, reading_cache, review_queue
 from amendments.models import Amendment
-from amendments.selectors import manifesto_queue_stamp
+from amendments.selectors import manifesto_stamp
 from amendments.services.deciding import amendment_accept, amendment_reject
 from amendments.services.discussion import comment_hide, comment_post
 from amendments.services.limits import chapter_set_limit
@@ -417,10 +417,10 @@ def test_another_editor_gets_a_page_of_their_own(on_three, editor, admin_user) -
 
 
 def test_the_stamp_moves_with_what_has_no_history(on_three, member, other_member, editor) -> None:
-    stamps = [manifesto_queue_stamp()]
+    stamps = [manifesto_stamp()]
 
     def moved() -> None:
-        stamps.append(manifesto_queue_stamp())
+        stamps.append(manifesto_stamp())
         assert stamps[-1] != stamps[-2]
 
     support_add(amendment=on_three, user=other_member)

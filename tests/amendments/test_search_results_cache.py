@@ -1,4 +1,4 @@
-"""The search's results part, cached under the Manifesto-wide stamp (amendments/list_stamp.py,
+"""The search's results part, cached under the Manifesto-wide stamp (selectors.manifesto_stamp,
 with the comments' history) and the search itself (words, kind, chapter, page), is never
 stale: after each change made through the real services, the page read again shows it and is
 the page a cold cache renders."""
