@@ -135,6 +135,7 @@ def test_the_list_reads_published_recommendations_without_a_query_more(
         )
         recommendation_set(amendment=amendment, editor=editor, kind="reject", reason="No.")
     recommendations_publish(chapter=seed_chapter, editor=editor)
-    with django_assert_num_queries(6):  # as without recommendations (test_amendment_list.py)
+    # As without recommendations, on a miss (test_amendment_list.py).
+    with django_assert_num_queries(7):
         page = client_for(None).get(reverse("amendments:list")).content.decode()
     assert page.count("Recommendation: <strong>Reject</strong>") == 4
