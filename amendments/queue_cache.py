@@ -29,6 +29,7 @@ from amendments.models import Amendment, Recommendation
 from amendments.reading_cache import cached_parts
 from amendments.recommendations import recommendation_of, visible_recommendation
 from amendments.review_queue import ParagraphGroup, Queue
+from amendments.row_cache import LABELS
 from amendments.selectors import NoteLoss, manifesto_stamp
 from common.fragments import cached_fragments, fragment_key
 
@@ -85,14 +86,6 @@ STAMPED_GROUP_FIELDS = frozenset(
 # a row is rendered with changes what it prints (a template tag or filter, ops_html, how a
 # citation or a note's warning reads), so that a shared cache serves no row of the code before.
 QUEUE_VERSION = 1
-_LABELS = repr(
-    (
-        Amendment.Status.choices,
-        Amendment.Kind.choices,
-        Recommendation.Kind.choices,
-        Recommendation.Answer.choices,
-    )
-)
 
 
 PAGE_TEMPLATE = "amendments/_partials/queue_page.html"
@@ -141,7 +134,7 @@ def queue_page(
         shown.notices,
         shown.query,
         QUEUE_VERSION,
-        _LABELS,
+        LABELS,
     )
     [part] = cached_parts(request, "queue-page", PAGE_TEMPLATES, (PAGE_TEMPLATE,), key, context)
     return part
@@ -180,7 +173,7 @@ class _Row:
         )
 
     def key(self) -> str:
-        return fragment_key("queue-row", ROW_TEMPLATES, self.stamp(), QUEUE_VERSION, _LABELS)
+        return fragment_key("queue-row", ROW_TEMPLATES, self.stamp(), QUEUE_VERSION, LABELS)
 
     def render(self) -> str:
         context = {
