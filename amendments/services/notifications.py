@@ -98,14 +98,7 @@ def _record(
         Notification.Email.PENDING,
         0,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, *select_params))
-        ids = [row[0] for row in cursor.fetchall()]
-    if ids:
-        # robust: the change is committed; a queue that cannot take the task must not turn
-        # it into an error page. The notices stay pending, and send_digest e-mails them.
-        transaction.on_commit(lambda: deliver_notifications.enqueue(ids), robust=True)
-    return ids
+    return _insert_and_deliver(sql, (*params, *select_params))
 
 
 def notify_new_amendment(*, amendment: Amendment) -> list[int]:
@@ -257,10 +250,18 @@ def notify_recommendations_published(*, chapter: Chapter, actor: User | None) ->
         Notification.Email.PENDING,
         0,
     )
+    return _insert_and_deliver(sql, (*params, *select_params))
+
+
+def _insert_and_deliver(sql: str, params: tuple[Any, ...]) -> list[int]:
+    """Run an INSERT … SELECT … RETURNING id of notices and hand them to the worker once the
+    transaction commits."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, *select_params))
+        cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
     if ids:
+        # robust: the change is committed; a queue that cannot take the task must not turn
+        # it into an error page. The notices stay pending, and send_digest e-mails them.
         transaction.on_commit(lambda: deliver_notifications.enqueue(ids), robust=True)
     return ids
 
