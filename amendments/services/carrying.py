@@ -16,46 +16,75 @@ from accounts.models import User
 from amendments.models import Amendment, Decision
 from amendments.rules import change_spans_of, diff_ops_of, word_delta_of
 from amendments.services.editorial import decision_row, log_decision, save_amendment
-from amendments.services.notifications import notify_conflict, notify_decided
+from amendments.services.notifications import notify_decided, notify_set_aside
 from amendments.services.recommending import carry_recommendations
 from common import clock
+from common.rows import update_rows
 from manifesto.models import Chapter, Paragraph
 from manifesto.selectors import latest_version
 from textcore.rebase import AMBIGUOUS, Collision, rebase, rebase_apart
 
+# What carrying forward changes in an amendment it carries, and in one it sets aside.
+_CARRIED_FIELDS = (
+    "base_version",
+    "base_text",
+    "proposed_text",
+    "word_delta",
+    "change_spans",
+    "diff_ops",
+    "carried_forward_at",
+    "carried_forward_by",
+    "updated_at",
+)
+_SET_ASIDE_FIELDS = (
+    "status",
+    "conflict_reason",
+    "conflict_collisions",
+    "conflict_with",
+    "updated_at",
+)
+_ANCHOR_FIELDS = ("base_version", "updated_at")
+
 
 @dataclass
 class _Writes:
-    """What carrying forward writes besides the amendments' own rows: their history rows and
-    the decision lines, gathered and written at the end in one INSERT each instead of two per
-    amendment."""
+    """What carrying forward writes, gathered and written at the end: the amendments' rows
+    (``update_rows``: one UPDATE for each set of fields changed, naming only those, so that
+    the search vector's trigger runs only where the text changed), their history rows and
+    the decision lines (one INSERT each), and the notices of those set aside (one INSERT …
+    SELECT for each kind), instead of three or four statements per amendment."""
 
+    changed: dict[tuple[str, ...], list[Amendment]] = field(default_factory=dict)
     amendments: list[Amendment] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    told: dict[tuple[bool, User | None], list[Amendment]] = field(default_factory=dict)
 
-    def save(self, amendment: Amendment, reason: str) -> None:
-        """``save_amendment`` (no person acted), its history row written at ``flush``."""
+    def save(self, amendment: Amendment, reason: str, fields: tuple[str, ...]) -> None:
+        """``save_amendment`` (no person acted) of ``fields``, written at ``flush``."""
         amendment.updated_at = clock.now()
         amendment._change_reason = reason
-        # simple-history's own switch: this save writes no history row; flush writes it.
-        amendment.skip_history_when_saving = True  # type: ignore[attr-defined]
-        try:
-            amendment.save()
-        finally:
-            del amendment.skip_history_when_saving  # type: ignore[attr-defined]
+        self.changed.setdefault(fields, []).append(amendment)
         self.amendments.append(amendment)
 
     def log(self, **line: Any) -> None:
         """``log_decision``, written at ``flush``."""
         self.decisions.append(decision_row(actor=None, **line))
 
+    def tell(self, amendment: Amendment, *, conflict: bool, actor: User | None) -> None:
+        """Tell its followers it was put in conflict or made obsolete, at ``flush``."""
+        self.told.setdefault((conflict, actor), []).append(amendment)
+
     def flush(self) -> None:
         """Write what was gathered, in the order it was gathered."""
+        for fields, amendments in self.changed.items():
+            update_rows(amendments, fields)
         if self.amendments:
             Amendment.history.bulk_history_create(self.amendments, update=True)
         if self.decisions:
             Decision.objects.bulk_create(self.decisions)
-        self.amendments, self.decisions = [], []
+        for (conflict, actor), amendments in self.told.items():
+            notify_set_aside(amendments=amendments, actor=actor, conflict=conflict)
+        self.changed, self.amendments, self.decisions, self.told = {}, [], [], {}
 
 
 def carry_forward(*, paragraph: Paragraph, cause: Amendment | None, version: Any = None) -> None:
@@ -98,7 +127,7 @@ def _carry(
         else:
             # The anchor changed, not the text to insert: only the anchor version moves on.
             other.base_version = version
-            writes.save(other, f"anchor changed by {by}")
+            writes.save(other, f"anchor changed by {by}", _ANCHOR_FIELDS)
         return
     if paragraph.is_deleted:
         if other.kind == Amendment.Kind.DELETE:
@@ -203,7 +232,7 @@ def _carried(
     other.diff_ops = diff_ops_of(base_text=other.base_text, proposed_text=other.proposed_text)
     other.carried_forward_at = clock.now()
     other.carried_forward_by = cause
-    writes.save(other, f"carried forward after {by}")
+    writes.save(other, f"carried forward after {by}", _CARRIED_FIELDS)
     writes.log(
         chapter=paragraph.chapter,
         action=Decision.Action.CARRIED_FORWARD,
@@ -248,7 +277,7 @@ def _set_aside(
     other.conflict_reason = reason
     other.conflict_collisions = collisions or []
     other.conflict_with = cause
-    writes.save(other, "put in conflict" if conflict else "made obsolete")
+    writes.save(other, "put in conflict" if conflict else "made obsolete", _SET_ASIDE_FIELDS)
     writes.log(
         chapter=paragraph.chapter,
         action=Decision.Action.CONFLICT if conflict else Decision.Action.OBSOLETE,
@@ -256,8 +285,7 @@ def _set_aside(
         paragraph=paragraph,
         reason=reason,
     )
-    actor = cause.decided_by if cause is not None else None
-    (notify_conflict if conflict else notify_decided)(amendment=other, actor=actor)
+    writes.tell(other, conflict=conflict, actor=cause.decided_by if cause is not None else None)
 
 
 def _put_in_conflict(

@@ -145,15 +145,42 @@ def notify_decided(*, amendment: Amendment, actor: User | None, description: str
     )
 
 
-def notify_conflict(*, amendment: Amendment, actor: User | None) -> list[int]:
-    """Tell the amendment's followers that another change put it in conflict."""
-    return _record(
-        Kind.CONFLICT,
-        _recipients(Q(amendment_id=amendment.pk), actor=actor),
-        chapter_id=amendment.chapter_id,
-        actor=actor,
-        amendment=amendment,
+def notify_set_aside(
+    *, amendments: list[Amendment], actor: User | None, conflict: bool
+) -> list[int]:
+    """Tell the followers of each of ``amendments`` that another change put it in conflict
+    (``conflict``) or made it obsolete, in one statement whatever their number: carrying a
+    paragraph's amendments forward sets aside up to a few hundred at once."""
+    if not amendments:
+        return []
+    followers = Follow.objects.filter(
+        amendment_id__in=[amendment.pk for amendment in amendments],
+        active=True,
+        user__is_active=True,
     )
+    if actor is not None:
+        followers = followers.exclude(user_id=actor.pk)
+    told = followers.annotate(
+        chosen_id=F("user_id"), about_id=F("amendment_id"), where_id=F("amendment__chapter_id")
+    ).order_by("amendment_id", "user_id")
+    select, select_params = told.values("chosen_id", "about_id", "where_id").query.sql_with_params()
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    # As in _record: the names are ours, the SELECT the ORM's, every value a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(_COLUMNS)}) "  # noqa: S608  # nosec B608
+        "SELECT told.chosen_id, %s, %s, told.where_id, told.about_id, NULL, %s, %s, %s, %s "
+        f"FROM ({select}) told RETURNING id"
+    )
+    description = "" if conflict else str(Amendment.Status.OBSOLETE.label)
+    params = (
+        Kind.CONFLICT if conflict else Kind.DECIDED,
+        actor.pk if actor else None,
+        description,
+        clock.now(),
+        Notification.Email.PENDING,
+        0,
+    )
+    return _insert_and_deliver(sql, (*params, *select_params))
 
 
 def notify_phase_changed(*, chapter: Chapter, description: str) -> list[int]:

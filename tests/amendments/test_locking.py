@@ -497,7 +497,13 @@ SERVICES: dict[str, Callable[[Desk], object]] = {
 }
 
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
-_UPDATE_ONE = re.compile(r'^UPDATE "(\w+)" SET .* WHERE "\1"\."id" = (\d+)$', re.S)
+# An UPDATE of rows named by their ids: one (``= 5``), or several at once (``IN (5, 7)``, as
+# bulk_update and common.rows.update_rows write it).
+_UPDATE_BY_ID = re.compile(
+    r'^UPDATE "(\w+)" SET .* WHERE (?:"\1"\."id" = v\."id" AND )?'
+    r'"\1"\."id" (?:= (\d+)|IN \(([\d, ]+)\))$',
+    re.S,
+)
 
 
 def _existing(table: str) -> set[int]:
@@ -549,12 +555,13 @@ def test_every_service_locks_what_it_changes_up_front_in_one_call(
     for sql in statements[end:]:
         if not _WRITE.match(sql) or not sql.lstrip().upper().startswith(("UPDATE", "DELETE")):
             continue
-        changed = _UPDATE_ONE.match(sql.strip())
-        assert changed, f"{name} changed rows other than one by its id: {sql[:200]}"
-        table, pk = changed.group(1), int(changed.group(2))
-        if table in ROWS_OF_TABLE and pk in existing[table]:
-            locked = getattr(rows, ROWS_OF_TABLE[table])
-            assert pk in locked, f"{name} changed {table} {pk} without locking it first"
+        changed = _UPDATE_BY_ID.match(sql.strip())
+        assert changed, f"{name} changed rows other than ones by their ids: {sql[:200]}"
+        table, one, several = changed.groups()
+        for pk in (int(pk) for pk in (one or several).split(",")):
+            if table in ROWS_OF_TABLE and pk in existing[table]:
+                locked = getattr(rows, ROWS_OF_TABLE[table])
+                assert pk in locked, f"{name} changed {table} {pk} without locking it first"
     if connection.vendor == "postgresql":
         stray = [
             sql
