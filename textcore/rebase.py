@@ -648,89 +648,152 @@ class _Readings:
             return
         unit = n + m + 2  # more than any number of regions, so tokens always weigh more
         opening = unit + 1  # a change after a kept token opens a region
-        infinity = math.inf
-        # before[i]: cheapest reading of base[:i] as other[:j] whose last step keeps / changes;
-        # after[i]: cheapest reading of base[i:] as other[j:] following a keep / a change.
-        # Row i holds columns lows[i]..highs[i]; this is the rebase's innermost loop, so the
-        # band's edges are checked inline.
-        keep_before = [[infinity] * (highs[i] - lows[i] + 1) for i in range(n + 1)]
-        change_before = [[infinity] * (highs[i] - lows[i] + 1) for i in range(n + 1)]
-        keep_before[0][0] = 0
-        for j in range(1, highs[0] + 1):  # row 0 reads only insertions
-            change_before[0][j] = min(
-                keep_before[0][j - 1] + opening, change_before[0][j - 1] + unit
-            )
-        for i in range(1, n + 1):
-            keep_row, change_row, low = keep_before[i], change_before[i], lows[i]
-            keep_above, change_above = keep_before[i - 1], change_before[i - 1]
-            low_above, high_above = lows[i - 1], highs[i - 1]
-            token = base[i - 1]
-            for j in range(low, highs[i] + 1):
-                kept = changed = infinity
-                if low_above < j <= high_above + 1 and token == other[j - 1]:
-                    x = j - 1 - low_above
-                    kept = min(keep_above[x], change_above[x])
-                if low_above <= j <= high_above:
-                    x = j - low_above
-                    changed = min(keep_above[x] + opening, change_above[x] + unit)
-                if j > low:
-                    x = j - 1 - low
-                    changed = min(changed, keep_row[x] + opening, change_row[x] + unit)
-                keep_row[j - low] = kept
-                change_row[j - low] = changed
-        keep_after = [[infinity] * (highs[i] - lows[i] + 1) for i in range(n + 1)]
-        change_after = [[infinity] * (highs[i] - lows[i] + 1) for i in range(n + 1)]
-        for i in range(n, -1, -1):
-            keep_row, change_row, low, high = keep_after[i], change_after[i], lows[i], highs[i]
-            if i < n:
-                keep_below, change_below = keep_after[i + 1], change_after[i + 1]
-                low_below, high_below = lows[i + 1], highs[i + 1]
-                token = base[i]
-            for j in range(high, low - 1, -1):
-                if i == n and j == m:
-                    keep_row[j - low] = change_row[j - low] = 0
-                    continue
-                kept = rest = infinity
-                if i < n:
-                    if j < m and low_below <= j + 1 <= high_below and token == other[j]:
-                        kept = keep_below[j + 1 - low_below]
-                    if low_below <= j <= high_below:
-                        rest = change_below[j - low_below]
-                if j < high:
-                    rest = min(rest, change_row[j + 1 - low])
-                keep_row[j - low] = min(kept, opening + rest)
-                change_row[j - low] = min(kept, unit + rest)
-        best = keep_after[0][0]
-
-        def at(row: list[float], i: int, j: int) -> float:
-            low = lows[i]
-            return row[j - low] if low <= j <= highs[i] else infinity
-
-        befores, afters = (keep_before, change_before), (keep_after, change_after)
-        for i in range(n + 1):
-            row: list[_Point] = []
-            low = lows[i]
-            for j in range(low, highs[i] + 1):
-                for mode in (_KEEP, _CHANGE):
-                    so_far = befores[mode][i][j - low]
-                    if so_far + afters[mode][i][j - low] != best:
-                        continue
-                    step = unit + (1 if mode == _KEEP else 0)
-                    keeps = (
-                        i < n
-                        and j < m
-                        and base[i] == other[j]
-                        and so_far + at(keep_after[i + 1], i + 1, j + 1) == best
-                    )
-                    drops = i < n and so_far + step + at(change_after[i + 1], i + 1, j) == best
-                    adds = j < m and so_far + step + at(change_after[i], i, j + 1) == best
-                    row.append((j, mode, keeps, drops, adds))
-            self.points.append(row)
+        band = _Band(base, other, lows, highs, unit, opening)
+        # before: cheapest reading of base[:i] as other[:j] whose last step keeps / changes;
+        # after: cheapest reading of base[i:] as other[j:] following a keep / a change.
+        keep_before, change_before = band.before()
+        keep_after, change_after = band.after()
+        self.points = band.points(keep_before, change_before, keep_after, change_after)
         self.moves = {
             (i, j, mode): (keeps, drops, adds)
             for i, row in enumerate(self.points)
             for j, mode, keeps, drops, adds in row
         }
+
+
+class _Band:
+    """The tables of ``_Readings``: row i of each holds columns lows[i]..highs[i]. This is the
+    rebase's innermost loop, so it is written for CPython's speed: the band's edges checked
+    inline, each row's neighbours held in locals, and comparisons instead of ``min`` calls
+    (the same values: every entry is an integer or infinity)."""
+
+    def __init__(
+        self,
+        base: Sequence[str],
+        other: Sequence[str],
+        lows: list[int],
+        highs: list[int],
+        unit: int,
+        opening: int,
+    ) -> None:
+        self.base, self.other, self.lows, self.highs = base, other, lows, highs
+        self.unit, self.opening = unit, opening
+
+    def _empty(self) -> list[list[float]]:
+        return [
+            [math.inf] * (high - low + 1) for low, high in zip(self.lows, self.highs, strict=True)
+        ]
+
+    def before(self) -> tuple[list[list[float]], list[list[float]]]:
+        """The cheapest reading of base[:i] as other[:j] whose last step keeps / changes."""
+        base, other, lows, highs = self.base, self.other, self.lows, self.highs
+        unit, opening, infinity = self.unit, self.opening, math.inf
+        keep_before, change_before = self._empty(), self._empty()
+        keep_before[0][0] = 0
+        row0 = change_before[0]
+        for j in range(1, highs[0] + 1):  # row 0 reads only insertions
+            a, b = keep_before[0][j - 1] + opening, row0[j - 1] + unit
+            row0[j] = a if a < b else b
+        for i in range(1, len(base) + 1):
+            keep_row, change_row, low = keep_before[i], change_before[i], lows[i]
+            keep_above, change_above = keep_before[i - 1], change_before[i - 1]
+            low_above = lows[i - 1]
+            width_above = highs[i - 1] - low_above  # the last index of the row above
+            token = base[i - 1]
+            left_keep = left_change = infinity  # the entries at j - 1 of this row
+            for x in range(highs[i] - low + 1):
+                j = low + x
+                above = j - low_above  # j's index in the row above
+                kept = changed = infinity
+                if 0 < above <= width_above + 1 and token == other[j - 1]:
+                    a, b = keep_above[above - 1], change_above[above - 1]
+                    kept = a if a < b else b
+                if 0 <= above <= width_above:
+                    a, b = keep_above[above] + opening, change_above[above] + unit
+                    changed = a if a < b else b
+                a, b = left_keep + opening, left_change + unit
+                if a < changed:
+                    changed = a
+                if b < changed:
+                    changed = b
+                keep_row[x] = left_keep = kept
+                change_row[x] = left_change = changed
+        return keep_before, change_before
+
+    def after(self) -> tuple[list[list[float]], list[list[float]]]:
+        """The cheapest reading of base[i:] as other[j:] following a keep / a change."""
+        base, other, lows, highs = self.base, self.other, self.lows, self.highs
+        unit, opening, infinity = self.unit, self.opening, math.inf
+        n, m = len(base), len(other)
+        keep_after, change_after = self._empty(), self._empty()
+        for i in range(n, -1, -1):
+            keep_row, change_row, low = keep_after[i], change_after[i], lows[i]
+            if i < n:
+                keep_below, change_below = keep_after[i + 1], change_after[i + 1]
+                low_below = lows[i + 1]
+                width_below = highs[i + 1] - low_below
+                token = base[i]
+            right_change = infinity  # the entry at j + 1 of this row
+            for x in range(highs[i] - low, -1, -1):
+                j = low + x
+                if i == n and j == m:
+                    keep_row[x] = change_row[x] = right_change = 0
+                    continue
+                kept = rest = infinity
+                if i < n:
+                    below = j - low_below  # j's index in the row below
+                    if j < m and 0 <= below + 1 <= width_below and token == other[j]:
+                        kept = keep_below[below + 1]
+                    if 0 <= below <= width_below:
+                        rest = change_below[below]
+                if right_change < rest:
+                    rest = right_change
+                a, b = opening + rest, unit + rest
+                keep_row[x] = kept if kept < a else a
+                change_row[x] = right_change = kept if kept < b else b
+        return keep_after, change_after
+
+    def points(
+        self,
+        keep_before: list[list[float]],
+        change_before: list[list[float]],
+        keep_after: list[list[float]],
+        change_after: list[list[float]],
+    ) -> list[list[_Point]]:
+        """For each row, the points some cheapest reading passes, with its possible steps."""
+        base, other, lows, highs, unit = self.base, self.other, self.lows, self.highs, self.unit
+        n, m = len(base), len(other)
+        best = keep_after[0][0]
+        infinity = math.inf
+
+        def at(row: list[float], i: int, j: int) -> float:
+            low = lows[i]
+            return row[j - low] if low <= j <= highs[i] else infinity
+
+        rows: list[list[_Point]] = []
+        for i in range(n + 1):
+            row: list[_Point] = []
+            low = lows[i]
+            # The cells some cheapest reading passes, in the order of j, a keep before a
+            # change (_KEEP < _CHANGE): most cells are on none, so they are found first.
+            kb, ka, cb, ca = keep_before[i], keep_after[i], change_before[i], change_after[i]
+            on_keep = [(x, _KEEP) for x in range(len(kb)) if kb[x] + ka[x] == best]
+            on_change = [(x, _CHANGE) for x in range(len(cb)) if cb[x] + ca[x] == best]
+            for x, mode in sorted(on_keep + on_change):
+                j = low + x
+                so_far = (keep_before if mode == _KEEP else change_before)[i][x]
+                step = unit + 1 if mode == _KEEP else unit
+                keeps = (
+                    i < n
+                    and j < m
+                    and base[i] == other[j]
+                    and so_far + at(keep_after[i + 1], i + 1, j + 1) == best
+                )
+                drops = i < n and so_far + step + at(change_after[i + 1], i + 1, j) == best
+                adds = j < m and so_far + step + at(change_after[i], i, j + 1) == best
+                row.append((j, mode, keeps, drops, adds))
+            rows.append(row)
+        return rows
 
 
 # --- where the two changes meet ------------------------------------------------------------------
