@@ -824,8 +824,8 @@ def _read_together(
 ) -> tuple[list[str] | None, str]:
     """``_settle`` without its shortcut: the search over both sides' minimal readings. A
     passage too large to read within the limits is reported as ambiguous: never guessed."""
-    accepted = _Readings(base, current, _distance(base, current), cap=MAX_TABLE_CELLS)
-    authored = _Readings(base, proposed, _distance(base, proposed), cap=MAX_TABLE_CELLS)
+    accepted = _passage_readings(tuple(base), tuple(current))
+    authored = _passage_readings(tuple(base), tuple(proposed))
     if accepted.too_large or authored.too_large:
         return None, AMBIGUOUS
     states = sum(
@@ -847,9 +847,19 @@ def _read_together(
     return merged, OVERLAP
 
 
-def _distance(base: list[str], other: list[str]) -> int:
+@lru_cache(maxsize=64)
+def _passage_readings(base: tuple[str, ...], other: tuple[str, ...]) -> _Readings:
+    # Carrying a paragraph's amendments forward meets the accepted change's passages again
+    # and again (one for each amendment that changes the same stretch): each is read once.
+    # Readings are never changed once made.
+    return _Readings(base, other, _distance(base, other), cap=MAX_TABLE_CELLS)
+
+
+def _distance(base: Sequence[str], other: Sequence[str]) -> int:
     """How many tokens diff-match-patch changes (as few as any reading can)."""
-    return sum(len(tokens) for op, tokens in token_diff(base, other, semantic=False) if op)
+    return sum(
+        len(tokens) for op, tokens in token_diff(list(base), list(other), semantic=False) if op
+    )
 
 
 def _trim_common(
