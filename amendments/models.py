@@ -239,6 +239,9 @@ class Support(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["amendment", "user"], name="support_once")]
+        # The reading pages' stamps count an amendment's supports and read the newest one's id
+        # from this index alone (amendments/reading_cache.py).
+        indexes = [models.Index(fields=["amendment", "id"], name="support_amendment_newest")]
 
     def __str__(self) -> str:
         return f"{self.user} supports #{self.amendment_id}"

@@ -114,15 +114,12 @@ _UNREAD = (
 PARAGRAPH_STAMP_SQL = (
     "(SELECT COUNT(*) FROM amendments_follow f WHERE f.paragraph_id = %(p)s "
     "AND f.user_id = %(u)s AND f.active), "
-    "(SELECT COUNT(*) FROM amendments_support s JOIN amendments_amendment a "
-    "ON a.id = s.amendment_id WHERE a.paragraph_id = %(p)s), "
-    # Amendment by amendment: over a join, PostgreSQL read every support to find the newest.
-    "(SELECT MAX((SELECT MAX(s.id) FROM amendments_support s WHERE s.amendment_id = a.id)) "
-    "FROM amendments_amendment a WHERE a.paragraph_id = %(p)s), "
-    "(SELECT h.history_id FROM amendments_historicalrecommendation h JOIN amendments_amendment a "
-    "ON a.id = h.amendment_id WHERE a.paragraph_id = %(p)s ORDER BY h.history_id DESC LIMIT 1), "
-    "(SELECT h.history_date FROM amendments_historicalrecommendation h JOIN amendments_amendment a "
-    "ON a.id = h.amendment_id WHERE a.paragraph_id = %(p)s ORDER BY h.history_id DESC LIMIT 1), "
+    # How many and the newest, from the index on (amendment_id, id) alone.
+    "(SELECT COUNT(*) || '@' || COALESCE(MAX(s.id), 0) FROM amendments_support s "
+    "JOIN amendments_amendment a ON a.id = s.amendment_id WHERE a.paragraph_id = %(p)s), "
+    "(SELECT h.history_id || '@' || h.history_date FROM amendments_historicalrecommendation h "
+    "JOIN amendments_amendment a ON a.id = h.amendment_id WHERE a.paragraph_id = %(p)s "
+    "ORDER BY h.history_id DESC LIMIT 1), "
     "(SELECT r.published_at FROM amendments_recommendationrelease r WHERE r.chapter_id = %(c)s)"
 )
 PARAGRAPH_PEOPLE_SQL = (
@@ -135,23 +132,21 @@ PARAGRAPH_PEOPLE_SQL = (
 AMENDMENT_STAMP_SQL = (
     "(SELECT COUNT(*) FROM amendments_follow f WHERE f.amendment_id = %(a)s "
     "AND f.user_id = %(u)s AND f.active), "
-    "(SELECT COUNT(*) FROM amendments_support s WHERE s.amendment_id = %(a)s), "
-    "(SELECT MAX(s.id) FROM amendments_support s WHERE s.amendment_id = %(a)s), "
-    "(SELECT h.history_id FROM amendments_historicalcomment h WHERE h.amendment_id = %(a)s "
-    "ORDER BY h.history_id DESC LIMIT 1), "
-    "(SELECT h.history_date FROM amendments_historicalcomment h WHERE h.amendment_id = %(a)s "
-    "ORDER BY h.history_id DESC LIMIT 1), "
-    "(SELECT h.history_id FROM amendments_historicalrecommendation h "
+    "(SELECT COUNT(*) || '@' || COALESCE(MAX(s.id), 0) FROM amendments_support s "
+    "WHERE s.amendment_id = %(a)s), "
+    "(SELECT h.history_id || '@' || h.history_date FROM amendments_historicalcomment h "
     "WHERE h.amendment_id = %(a)s ORDER BY h.history_id DESC LIMIT 1), "
-    "(SELECT h.history_date FROM amendments_historicalrecommendation h "
+    "(SELECT h.history_id || '@' || h.history_date FROM amendments_historicalrecommendation h "
     "WHERE h.amendment_id = %(a)s ORDER BY h.history_id DESC LIMIT 1), "
     "(SELECT r.published_at FROM amendments_recommendationrelease r WHERE r.chapter_id = %(c)s)"
 )
+# One list of ids, so that the few people are read by their key (four IN conditions joined
+# by OR had PostgreSQL read every member: 0.5 of the query's 0.8 ms on 2,000 members).
 AMENDMENT_PEOPLE_SQL = (
-    "u.id IN (SELECT a.author_id FROM amendments_amendment a WHERE a.id = %(a)s) "
-    "OR u.id IN (SELECT a.decided_by_id FROM amendments_amendment a WHERE a.id = %(a)s) "
-    "OR u.id IN (SELECT s.user_id FROM amendments_support s WHERE s.amendment_id = %(a)s) "
-    "OR u.id IN (SELECT c.author_id FROM amendments_comment c WHERE c.amendment_id = %(a)s)"
+    "u.id IN (SELECT a.author_id FROM amendments_amendment a WHERE a.id = %(a)s "
+    "UNION SELECT a.decided_by_id FROM amendments_amendment a WHERE a.id = %(a)s "
+    "UNION SELECT s.user_id FROM amendments_support s WHERE s.amendment_id = %(a)s "
+    "UNION SELECT c.author_id FROM amendments_comment c WHERE c.amendment_id = %(a)s)"
 )
 
 
