@@ -774,3 +774,20 @@ class RecommendationRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chapter_id} from {self.published_at:%Y-%m-%d %H:%M}"
+
+
+class ChangeCount(models.Model):
+    """How often a table without history has changed, and when it last did: kept by the
+    database's own triggers (migration 0026), so that no way of writing (a service, the admin,
+    a bulk update, a backup loaded) can miss it, and read by the Manifesto-wide stamp
+    (``amendments.selectors.manifesto_stamp``) instead of reading the table whole.
+
+    ``people``: a member was added or removed, or their username, name, role or standing
+    changed (what pages show of a person). ``supports``: a support was given or taken back."""
+
+    name = models.CharField(max_length=30, primary_key=True)
+    count = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.count}"

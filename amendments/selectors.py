@@ -18,6 +18,7 @@ from accounts.models import User
 from amendments.ledger import Ledger, chapter_ledger
 from amendments.models import (
     Amendment,
+    ChangeCount,
     Comment,
     Decision,
     Follow,
@@ -201,18 +202,18 @@ def _manifesto_stamp_sql(vendor: str, with_comments: bool) -> str:
         for model in (*tracked, Comment)
         if with_comments or model is not Comment
     )
-    supports = Support._meta.db_table
-    people = _rows_digest(
-        User._meta.db_table,
-        ("id", "username", "display_name", "role", "is_active", "is_superuser"),
+    counts = ChangeCount._meta.db_table
+    counted = ", ".join(
+        # The model's own table name and this function's two names; no value of a request.
+        f"(SELECT c.count || '@' || c.changed_at FROM {counts} c WHERE c.name = '{name}')"  # noqa: S608  # nosec B608
+        for name in ("people", "supports")
     )
     milestones = _rows_digest(Milestone._meta.db_table, ("id", "chapter_id", "name", "moment"))
     releases = _rows_digest(
         RecommendationRelease._meta.db_table, ("id", "chapter_id", "published_at")
     )
     return (  # the models' own table names; no value in it  # nosec B608
-        f"SELECT {histories}, (SELECT COUNT(*) FROM {supports}), "  # noqa: S608  # nosec B608
-        f"(SELECT MAX(s.id) FROM {supports} s), {people}, {milestones}, {releases}"  # nosec B608
+        f"SELECT {histories}, {counted}, {milestones}, {releases}"  # nosec B608
     )
 
 
@@ -221,11 +222,11 @@ def manifesto_stamp(*, with_comments: bool = False) -> str:
     shows changes, whatever their filters (one query): the newest history rows of every
     amendment, paragraph, recommendation, chapter and Manifesto (and comment, for the search,
     which shows them: ``with_comments``), as each change to them writes one, with their times,
-    so that ids used again after a restore bring back no old page; the supports as their
-    number and newest id (a support is added or taken back, never changed); and, having no
-    history, every person's name, username and role, the milestones and the recommendations'
-    releases, read whole (a few thousand short rows, digested by the database). What depends
-    on the viewer, the clock and the request the pages put in their keys beside it."""
+    so that ids used again after a restore bring back no old page; the database's own counts
+    of changes to the people and the supports, which have no history (``ChangeCount``, kept
+    by triggers), with their times; and the milestones and the recommendations' releases,
+    read whole (a few short rows, digested by the database). What depends on the viewer, the
+    clock and the request the pages put in their keys beside it."""
     with connection.cursor() as cursor:
         cursor.execute(_manifesto_stamp_sql(connection.vendor, with_comments))
         values = cursor.fetchone()

@@ -16,7 +16,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.services import user_set_role, user_update_profile
 from amendments import queue_cache, reading_cache, review_queue
-from amendments.models import Amendment
+from amendments.models import Amendment, Support
 from amendments.selectors import manifesto_stamp
 from amendments.services.deciding import amendment_accept, amendment_reject
 from amendments.services.discussion import comment_hide, comment_post
@@ -439,3 +439,29 @@ def test_the_stamp_moves_with_what_has_no_history(on_three, member, other_member
     moved()
     make_user("newcomer")
     moved()
+
+
+def test_the_database_counts_changes_to_people_and_supports_however_they_are_written(
+    on_three, member, other_member
+) -> None:
+    # The counts are the database's (triggers, migration 0026): a bulk update, a delete or
+    # the admin moves the stamp as a service does; logging in, which shows nowhere, does not.
+    stamps = [manifesto_stamp()]
+
+    def moved() -> bool:
+        stamps.append(manifesto_stamp())
+        return stamps[-1] != stamps[-2]
+
+    User.objects.filter(pk=member.pk).update(display_name="Written in bulk")
+    assert moved()
+    User.objects.filter(pk=member.pk).update(is_active=False)
+    assert moved()
+    Support.objects.create(amendment=on_three, user=other_member)
+    assert moved()
+    Support.objects.filter(amendment=on_three).delete()
+    assert moved()
+    member.last_login = member.date_joined
+    member.save(update_fields=["last_login"])
+    assert not moved()
+    User.objects.filter(pk=other_member.pk).delete()
+    assert moved()
