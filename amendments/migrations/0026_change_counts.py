@@ -17,41 +17,43 @@ COUNTED = {
     "people": ("accounts_user", "UPDATE OF username, display_name, role, is_active, is_superuser"),
     "supports": ("amendments_support", "UPDATE"),
 }
-TABLE = "amendments_changecount"
 EVENTS = ("INSERT", "DELETE")
+
+
+# Written out whole: every name is this module's own.
+BUMP = (
+    "CREATE FUNCTION amendments_changecount_bump() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN INSERT INTO amendments_changecount (name, count, changed_at) "
+    "VALUES (TG_ARGV[0], 1, clock_timestamp()) ON CONFLICT (name) DO UPDATE "
+    "SET count = amendments_changecount.count + 1, changed_at = clock_timestamp(); "
+    "RETURN NULL; END $$"
+)
+START = "INSERT INTO amendments_changecount (name, count, changed_at) VALUES (%s, 0, NULL)"
+PER_STATEMENT = (
+    "CREATE TRIGGER {table}_counted AFTER INSERT OR DELETE OR {update} ON {table} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION amendments_changecount_bump('{name}')"
+)
+PER_ROW = (
+    "CREATE TRIGGER {table}_counted_{event_name} AFTER {event} ON {table} BEGIN "
+    "INSERT INTO amendments_changecount (name, count, changed_at) "
+    "VALUES ('{name}', 1, strftime('%Y-%m-%d %H:%M:%f', 'now')) "
+    "ON CONFLICT (name) DO UPDATE SET count = count + 1, changed_at = excluded.changed_at; END"
+)
 
 
 def _create(apps, schema_editor):
     postgres = schema_editor.connection.vendor == "postgresql"
     if postgres:
-        schema_editor.execute(
-            f"""CREATE FUNCTION {TABLE}_bump() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                INSERT INTO {TABLE} (name, count, changed_at)
-                VALUES (TG_ARGV[0], 1, clock_timestamp())
-                ON CONFLICT (name) DO UPDATE
-                SET count = {TABLE}.count + 1, changed_at = clock_timestamp();
-                RETURN NULL;
-            END $$"""
-        )
+        schema_editor.execute(BUMP)
     for name, (table, update) in COUNTED.items():
-        # The names are this module's constants, never input.
-        schema_editor.execute(
-            f"INSERT INTO {TABLE} (name, count, changed_at) VALUES (%s, 0, NULL)", [name]
-        )
+        schema_editor.execute(START, [name])
         if postgres:
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_counted AFTER INSERT OR DELETE OR {update} ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_bump('{name}')"
-            )
+            schema_editor.execute(PER_STATEMENT.format(table=table, update=update, name=name))
             continue
         for event in (*EVENTS, update):
+            event_name = event.split()[0].lower()
             schema_editor.execute(
-                f"CREATE TRIGGER {table}_counted_{event.split()[0].lower()} AFTER {event} "
-                f"ON {table} BEGIN INSERT INTO {TABLE} (name, count, changed_at) "
-                f"VALUES ('{name}', 1, strftime('%Y-%m-%d %H:%M:%f', 'now')) "
-                "ON CONFLICT (name) DO UPDATE SET count = count + 1, "
-                "changed_at = excluded.changed_at; END"
+                PER_ROW.format(table=table, event=event, event_name=event_name, name=name)
             )
 
 
@@ -66,7 +68,7 @@ def _drop(apps, schema_editor):
                 f"DROP TRIGGER IF EXISTS {table}_counted_{event.split()[0].lower()}"
             )
     if postgres:
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {TABLE}_bump()")
+        schema_editor.execute("DROP FUNCTION IF EXISTS amendments_changecount_bump()")
 
 
 class Migration(migrations.Migration):
