@@ -1,15 +1,15 @@
 """The main part of the paragraph page and of the amendment page, rendered once and kept in the
 cache (common/fragments.py) under a key that is a stamp of everything it shows.
 
-The stamp is read in two or three small written-out queries instead of the pages' own
-(the rows, their people and their counts, which cost more to build and render than to
-stamp): the chapter page's stamp (amendments/selectors.py: the newest history rows of the
-chapter's paragraphs, amendments and paragraph comments, of its chapters and Manifesto),
-the newest history rows of what else the part shows (an amendment's comments, the
-recommendations), the supports as their number and newest id (a support is added or taken
-back, never changed: any change moves one or the other), and the name, username and role of
-every person the part can show (they have no history). What depends on the viewer (who they
-are, their role, whether they follow) and on the clock (whether the round takes proposals,
+The stamp is read in one small written-out query instead of the pages' own (the rows,
+their people and their counts, which cost more to build and render than to stamp): the
+chapter page's stamp (amendments/selectors.py: the newest history rows of the chapter's
+paragraphs, amendments and paragraph comments, of its chapters and Manifesto), the newest
+history rows of what else the part shows (an amendment's comments, the recommendations),
+the supports as their number and newest id (a support is added or taken back, never
+changed: any change moves one or the other), and the name, username and role of every
+person the part can show (they have no history). What depends on the viewer (who they are,
+their role, whether they follow) and on the clock (whether the round takes proposals,
 supports and comments, whether the recommendations are published yet) is in the key as what
 this viewer is shown now. A change to any of them is a different key, so a part is never
 stale and no service has to clear anything.
@@ -21,6 +21,7 @@ token each time the part is served: a cached part holds no one's token.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -31,6 +32,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
+from amendments import selectors
 from amendments.models import Amendment, Recommendation
 from amendments.recommendations import recommendations_published
 from common import clock
@@ -150,33 +152,41 @@ AMENDMENT_PEOPLE_SQL = (
 )
 
 
-def _query(stamp_sql: str, people_sql: str) -> str:
-    """One query for a part's stamp, the viewer's unread notices and the people the part can
-    show: a row for each person (at least one, with no person, when there is none), the stamp's
-    values and the count in every row (PostgreSQL and SQLite work them out once)."""
-    # Both parts are this module's constants, every value in them a parameter.
+@lru_cache(maxsize=8)
+def _query(stamp_sql: str, people_sql: str, continuous: bool) -> str:
+    """One query for the chapter page's stamp, a part's own stamp, the viewer's unread notices
+    and the people the part can show: a row for each person (at least one, with no person,
+    when there is none), the stamps' values and the count in every row (PostgreSQL and SQLite
+    work them out once). ``continuous``: the chapter's lines run on through the Manifesto."""
+    chapter_sql = selectors.chapter_stamp_columns(continuous)
+    # The parts are this module's and the selectors' constants, every value a parameter.
     return (
-        f"SELECT {stamp_sql}, {_UNREAD}, "  # noqa: S608  # nosec B608
+        f"SELECT {chapter_sql}, {stamp_sql}, {_UNREAD}, "  # noqa: S608  # nosec B608
         "u.id, u.username, u.display_name, u.role, u.is_active, u.is_superuser "
         f"FROM (SELECT 1 AS one) o LEFT JOIN accounts_user u ON {people_sql} ORDER BY u.id"
     )
 
 
-def _read(request: HttpRequest, sql: str, params: dict[str, int | None]) -> tuple[object, ...]:
+def _read(
+    request: HttpRequest, chapter: Chapter, sql: tuple[str, str], params: dict[str, int | None]
+) -> tuple[object, ...]:
+    """The chapter page's stamp, the part's own stamp and its people (one query)."""
+    query = _query(*sql, chapter.manifesto.continuous_line_numbers)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(query, {**selectors.chapter_stamp_params(chapter), **params})
         rows = cursor.fetchall()
     width = len(rows[0]) - 7
-    stamp = tuple(str(value) for value in rows[0][:width])
+    chapter_values = rows[0][: selectors.CHAPTER_STAMP_WIDTH]
+    stamp = tuple(str(value) for value in rows[0][selectors.CHAPTER_STAMP_WIDTH : width])
     people = tuple(tuple(row[width + 1 :]) for row in rows if row[width + 1] is not None)
     if isinstance(request.user, User):
         # What the header's tag would ask for (amendments/templatetags/notices.py).
         request._unread_notices = rows[0][width]  # type: ignore[attr-defined]
-    return stamp, people
+    return selectors.chapter_stamp_of(chapter, chapter_values), stamp, people
 
 
-_PARAGRAPH_QUERY = _query(PARAGRAPH_STAMP_SQL, PARAGRAPH_PEOPLE_SQL)
-_AMENDMENT_QUERY = _query(AMENDMENT_STAMP_SQL, AMENDMENT_PEOPLE_SQL)
+_PARAGRAPH_QUERY = (PARAGRAPH_STAMP_SQL, PARAGRAPH_PEOPLE_SQL)
+_AMENDMENT_QUERY = (AMENDMENT_STAMP_SQL, AMENDMENT_PEOPLE_SQL)
 
 
 def viewer_stamp(request: HttpRequest, chapter: Chapter) -> tuple[object, ...]:
@@ -199,21 +209,22 @@ def viewer_stamp(request: HttpRequest, chapter: Chapter) -> tuple[object, ...]:
 def paragraph_stamp(
     request: HttpRequest, chapter: Chapter, paragraph_pk: int
 ) -> tuple[object, ...]:
-    """The paragraph page's part beyond the chapter's stamp, with whether the viewer follows
-    the paragraph, and the viewer's unread notices for the header (one query)."""
+    """The chapter page's stamp and the paragraph page's part beyond it, with whether the
+    viewer follows the paragraph, and the viewer's unread notices for the header (one query)."""
     viewer = request.user.pk if isinstance(request.user, User) else None
     params = {"p": paragraph_pk, "c": chapter.pk, "u": viewer}
-    return _read(request, _PARAGRAPH_QUERY, params)
+    return _read(request, chapter, _PARAGRAPH_QUERY, params)
 
 
 def amendment_stamp(
     request: HttpRequest, chapter: Chapter, amendment_pk: int
 ) -> tuple[object, ...]:
-    """The amendment page's part beyond the chapter's stamp, with whether the viewer follows
-    the amendment, and the viewer's unread notices for the header (one query)."""
+    """The chapter page's stamp and the amendment page's part beyond it, with whether the
+    viewer follows the amendment, and the viewer's unread notices for the header (one
+    query)."""
     viewer = request.user.pk if isinstance(request.user, User) else None
     params = {"a": amendment_pk, "c": chapter.pk, "u": viewer}
-    return _read(request, _AMENDMENT_QUERY, params)
+    return _read(request, chapter, _AMENDMENT_QUERY, params)
 
 
 def cached_parts(

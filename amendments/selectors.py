@@ -107,12 +107,12 @@ def _newest_history(table: str, where: str) -> str:
     return f"({select} ORDER BY h.history_id DESC LIMIT 1)"
 
 
-@lru_cache(maxsize=4)
-def _chapter_stamp_sql(continuous: bool, milestones: bool = False) -> str:
-    """The stamp's one query, written out: built with the ORM, compiling its subqueries
-    cost more CPU than the rest of a cached chapter page (3.7 ms of 10). With ``milestones``,
-    a row for each of the chapter's milestones as exports.milestone_names picks them (at
-    least one row, with no name when there is none), the stamp's values in every row."""
+def chapter_stamp_columns(continuous: bool) -> str:
+    """The chapter page stamp's values, as the scalar subqueries of a SELECT (parameters
+    %(chapter)s and %(manifesto)s): the newest history rows of the chapter's paragraphs, its
+    amendments and its paragraphs' comments, of the chapter (every chapter of the Manifesto
+    when lines run on through it: ``continuous``) and of the Manifesto. The paragraph and
+    amendment pages read them in their own stamp's query (amendments/reading_cache.py)."""
     paragraphs = Paragraph._meta.db_table
     chapters = "h.manifesto_id = %(manifesto)s" if continuous else "h.id = %(chapter)s"
     parts = (
@@ -126,9 +126,22 @@ def _chapter_stamp_sql(continuous: bool, milestones: bool = False) -> str:
         (Manifesto, "WHERE h.id = %(manifesto)s"),
     )
     # Table names are the models' own; every value is a parameter.
-    subqueries = ", ".join(
+    return ", ".join(
         _newest_history(model.history.model._meta.db_table, where) for model, where in parts
     )
+
+
+# How many values chapter_stamp_columns gives.
+CHAPTER_STAMP_WIDTH = 5
+
+
+@lru_cache(maxsize=4)
+def _chapter_stamp_sql(continuous: bool, milestones: bool = False) -> str:
+    """The stamp's one query, written out: built with the ORM, compiling its subqueries
+    cost more CPU than the rest of a cached chapter page (3.7 ms of 10). With ``milestones``,
+    a row for each of the chapter's milestones as exports.milestone_names picks them (at
+    least one row, with no name when there is none), the stamp's values in every row."""
+    subqueries = chapter_stamp_columns(continuous)
     if not milestones:
         return f"SELECT {subqueries}"
     # UPPER on both sides is how Django writes ``name__iexact`` (milestone_names' exclusion).
@@ -137,6 +150,19 @@ def _chapter_stamp_sql(continuous: bool, milestones: bool = False) -> str:
         f"LEFT JOIN {Milestone._meta.db_table} m ON m.chapter_id = %(chapter)s "
         "AND UPPER(m.name) <> UPPER(%(published)s) ORDER BY m.moment, m.id"
     )
+
+
+def chapter_stamp_params(chapter: Chapter) -> dict[str, int | str]:
+    """The parameters of chapter_stamp_columns (and of the milestones beside them)."""
+    return {"chapter": chapter.pk, "manifesto": chapter.manifesto_id, "published": AS_PUBLISHED}
+
+
+def chapter_stamp_of(chapter: Chapter, values: Sequence[object]) -> str:
+    """The chapter page's stamp from the values chapter_stamp_columns read, with what else
+    it depends on: the page offers "Propose a change" while the round takes proposals, which
+    a deadline ends without any row changing."""
+    takes_proposals = chapter_round(chapter).accepts_proposals(clock.now())
+    return ":".join(str(value) for value in (chapter.slug, takes_proposals, *values))
 
 
 def chapter_page_stamp(chapter: Chapter, milestones: list[str] | None = None) -> str:
@@ -157,23 +183,15 @@ def chapter_page_stamp(chapter: Chapter, milestones: list[str] | None = None) ->
     sql = _chapter_stamp_sql(
         chapter.manifesto.continuous_line_numbers, milestones=milestones is not None
     )
-    params: dict[str, int | str] = {
-        "chapter": chapter.pk,
-        "manifesto": chapter.manifesto_id,
-        "published": AS_PUBLISHED,
-    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, chapter_stamp_params(chapter))
         rows = cursor.fetchall()
     values = rows[0]
     if milestones is not None:
         values = values[:-1]
         names = (row[-1] for row in rows if row[-1] is not None)
         milestones.extend(name for name in dict.fromkeys(names) if name not in milestones)
-    # The page offers "Propose a change" while the round takes proposals, which a deadline
-    # ends without any row changing.
-    takes_proposals = chapter_round(chapter).accepts_proposals(clock.now())
-    return ":".join(str(value) for value in (chapter.slug, takes_proposals, *values))
+    return chapter_stamp_of(chapter, values)
 
 
 def _rows_digest(table: str, columns: tuple[str, ...]) -> str:

@@ -50,9 +50,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if chapter is None:
         raise Http404("No such amendment.")
     shown = (
-        selectors.chapter_page_stamp(chapter),
         chapter.reference_name,
         pk,
+        # The chapter page's stamp with the amendment page's own (one query).
         reading_cache.amendment_stamp(request, chapter, pk),
         reading_cache.viewer_stamp(request, chapter),
     )

@@ -149,9 +149,9 @@ def paragraph_detail(request: HttpRequest, slug: str, key: int) -> HttpResponse:
     paragraph.chapter = chapter
     page_number = request.GET.get("page")
     shown = (
-        desk.chapter_page_stamp(chapter),
         chapter.reference_name,
         paragraph.pk,
+        # The chapter page's stamp with the paragraph page's own (one query).
         reading_cache.paragraph_stamp(request, chapter, paragraph.pk),
         reading_cache.viewer_stamp(request, chapter),
         page_number,

@@ -236,15 +236,15 @@ def test_list_and_detail_pages_use_a_fixed_number_of_queries(
         # session, user, the header's unread notices, then the page's own reads (whether the
         # member follows an amendment is part of its row)
         reverse("amendments:mine"): (4, 4),
-        # session, user, the chapter, the stamps its cached text is keyed on (the chapter's;
-        # the amendment's with whether the member follows it, its people and the header's
-        # unread notices in one); on a miss (first request) the page's own reads too: the
-        # amendment, the ¶ numbers, its supporters, its comments
-        amendment.get_absolute_url(): (9, 5),
-        # session, user, the chapter, the paragraph, the stamps (as the amendment's); on a
+        # session, user, the chapter, the stamp its cached text is keyed on (the chapter's
+        # and the amendment's with whether the member follows it, its people and the header's
+        # unread notices, in one query); on a miss (first request) the page's own reads too:
+        # the amendment, the ¶ numbers, its supporters, its comments
+        amendment.get_absolute_url(): (8, 4),
+        # session, user, the chapter, the paragraph, the stamp (as the amendment's); on a
         # miss whether the member follows it, the ¶ numbers, the versions, the amendments a
         # page at a time (their count, then the page) and the comments
-        paragraph.get_absolute_url(): (12, 6),
+        paragraph.get_absolute_url(): (11, 5),
         # session, user, unread notices, the chapter, the stamp its cached text is keyed on
         # (with the milestones), whether the member follows it; on a miss (first request)
         # also the paragraphs, their counts, the words, the pending projection

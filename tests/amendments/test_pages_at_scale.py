@@ -117,14 +117,14 @@ def test_the_paragraph_page_lists_a_pile_a_page_at_a_time(
     rejected = pile[0]
     amendments_reject([rejected], editor=editor, reason="No.")
     client = client_for(member)
-    # session, user, chapter, paragraph, the chapter's stamp, and one query for the rest of the
-    # stamp its cached part is keyed on (with whether the member follows it and the people it
-    # shows) and the header's unread notices; on a miss (this first request) also whether the
-    # member follows it, ¶ numbers, versions, amendments counted, their page and comments;
-    # read again, from the cache, only the first six
-    with django_assert_num_queries(12):
+    # session, user, chapter, paragraph, and one query for the stamp its cached part is keyed
+    # on (the chapter's, and the paragraph's with whether the member follows it and the people
+    # it shows) and the header's unread notices; on a miss (this first request) also whether
+    # the member follows it, ¶ numbers, versions, amendments counted, their page and comments;
+    # read again, from the cache, only the first five
+    with django_assert_num_queries(11):
         first = client.get(paragraph.get_absolute_url()).content.decode()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         again = client.get(paragraph.get_absolute_url()).content.decode()
     assert _unmasked(again) == _unmasked(first)
     assert first.count('class="amendment-row"') == min(count, PER_PARAGRAPH_PAGE)
