@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-import pytest
-
-from textcore import rebase as rebase_module
 from textcore.diff import tokenize
 from textcore.rebase import (
     AMBIGUOUS,
@@ -63,7 +57,7 @@ def test_a_change_read_as_scattered_pieces_was_applied_twice() -> None:
 
 
 def test_searching_every_reading_of_a_long_paragraph_was_slow(
-    seed_paragraphs: list[str], monkeypatch: pytest.MonkeyPatch
+    seed_paragraphs: list[str], passages_read: list[int]
 ) -> None:
     # The search once read the whole paragraph: 0.75 s for the longest seed paragraph and
     # 4 s for 2,000 characters. It now re-reads only the colliding zones and 40 tokens around.
@@ -73,19 +67,9 @@ def test_searching_every_reading_of_a_long_paragraph_was_slow(
     middle = len(words) // 2
     accepted = " ".join([*words[:middle], "ACCEPTED", *words[middle + 1 :]])
     authored = " ".join([*words[:middle], "AUTHORED", *words[middle + 1 :]])
-    read: list[int] = []
-    plain_init = rebase_module._Readings.__init__
-
-    def counted(self: object, base: Sequence[str], *args: Any, **kwargs: Any) -> None:
-        read.append(len(base))
-        plain_init(self, base, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(rebase_module._Readings, "__init__", counted)
-    rebase_module._side.cache_clear()
-    rebase_module._passage_readings.cache_clear()
     assert not rebase(base, authored, accepted).clean
-    assert read, "the readings were not searched at all"
-    assert max(read) < 200 < len(tokenize(base)) / 4
+    assert passages_read, "the readings were not searched at all"
+    assert max(passages_read) < 200 < len(tokenize(base)) / 4
 
 
 def test_the_windowed_search_still_finds_a_clean_reading_inside_a_long_paragraph(
