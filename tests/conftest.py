@@ -23,10 +23,13 @@ SEED_TEXT = ROOT / "fixtures" / "socialism-and-the-soviet-union.txt"
 SEED_SLUG = "socialism-and-the-soviet-union"
 PASSWORD = "correct horse battery staple"
 
-# Hypothesis refuses a test whose inputs it draws slowly (HealthCheck.too_slow): on a loaded
-# machine (both databases' suites at once, or CI beside other work) that failed a property
-# test of line numbering with nothing wrong in it. The examples and assertions are unchanged.
-settings.register_profile("desk", suppress_health_check=[HealthCheck.too_slow])
+# Hypothesis refuses a test whose inputs it draws slowly (HealthCheck.too_slow) and fails an
+# example that takes longer than its deadline (200 ms): on a loaded machine (both databases'
+# suites at once, or CI beside other work) these failed a property test of line numbering and
+# one of word counts (an example of 0.24 ms took 292 ms once) with nothing wrong in them. The
+# suite times nothing (benchmarks report speed: bench/), so neither applies; the examples and
+# assertions are unchanged.
+settings.register_profile("desk", suppress_health_check=[HealthCheck.too_slow], deadline=None)
 settings.load_profile("desk")
 
 
