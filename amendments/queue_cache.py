@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString
 from accounts.models import User
 from amendments.filtering import AmendmentFilters
 from amendments.models import Amendment, Recommendation
-from amendments.reading_cache import cached_parts
+from amendments.reading_cache import cached_parts, viewer_key
 from amendments.recommendations import recommendation_of, visible_recommendation
 from amendments.review_queue import ParagraphGroup, Queue
 from amendments.row_cache import LABELS
@@ -123,11 +123,9 @@ def queue_page(
 
     Nothing the queue shows depends on the clock: an editor sees every recommendation,
     published or not, and the rows show no deadline."""
-    user = request.user
-    viewer = (user.pk, user.is_editor, user.is_admin) if isinstance(user, User) else None
     key = (
         manifesto_stamp(),
-        viewer,
+        viewer_key(request),
         astuple(shown.filters),
         shown.page_number,
         sorted(shown.filter_values.items()),

@@ -152,52 +152,64 @@ AMENDMENT_PEOPLE_SQL = (
 )
 
 
+# What the query reads of each person a part can show.
+_PERSON = ("u.id", "u.username", "u.display_name", "u.role", "u.is_active", "u.is_superuser")
+
+
 @lru_cache(maxsize=8)
 def _query(stamp_sql: str, people_sql: str, continuous: bool) -> str:
     """One query for the chapter page's stamp, a part's own stamp, the viewer's unread notices
     and the people the part can show: a row for each person (at least one, with no person,
     when there is none), the stamps' values and the count in every row (PostgreSQL and SQLite
     work them out once). ``continuous``: the chapter's lines run on through the Manifesto."""
-    chapter_sql = selectors.chapter_stamp_columns(continuous)
+    chapter_sql = ", ".join(selectors.chapter_stamp_columns(continuous))
     # The parts are this module's and the selectors' constants, every value a parameter.
     return (
-        f"SELECT {chapter_sql}, {stamp_sql}, {_UNREAD}, "  # noqa: S608  # nosec B608
-        "u.id, u.username, u.display_name, u.role, u.is_active, u.is_superuser "
+        f"SELECT {chapter_sql}, {stamp_sql}, {_UNREAD}, {', '.join(_PERSON)} "  # noqa: S608  # nosec B608
         f"FROM (SELECT 1 AS one) o LEFT JOIN accounts_user u ON {people_sql} ORDER BY u.id"
     )
 
 
 def _read(
-    request: HttpRequest, chapter: Chapter, sql: tuple[str, str], params: dict[str, int | None]
+    request: HttpRequest, chapter: Chapter, part: tuple[str, str], params: dict[str, int | None]
 ) -> tuple[object, ...]:
-    """The chapter page's stamp, the part's own stamp and its people (one query)."""
-    query = _query(*sql, chapter.manifesto.continuous_line_numbers)
+    """The chapter page's stamp, the part's own stamp (``part``: its values' SQL and the
+    condition that picks its people) and its people, in one query."""
+    continuous = chapter.manifesto.continuous_line_numbers
     with connection.cursor() as cursor:
-        cursor.execute(query, {**selectors.chapter_stamp_params(chapter), **params})
+        cursor.execute(
+            _query(*part, continuous), {**selectors.chapter_stamp_params(chapter), **params}
+        )
         rows = cursor.fetchall()
-    width = len(rows[0]) - 7
-    chapter_values = rows[0][: selectors.CHAPTER_STAMP_WIDTH]
-    stamp = tuple(str(value) for value in rows[0][selectors.CHAPTER_STAMP_WIDTH : width])
-    people = tuple(tuple(row[width + 1 :]) for row in rows if row[width + 1] is not None)
+    # Each row: the chapter's values, the part's, the unread count, then a person.
+    chapter_width = len(selectors.chapter_stamp_columns(continuous))
+    unread = len(rows[0]) - len(_PERSON) - 1
+    stamp = tuple(str(value) for value in rows[0][chapter_width:unread])
+    people = tuple(tuple(row[unread + 1 :]) for row in rows if row[unread + 1] is not None)
     if isinstance(request.user, User):
         # What the header's tag would ask for (amendments/templatetags/notices.py).
-        request._unread_notices = rows[0][width]  # type: ignore[attr-defined]
-    return selectors.chapter_stamp_of(chapter, chapter_values), stamp, people
+        request._unread_notices = rows[0][unread]  # type: ignore[attr-defined]
+    return selectors.chapter_stamp_of(chapter, rows[0][:chapter_width]), stamp, people
 
 
-_PARAGRAPH_QUERY = (PARAGRAPH_STAMP_SQL, PARAGRAPH_PEOPLE_SQL)
-_AMENDMENT_QUERY = (AMENDMENT_STAMP_SQL, AMENDMENT_PEOPLE_SQL)
+_PARAGRAPH_PART = (PARAGRAPH_STAMP_SQL, PARAGRAPH_PEOPLE_SQL)
+_AMENDMENT_PART = (AMENDMENT_STAMP_SQL, AMENDMENT_PEOPLE_SQL)
+
+
+def viewer_key(request: HttpRequest) -> tuple[object, ...] | None:
+    """Who is looking, as the cached parts' keys hold it: their id and what their role lets
+    them see (None for a visitor)."""
+    user = request.user
+    return (user.pk, user.is_editor, user.is_admin) if isinstance(user, User) else None
 
 
 def viewer_stamp(request: HttpRequest, chapter: Chapter) -> tuple[object, ...]:
     """What the part shows differently by viewer and by the clock: who is looking and their
     role, and what the round takes now and whether the recommendations are out."""
-    user = request.user
-    viewer = (user.pk, user.is_editor, user.is_admin) if isinstance(user, User) else None
     now = clock.now()
     shown = round_shown(chapter_round(chapter), now)
     return (
-        viewer,
+        viewer_key(request),
         shown.takes_proposals,
         shown.takes_supports,
         shown.takes_comments,
@@ -213,7 +225,7 @@ def paragraph_stamp(
     viewer follows the paragraph, and the viewer's unread notices for the header (one query)."""
     viewer = request.user.pk if isinstance(request.user, User) else None
     params = {"p": paragraph_pk, "c": chapter.pk, "u": viewer}
-    return _read(request, chapter, _PARAGRAPH_QUERY, params)
+    return _read(request, chapter, _PARAGRAPH_PART, params)
 
 
 def amendment_stamp(
@@ -224,7 +236,7 @@ def amendment_stamp(
     query)."""
     viewer = request.user.pk if isinstance(request.user, User) else None
     params = {"a": amendment_pk, "c": chapter.pk, "u": viewer}
-    return _read(request, chapter, _AMENDMENT_QUERY, params)
+    return _read(request, chapter, _AMENDMENT_PART, params)
 
 
 def cached_parts(

@@ -107,7 +107,8 @@ def _newest_history(table: str, where: str) -> str:
     return f"({select} ORDER BY h.history_id DESC LIMIT 1)"
 
 
-def chapter_stamp_columns(continuous: bool) -> str:
+@lru_cache(maxsize=2)
+def chapter_stamp_columns(continuous: bool) -> tuple[str, ...]:
     """The chapter page stamp's values, as the scalar subqueries of a SELECT (parameters
     %(chapter)s and %(manifesto)s): the newest history rows of the chapter's paragraphs, its
     amendments and its paragraphs' comments, of the chapter (every chapter of the Manifesto
@@ -126,13 +127,9 @@ def chapter_stamp_columns(continuous: bool) -> str:
         (Manifesto, "WHERE h.id = %(manifesto)s"),
     )
     # Table names are the models' own; every value is a parameter.
-    return ", ".join(
+    return tuple(
         _newest_history(model.history.model._meta.db_table, where) for model, where in parts
     )
-
-
-# How many values chapter_stamp_columns gives.
-CHAPTER_STAMP_WIDTH = 5
 
 
 @lru_cache(maxsize=4)
@@ -141,7 +138,7 @@ def _chapter_stamp_sql(continuous: bool, milestones: bool = False) -> str:
     cost more CPU than the rest of a cached chapter page (3.7 ms of 10). With ``milestones``,
     a row for each of the chapter's milestones as exports.milestone_names picks them (at
     least one row, with no name when there is none), the stamp's values in every row."""
-    subqueries = chapter_stamp_columns(continuous)
+    subqueries = ", ".join(chapter_stamp_columns(continuous))
     if not milestones:
         return f"SELECT {subqueries}"
     # UPPER on both sides is how Django writes ``name__iexact`` (milestone_names' exclusion).

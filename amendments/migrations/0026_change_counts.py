@@ -34,11 +34,16 @@ PER_STATEMENT = (
     "FOR EACH STATEMENT EXECUTE FUNCTION amendments_changecount_bump('{name}')"
 )
 PER_ROW = (
-    "CREATE TRIGGER {table}_counted_{event_name} AFTER {event} ON {table} BEGIN "
+    "CREATE TRIGGER {trigger} AFTER {event} ON {table} BEGIN "
     "INSERT INTO amendments_changecount (name, count, changed_at) "
     "VALUES ('{name}', 1, strftime('%Y-%m-%d %H:%M:%f', 'now')) "
     "ON CONFLICT (name) DO UPDATE SET count = count + 1, changed_at = excluded.changed_at; END"
 )
+
+
+def _row_trigger(table, event):
+    # SQLite's trigger for one kind of write: accounts_user_counted_update, …
+    return f"{table}_counted_{event.split()[0].lower()}"
 
 
 def _create(apps, schema_editor):
@@ -51,9 +56,9 @@ def _create(apps, schema_editor):
             schema_editor.execute(PER_STATEMENT.format(table=table, update=update, name=name))
             continue
         for event in (*EVENTS, update):
-            event_name = event.split()[0].lower()
+            trigger = _row_trigger(table, event)
             schema_editor.execute(
-                PER_ROW.format(table=table, event=event, event_name=event_name, name=name)
+                PER_ROW.format(trigger=trigger, event=event, table=table, name=name)
             )
 
 
@@ -64,9 +69,7 @@ def _drop(apps, schema_editor):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_counted ON {table}")
             continue
         for event in (*EVENTS, update):
-            schema_editor.execute(
-                f"DROP TRIGGER IF EXISTS {table}_counted_{event.split()[0].lower()}"
-            )
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {_row_trigger(table, event)}")
     if postgres:
         schema_editor.execute("DROP FUNCTION IF EXISTS amendments_changecount_bump()")
 

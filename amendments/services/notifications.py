@@ -78,27 +78,16 @@ def _record(
 ) -> list[int]:
     """Write one notification per recipient in one statement, and enqueue their e-mails for
     when the transaction commits; returns the new rows' ids."""
-    select, select_params = recipients.query.sql_with_params()
-    table = connection.ops.quote_name(Notification._meta.db_table)
-    values = ", ".join(["%s"] * (len(_COLUMNS) - 1))
-    # The table and column names are ours and the SELECT is the ORM's; every value is a
-    # parameter. Django has no INSERT … SELECT, and a bulk_create would cost a query per batch.
-    sql = (
-        f"INSERT INTO {table} ({', '.join(_COLUMNS)}) "  # noqa: S608  # nosec B608
-        f"SELECT chosen.chosen_id, {values} FROM ({select}) chosen RETURNING id"
+    return _insert_notices(
+        recipients,
+        {"recipient_id": "chosen_id"},
+        kind=kind,
+        actor_id=actor.pk if actor else None,
+        chapter_id=chapter_id,
+        amendment_id=amendment.pk if amendment else None,
+        comment_id=comment.pk if comment else None,
+        description=description[:300],
     )
-    params = (
-        kind,
-        actor.pk if actor else None,
-        chapter_id,
-        amendment.pk if amendment else None,
-        comment.pk if comment else None,
-        description[:300],
-        clock.now(),
-        Notification.Email.PENDING,
-        0,
-    )
-    return _insert_and_deliver(sql, (*params, *select_params))
 
 
 def notify_new_amendment(*, amendment: Amendment) -> list[int]:
@@ -163,24 +152,13 @@ def notify_set_aside(
     told = followers.annotate(
         chosen_id=F("user_id"), about_id=F("amendment_id"), where_id=F("amendment__chapter_id")
     ).order_by("amendment_id", "user_id")
-    select, select_params = told.values("chosen_id", "about_id", "where_id").query.sql_with_params()
-    table = connection.ops.quote_name(Notification._meta.db_table)
-    # As in _record: the names are ours, the SELECT the ORM's, every value a parameter.
-    sql = (
-        f"INSERT INTO {table} ({', '.join(_COLUMNS)}) "  # noqa: S608  # nosec B608
-        "SELECT told.chosen_id, %s, %s, told.where_id, told.about_id, NULL, %s, %s, %s, %s "
-        f"FROM ({select}) told RETURNING id"
+    return _insert_notices(
+        told.values("chosen_id", "about_id", "where_id"),
+        {"recipient_id": "chosen_id", "amendment_id": "about_id", "chapter_id": "where_id"},
+        kind=Kind.CONFLICT if conflict else Kind.DECIDED,
+        actor_id=actor.pk if actor else None,
+        description="" if conflict else str(Amendment.Status.OBSOLETE.label),
     )
-    description = "" if conflict else str(Amendment.Status.OBSOLETE.label)
-    params = (
-        Kind.CONFLICT if conflict else Kind.DECIDED,
-        actor.pk if actor else None,
-        description,
-        clock.now(),
-        Notification.Email.PENDING,
-        0,
-    )
-    return _insert_and_deliver(sql, (*params, *select_params))
 
 
 def notify_phase_changed(*, chapter: Chapter, description: str) -> list[int]:
@@ -261,30 +239,38 @@ def notify_recommendations_published(*, chapter: Chapter, actor: User | None) ->
     """Tell the proposer and the followers of each open amendment of ``chapter`` with a
     recommendation that it is published, in one statement whatever their number, and enqueue
     their e-mails for when the transaction commits; returns the new rows' ids."""
-    select, select_params = _told_of_recommendations(chapter, actor).query.sql_with_params()
+    return _insert_notices(
+        _told_of_recommendations(chapter, actor),
+        {"recipient_id": "chosen_id", "amendment_id": "about_id", "description": "said"},
+        kind=Kind.RECOMMENDATION,
+        actor_id=actor.pk if actor else None,
+        chapter_id=chapter.pk,
+    )
+
+
+def _insert_notices(told: QuerySet[Any, Any], taken: dict[str, str], **given: Any) -> list[int]:
+    """One notice for each row of ``told`` (a values() query) in one INSERT … SELECT: the
+    columns named in ``taken`` from the row's fields (column: field), the others ``given``
+    (none where not given), made now with their e-mail pending; the e-mails are enqueued for
+    when the transaction commits. Returns the new rows' ids."""
+    select, select_params = told.query.sql_with_params()
+    value: dict[str, Any] = {
+        "created_at": clock.now(),
+        "email": Notification.Email.PENDING,
+        "email_attempts": 0,
+        **given,
+    }
+    selected = [f"told.{taken[column]}" if column in taken else "%s" for column in _COLUMNS]
+    params = [value.get(column) for column in _COLUMNS if column not in taken]
     table = connection.ops.quote_name(Notification._meta.db_table)
-    # As in _record: the names are ours, the SELECT the ORM's, every value a parameter.
+    # The table, column and field names are ours and the SELECT is the ORM's; every value is a
+    # parameter. Django has no INSERT … SELECT, and a bulk_create would cost a query per batch.
     sql = (
         f"INSERT INTO {table} ({', '.join(_COLUMNS)}) "  # noqa: S608  # nosec B608
-        "SELECT told.chosen_id, %s, %s, %s, told.about_id, NULL, told.said, %s, %s, %s "
-        f"FROM ({select}) told RETURNING id"
+        f"SELECT {', '.join(selected)} FROM ({select}) told RETURNING id"
     )
-    params = (
-        Kind.RECOMMENDATION,
-        actor.pk if actor else None,
-        chapter.pk,
-        clock.now(),
-        Notification.Email.PENDING,
-        0,
-    )
-    return _insert_and_deliver(sql, (*params, *select_params))
-
-
-def _insert_and_deliver(sql: str, params: tuple[Any, ...]) -> list[int]:
-    """Run an INSERT … SELECT … RETURNING id of notices and hand them to the worker once the
-    transaction commits."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, (*params, *select_params))
         ids = [row[0] for row in cursor.fetchall()]
     if ids:
         # robust: the change is committed; a queue that cannot take the task must not turn

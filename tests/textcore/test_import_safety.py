@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from unittest import mock
 
 import pytest
 
+from tests.unzipping import MOST_EXPANDED, decompressed
 from textcore.importing import ImportRefused, read_chapter
 from textcore.importing.safety import MAX_UPLOAD_BYTES, sniff
 
@@ -30,21 +30,9 @@ def _docx(document_xml: bytes) -> bytes:
 def _refused(data: bytes, message: str) -> None:
     """Refused with ``message``, having decompressed next to nothing of it (the work counted
     in bytes, not timed: a bomb must be refused before it is expanded)."""
-    expanded = 0
-    plain_read = zipfile.ZipExtFile.read
-
-    def counted(self: zipfile.ZipExtFile, n: int = -1) -> bytes:
-        nonlocal expanded
-        chunk = plain_read(self, n)
-        expanded += len(chunk)
-        return chunk
-
-    with (
-        mock.patch.object(zipfile.ZipExtFile, "read", counted),
-        pytest.raises(ImportRefused, match=message),
-    ):
+    with decompressed() as expanded, pytest.raises(ImportRefused, match=message):
         read_chapter(data)
-    assert expanded <= 1024 * 1024
+    assert expanded[0] <= MOST_EXPANDED
 
 
 def test_an_empty_file_is_refused() -> None:
